@@ -1,0 +1,3 @@
+// React components of InvenioRDM that this site overrides, by overridable id.
+// Capabilities add their overrides here as they need them.
+export const overriddenComponents = {};

@@ -1,0 +1,98 @@
+# The Invenio instance: instance folder, static files and JS/CSS build,
+# database/index/fixtures initialisation and demo data. Sourced after
+# common.sh, python.sh, postgres.sh.
+
+TD_INSTANCE="$TD_SERVICES/instance"
+export INVENIO_INSTANCE_PATH="$TD_INSTANCE"
+export PATH="$TD_VENV/bin:$PATH"
+
+# instance_env: the environment every invenio/celery/gunicorn process gets.
+instance_env() {
+  mkdir -p "$TD_INSTANCE"
+  [ -s "$TD_SERVICES/secret_key" ] || \
+    (umask 077; "$TD_VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(48))' > "$TD_SERVICES/secret_key")
+  export TD_SECRET_KEY="$(cat "$TD_SERVICES/secret_key")"
+  export TD_PG_DB="${TD_PG_DB:-techdata}"
+}
+
+# instance_link: link invenio.cfg, templates/ and app_data/ into the instance folder.
+instance_link() {
+  instance_env
+  local f
+  for f in invenio.cfg templates app_data; do
+    ln -sfn "$TD_ROOT/$f" "$TD_INSTANCE/$f"
+  done
+}
+
+# assets_inputs_hash: what the JS/CSS build depends on (our assets, pinned deps).
+assets_inputs_hash() {
+  (cd "$TD_ROOT" && cat requirements.lock && find assets site/techdata/assets -type f -not -name package-lock.json -print0 \
+    | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
+
+# assets_build: collect static files and build the JS/CSS bundles; skipped
+# when the inputs are unchanged and a manifest exists. The npm lockfile is kept
+# in assets/package-lock.json (copied in before, back out after the install).
+assets_build() {
+  instance_link
+  local stamp="$TD_INSTANCE/.assets-stamp" want a="$TD_INSTANCE/assets"
+  want="$(assets_inputs_hash)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$TD_INSTANCE/static/dist/manifest.json" ]; then
+    echo "assets up to date"; return 0
+  fi
+  echo "[1/5] invenio collect"
+  invenio collect -v >/dev/null
+  echo "[2/5] invenio webpack create"
+  invenio webpack create
+  echo "[3/5] instance assets and npm pins"
+  cp -r "$TD_ROOT/assets/." "$a/"
+  "$TD_VENV/bin/python" - "$a/package.json" "$TD_ROOT/assets/npm-overrides.json" <<'PY'
+import json, sys
+pkg_path, overrides_path = sys.argv[1:3]
+pkg = json.load(open(pkg_path))
+pkg["overrides"] = json.load(open(overrides_path))
+json.dump(pkg, open(pkg_path, "w"), indent=2)
+PY
+  echo "[4/5] npm install"
+  (cd "$a" && npm install --no-audit --no-fund --loglevel=error)
+  cp "$a/package-lock.json" "$TD_ROOT/assets/package-lock.json"
+  echo "[5/5] webpack build"
+  (cd "$a" && NODE_OPTIONS="--max-old-space-size=4096" npm run build)
+  echo "$want" > "$stamp"
+}
+
+# instance_is_initialised: true when the database has InvenioRDM's tables.
+instance_is_initialised() {
+  postgres_psql -d "$TD_PG_DB" -tAc "SELECT to_regclass('public.rdm_records_metadata') IS NOT NULL" 2>/dev/null | grep -q t
+}
+
+# instance_init: create tables, files location, indices, custom fields,
+# vocabularies and fixtures (once). Celery tasks run eagerly here.
+instance_init() {
+  instance_link
+  postgres_ensure_db "$TD_PG_DB"
+  if instance_is_initialised; then echo "already initialised"; return 0; fi
+  export INVENIO_CELERY_TASK_ALWAYS_EAGER=True
+  echo "[1/7] database tables"; invenio db create
+  echo "[2/7] files location"
+  invenio files location create --default default-location "$TD_SERVICES/data/files"
+  echo "[3/7] search indices";  invenio index destroy --force --yes-i-know >/dev/null 2>&1 || true
+  invenio index init
+  echo "[4/7] custom fields"
+  invenio rdm-records custom-fields init
+  invenio communities custom-fields init
+  echo "[5/7] roles"
+  invenio roles create admin
+  invenio access allow superuser-access role admin
+  invenio access allow administration-access role admin
+  echo "[6/7] fixtures (vocabularies; the longest step)"
+  invenio rdm fixtures
+  invenio rdm-records fixtures
+  echo "[7/7] queues"; invenio queues declare
+}
+
+# instance_demo: domain roles, demo users and demo records (idempotent).
+instance_demo() {
+  instance_link
+  INVENIO_CELERY_TASK_ALWAYS_EAGER=True invenio techdata demo
+}

@@ -1,0 +1,73 @@
+# PostgreSQL from Debian's packages: our own cluster under .services/postgres,
+# listening on 127.0.0.1:$TD_PG_PORT and a socket in .services/run.
+# Sourced after common.sh.
+
+TD_PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+TD_PG_DATA="$TD_SERVICES/postgres/data"
+TD_PG_USER="${TD_PG_USER:-techdata}"
+TD_PG_PASSWORD="${TD_PG_PASSWORD:-techdata}"
+export TD_PG_USER TD_PG_PASSWORD
+
+# pg_url DBNAME: the SQLAlchemy URL of database DBNAME in our cluster.
+pg_url() {
+  echo "postgresql+psycopg2://$TD_PG_USER:$TD_PG_PASSWORD@127.0.0.1:$TD_PG_PORT/$1"
+}
+
+# postgres_install: create the cluster once (initdb), owned by the service user.
+postgres_install() {
+  [ -x "$TD_PG_BIN/initdb" ] || td_die "PostgreSQL server binaries not found (Debian package postgresql)"
+  [ -f "$TD_PG_DATA/PG_VERSION" ] && return 0
+  td_svc_own "$TD_SERVICES/postgres" "$TD_RUN"
+  local pwfile="$TD_SERVICES/postgres/.pw"
+  printf '%s\n' "$TD_PG_PASSWORD" > "$pwfile"
+  [ "$(id -u)" -eq 0 ] && chown "$TD_SVC_USER" "$pwfile"
+  td_as_svc "$TD_PG_BIN/initdb" -D "$TD_PG_DATA" -U "$TD_PG_USER" --pwfile="$pwfile" \
+    -E UTF8 --locale=C.UTF-8 --auth=scram-sha-256 >/dev/null
+  rm -f "$pwfile"
+  cat >> "$TD_PG_DATA/postgresql.conf" <<CONF
+# techdata: loopback only, own port and socket directory
+listen_addresses = '127.0.0.1'
+port = $TD_PG_PORT
+unix_socket_directories = '$TD_RUN'
+max_connections = 200
+shared_buffers = 512MB
+fsync = on
+CONF
+}
+
+# postgres_start: start the cluster if it is not running.
+postgres_start() {
+  postgres_install
+  if td_as_svc "$TD_PG_BIN/pg_ctl" -D "$TD_PG_DATA" status >/dev/null 2>&1; then return 0; fi
+  td_svc_own "$TD_RUN"
+  touch "$TD_LOGS/postgres.log"; [ "$(id -u)" -eq 0 ] && chown "$TD_SVC_USER" "$TD_LOGS/postgres.log"
+  td_as_svc "$TD_PG_BIN/pg_ctl" -D "$TD_PG_DATA" -l "$TD_LOGS/postgres.log" -w -t 60 start >/dev/null \
+    || td_die "PostgreSQL did not start; see $TD_LOGS/postgres.log"
+}
+
+# postgres_stop: stop the cluster (fast shutdown).
+postgres_stop() {
+  [ -f "$TD_PG_DATA/PG_VERSION" ] || return 0
+  td_as_svc "$TD_PG_BIN/pg_ctl" -D "$TD_PG_DATA" status >/dev/null 2>&1 || return 0
+  td_as_svc "$TD_PG_BIN/pg_ctl" -D "$TD_PG_DATA" -m fast -w stop >/dev/null
+}
+
+# postgres_psql ARGS...: psql as the cluster owner.
+postgres_psql() {
+  PGPASSWORD="$TD_PG_PASSWORD" psql -h 127.0.0.1 -p "$TD_PG_PORT" -U "$TD_PG_USER" "$@"
+}
+
+# postgres_ensure_db NAME: create database NAME if missing.
+postgres_ensure_db() {
+  postgres_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1 \
+    || postgres_psql -d postgres -qc "CREATE DATABASE \"$1\" OWNER \"$TD_PG_USER\" ENCODING 'UTF8'"
+}
+
+# postgres_status: one line, exit 0 when up.
+postgres_status() {
+  if [ -f "$TD_PG_DATA/PG_VERSION" ] && td_as_svc "$TD_PG_BIN/pg_ctl" -D "$TD_PG_DATA" status >/dev/null 2>&1; then
+    printf '%-12s up    127.0.0.1:%s  data %s\n' postgresql "$TD_PG_PORT" "$TD_PG_DATA"
+  else
+    printf '%-12s down\n' postgresql; return 1
+  fi
+}

@@ -1,0 +1,59 @@
+"""``invenio techdata ...``: set-up, demo data and health of the instance."""
+
+import click
+from flask.cli import with_appcontext
+
+
+@click.group()
+def techdata():
+    """Chengdu tech-data repository commands."""
+
+
+@techdata.command("demo")
+@with_appcontext
+def demo():
+    """Create domain roles, demo users and demo records (idempotent)."""
+    from .demo import loader
+
+    roles = loader.ensure_roles()
+    click.echo(f"roles created: {len(roles)}")
+    users = loader.ensure_users()
+    click.echo(f"demo users: {len(users)}")
+    created = loader.ensure_records(users["researcher@example.org"])
+    click.echo(f"demo records published: {len(created)}")
+
+
+@techdata.command("roles")
+@with_appcontext
+def roles():
+    """Create the domain roles that are missing."""
+    from .demo import loader
+
+    click.echo(f"roles created: {len(loader.ensure_roles())}")
+
+
+@techdata.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def status(as_json):
+    """Report database and search-index health and record counts."""
+    import json
+
+    from .health import collect_health
+
+    report = collect_health()
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    for name, item in report.items():
+        click.echo(f"{name:<22} {item}")
+
+
+def _register_bench():
+    """Attach the benchmark seeding command to the ``techdata`` group."""
+    from .bench.seed import bench_seed
+
+    techdata.add_command(bench_seed)
+
+
+_register_bench()

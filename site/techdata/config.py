@@ -1,0 +1,94 @@
+"""Site-wide configuration, shared by the served instance and the tests.
+
+Loaded through the ``invenio_config.module`` entry point, after InvenioRDM's own
+defaults and before ``invenio.cfg`` and ``INVENIO_*`` environment variables, so
+everything here holds in tests too. Connection settings (database, search,
+Redis) are the instance's business and live in ``invenio.cfg``.
+"""
+
+from invenio_i18n import lazy_gettext as _
+
+# Language and time
+# =================
+
+BABEL_DEFAULT_LOCALE = "zh_CN"
+"""Default UI language: Simplified Chinese (zh-Hans; Babel/Invenio code zh_CN)."""
+
+BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+"""All dates are shown in China Standard Time."""
+
+I18N_LANGUAGES = [("en", _("English"))]
+"""Other selectable UI languages (the default is not repeated here)."""
+
+# Theme
+# =====
+
+THEME_SITENAME = _("成都科技数据汇交平台")
+"""Site name in the header and page titles."""
+
+THEME_FRONTPAGE_TITLE = _("成都科技数据汇交平台")
+"""Title on the front page."""
+
+THEME_FRONTPAGE_SUBTITLE = _(
+    "财政资金科技项目数据先汇交、再验收 · Deposit before acceptance"
+)
+"""Subtitle on the front page."""
+
+INSTANCE_THEME_FILE = "./less/theme.less"
+"""The instance's semantic-ui theme entry file, relative to the assets folder."""
+
+APP_RDM_DEPOSIT_FORM_DEFAULTS = {
+    "publisher": "成都科技数据汇交平台 Chengdu Tech-Data Repository",
+}
+"""Default values of the deposit form."""
+
+# Security headers (served over plain HTTP on loopback by scripts/run)
+# ====================================================================
+
+APP_DEFAULT_SECURE_HEADERS = {
+    "content_security_policy": {
+        "default-src": ["'self'", "data:", "'unsafe-inline'", "blob:"],
+        "script-src": ["'self'", "blob:", "'wasm-unsafe-eval'"],
+    },
+    "content_security_policy_report_only": False,
+    "content_security_policy_report_uri": None,
+    "force_file_save": False,
+    "force_https": False,
+    "force_https_permanent": False,
+    "frame_options": "sameorigin",
+    "frame_options_allow_from": None,
+    "session_cookie_http_only": True,
+    "session_cookie_secure": False,
+    "strict_transport_security": False,
+    "strict_transport_security_include_subdomains": False,
+    "strict_transport_security_max_age": 0,
+    "strict_transport_security_preload": False,
+}
+"""Talisman headers; HTTPS is the reverse proxy's job in production."""
+
+# Accounts
+# ========
+
+SECURITY_REGISTERABLE = True
+"""Researchers and companies register themselves (CD-TD Art. 20, 22)."""
+
+SECURITY_CONFIRMABLE = False
+"""No e-mail confirmation round-trip on this loopback deployment."""
+
+SECURITY_LOGIN_WITHOUT_CONFIRMATION = True
+"""Registered users may log in straight away."""
+
+# Domain settings
+# ===============
+
+TECHDATA_DOMAIN_ROLES = {
+    "admin": _("平台管理员 Platform administrator"),
+    "bureau-admin": _("市科技局 Tech bureau administrator"),
+    "program-manager": _("科技计划管理部门 Program manager"),
+    "data-centre-curator": _("科技数据中心 Data-centre curator"),
+    "confidentiality-reviewer": _("保密审查员 Confidentiality reviewer"),
+    "entity-admin": _("法人单位数据管理员 Legal-entity data administrator"),
+    "department-admin": _("主管部门 Competent department"),
+    "expert-committee": _("专家委员会 Expert committee (appeals)"),
+}
+"""Roles of the domain (shared/DOMAIN.md "Who uses it"), created at set-up."""

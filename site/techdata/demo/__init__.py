@@ -1,0 +1,1 @@
+"""Demo users and records that ``scripts/run`` loads into a fresh instance."""

@@ -1,0 +1,118 @@
+"""Load the demo roles, users and records (idempotent)."""
+
+from importlib.resources import files
+from io import BytesIO
+
+import yaml
+from flask import current_app
+from flask_security.utils import hash_password
+from invenio_access.permissions import system_identity
+from invenio_accounts.models import Role, User
+from invenio_accounts.proxies import current_datastore
+from invenio_db import db
+from invenio_rdm_records.proxies import current_rdm_records_service as records
+from invenio_search.engine import dsl
+
+
+def _yaml(name):
+    """Read one of the demo YAML files shipped with this package."""
+    return yaml.safe_load(files(__package__).joinpath(name).read_text("utf-8"))
+
+
+def ensure_roles():
+    """Create the domain roles of ``TECHDATA_DOMAIN_ROLES`` that are missing."""
+    created = []
+    for name, description in current_app.config["TECHDATA_DOMAIN_ROLES"].items():
+        if not Role.query.filter_by(name=name).one_or_none():
+            current_datastore.create_role(id=name, name=name, description=str(description))
+            created.append(name)
+    db.session.commit()
+    return created
+
+
+def ensure_users():
+    """Create the demo users (active, confirmed) and give them their roles."""
+    from datetime import datetime, timezone
+
+    users = {}
+    for spec in _yaml("users.yaml"):
+        user = User.query.filter_by(email=spec["email"]).one_or_none()
+        if user is None:
+            user = current_datastore.create_user(
+                email=spec["email"],
+                password=hash_password(spec["password"]),
+                active=True,
+                confirmed_at=datetime.now(timezone.utc),
+                user_profile={"full_name": spec["name"]},
+            )
+        for role in spec["roles"]:
+            current_datastore.add_role_to_user(user, role)
+        users[spec["email"]] = user
+    db.session.commit()
+    return users
+
+
+def _creator(family, given):
+    """A personal creator entry for RDM metadata."""
+    return {"person_or_org": {"type": "personal", "family_name": family, "given_name": given}}
+
+
+def demo_record_data(spec):
+    """RDM draft data for one demo record spec."""
+    return {
+        "access": {"record": "public", "files": "public"},
+        "files": {"enabled": bool(spec.get("file"))},
+        "metadata": {
+            "resource_type": {"id": "dataset"},
+            "title": spec["title"],
+            "additional_titles": [
+                {"title": spec["additional_title"], "type": {"id": "translated-title"}}
+            ],
+            "description": spec["description"],
+            "creators": [_creator(*c) for c in spec["creators"]],
+            "subjects": [{"subject": s} for s in spec["subjects"]],
+            "publication_date": spec["date"],
+            "publisher": current_app.config["APP_RDM_DEPOSIT_FORM_DEFAULTS"]["publisher"],
+        },
+    }
+
+
+def publish_record(identity, data, file_spec=None):
+    """Create a draft from ``data``, attach ``file_spec`` if any, and publish it."""
+    draft = records.create(identity, data)
+    if file_spec:
+        files_service = records.draft_files
+        key = file_spec["name"]
+        files_service.init_files(identity, draft.id, [{"key": key}])
+        files_service.set_file_content(
+            identity, draft.id, key, BytesIO(file_spec["content"].encode("utf-8"))
+        )
+        files_service.commit_file(identity, draft.id, key)
+    return records.publish(identity, draft.id)
+
+
+def _exists(title):
+    """True when a published record with exactly this title is indexed."""
+    records.record_cls.index.refresh()
+    res = records.search(
+        system_identity, extra_filter=dsl.Q("term", **{"metadata.title.keyword": title})
+    )
+    return res.total > 0
+
+
+def ensure_records(owner):
+    """Publish the demo records not yet present, owned by ``owner``."""
+    from flask_principal import Identity
+    from invenio_access import any_user, authenticated_user
+    from invenio_access.utils import get_identity
+
+    identity = get_identity(owner)
+    identity.provides.add(any_user)
+    identity.provides.add(authenticated_user)
+    created = []
+    for spec in _yaml("records.yaml"):
+        if _exists(spec["title"]):
+            continue
+        publish_record(identity, demo_record_data(spec), spec.get("file"))
+        created.append(spec["title"])
+    return created

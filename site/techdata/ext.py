@@ -1,0 +1,24 @@
+"""The ``TechData`` Flask extension: registers the site's settings and services."""
+
+from . import config
+
+
+class TechData:
+    """Flask extension of the Chengdu tech-data repository."""
+
+    def __init__(self, app=None):
+        """Initialise the extension, optionally on ``app``."""
+        if app:
+            self.init_app(app)
+
+    def init_app(self, app):
+        """Register the extension on ``app``."""
+        self.init_config(app)
+        app.extensions["techdata"] = self
+
+    @staticmethod
+    def init_config(app):
+        """Give every ``TECHDATA_*`` setting its default."""
+        for key in dir(config):
+            if key.startswith("TECHDATA_"):
+                app.config.setdefault(key, getattr(config, key))

@@ -1,0 +1,131 @@
+"""Test fixtures: pytest-invenio on the real PostgreSQL, OpenSearch and Redis.
+
+Tests use their own database (``techdata_test``) and index prefix (``test-``)
+in the services that ``scripts/test`` starts, so they never touch the demo
+instance. The site configuration comes from ``techdata.config`` through its
+entry point, exactly as in the served app; here we only point at the test
+services.
+"""
+
+import os
+
+import pytest
+from flask_security.utils import hash_password
+from invenio_access.permissions import system_identity
+from invenio_app.factory import create_app as _create_app
+from invenio_vocabularies.proxies import current_service as vocabulary_service
+from invenio_vocabularies.records.api import Vocabulary
+
+_env = os.environ.get
+
+
+def _pg_url(dbname):
+    """SQLAlchemy URL of a database in the project's PostgreSQL cluster."""
+    return "postgresql+psycopg2://{}:{}@127.0.0.1:{}/{}".format(
+        _env("TD_PG_USER", "techdata"),
+        _env("TD_PG_PASSWORD", "techdata"),
+        _env("TD_PG_PORT", "5433"),
+        dbname,
+    )
+
+
+REDIS = "redis://127.0.0.1:{}".format(_env("TD_REDIS_PORT", "6380"))
+
+
+@pytest.fixture(scope="module")
+def db_uri():
+    """The test database (never the demo one)."""
+    yield _pg_url(_env("TD_TEST_PG_DB", "techdata_test"))
+
+
+@pytest.fixture(scope="module")
+def search_hosts():
+    """The project's OpenSearch node."""
+    yield [{"host": "127.0.0.1", "port": int(_env("TD_OS_PORT", "9201"))}]
+
+
+@pytest.fixture(scope="module")
+def broker_uri():
+    """Redis as the Celery broker (tasks run eagerly in tests anyway)."""
+    yield f"{REDIS}/12"
+
+
+@pytest.fixture(scope="module")
+def cache_uri():
+    """A Redis database of its own for the tests' cache."""
+    yield f"{REDIS}/13"
+
+
+@pytest.fixture(scope="module")
+def app_config(app_config, cache_uri):
+    """Point the test app at the test services; keep the site config."""
+    app_config.update(
+        SEARCH_INDEX_PREFIX=_env("TD_TEST_INDEX_PREFIX", "test-"),
+        CACHE_TYPE="flask_caching.backends.RedisCache",
+        CACHE_REDIS_URL=cache_uri,
+        ACCOUNTS_SESSION_REDIS_URL=f"{REDIS}/14",
+        COMMUNITIES_IDENTITIES_CACHE_REDIS_URL=f"{REDIS}/15",
+        RATELIMIT_STORAGE_URI="memory://",
+        CELERY_TASK_ALWAYS_EAGER=True,
+        CELERY_TASK_EAGER_PROPAGATES=True,
+        WEBPACKEXT_MANIFEST_LOADER="pywebpack:MockManifestLoader",
+        DATACITE_ENABLED=False,
+        THEME_FRONTPAGE=True,
+    )
+    return app_config
+
+
+@pytest.fixture(scope="module")
+def create_app(instance_path):
+    """The combined UI + REST app, as served (REST under /api)."""
+    return _create_app
+
+
+def _vocab(type_id, pid_type, entries):
+    """Create a vocabulary type and its entries (for tests)."""
+    vocabulary_service.create_type(system_identity, type_id, pid_type)
+    for entry in entries:
+        vocabulary_service.create(system_identity, {**entry, "type": type_id})
+
+
+@pytest.fixture(scope="module")
+def vocabularies(app, database):
+    """The few RDM vocabulary entries a dataset record needs."""
+    _vocab(
+        "resourcetypes",
+        "rsrct",
+        [
+            {
+                "id": "dataset",
+                "icon": "table",
+                "props": {
+                    "csl": "dataset",
+                    "datacite_general": "Dataset",
+                    "datacite_type": "",
+                    "openaire_resourceType": "21",
+                    "openaire_type": "dataset",
+                    "eurepo": "info:eu-repo/semantics/other",
+                    "schema.org": "https://schema.org/Dataset",
+                    "subtype": "",
+                    "type": "dataset",
+                },
+                "title": {"en": "Dataset", "zh": "数据集"},
+                "tags": ["depositable", "linkable"],
+            }
+        ],
+    )
+    _vocab(
+        "titletypes",
+        "ttyps",
+        [{"id": "translated-title", "props": {"datacite": "TranslatedTitle"},
+          "title": {"en": "Translated title", "zh": "翻译题名"}}],
+    )
+    Vocabulary.index.refresh()
+
+
+@pytest.fixture()
+def researcher(UserFixture, app, db):
+    """A registered, active researcher who deposits data."""
+    u = UserFixture(email="researcher@test.example.org", password="Researcher-Test-2026")
+    u.create(app, db)
+    return u

@@ -1,0 +1,104 @@
+"""The instance boots and a dataset goes through deposit, publish, search, read.
+
+Runs against the real PostgreSQL and OpenSearch (see conftest.py).
+"""
+
+from invenio_rdm_records.proxies import current_rdm_records_service as records
+
+DATASET = {
+    "access": {"record": "public", "files": "public"},
+    "files": {"enabled": False},
+    "metadata": {
+        "resource_type": {"id": "dataset"},
+        "title": "成都平原土壤重金属监测数据集",
+        "additional_titles": [
+            {"title": "Heavy-metal monitoring data of Chengdu Plain soils",
+             "type": {"id": "translated-title"}}
+        ],
+        "description": "三年土壤重金属含量观测数据。",
+        "creators": [
+            {"person_or_org": {"type": "personal", "family_name": "李", "given_name": "明"}}
+        ],
+        "publication_date": "2024-03-15",
+        "publisher": "成都科技数据汇交平台",
+    },
+}
+
+OTHER = {
+    **DATASET,
+    "metadata": {
+        **DATASET["metadata"],
+        "title": "Sichuan Basin seismic station waveform catalogue",
+        "additional_titles": [],
+        "description": "Waveform records of 48 stations.",
+    },
+}
+
+
+def test_front_page_in_chinese_by_default(app, client):
+    """The UI answers, in Simplified Chinese unless English is asked for."""
+    res = client.get("/")
+    assert res.status_code == 200
+    html = res.get_data(as_text=True)
+    assert '<html lang="zh' in html or 'lang="zh_CN"' in html or "zh-CN" in html
+    assert "成都科技数据汇交平台" in html
+
+
+def test_english_selectable(app, client):
+    """English is offered as a UI language."""
+    res = client.get("/", headers={"Accept-Language": "en"})
+    assert res.status_code == 200
+    assert app.config["I18N_LANGUAGES"][0][0] == "en"
+
+
+def _publish_over_rest(client, data):
+    """Create a draft and publish it through the REST API; return the record."""
+    res = client.post("/api/records", json=data)
+    assert res.status_code == 201, res.get_json()
+    draft = res.get_json()
+    res = client.post(f"/api/records/{draft['id']}/draft/actions/publish")
+    assert res.status_code == 202, res.get_json()
+    return res.get_json()
+
+
+def test_deposit_publish_search_read(app, db, location, vocabularies, researcher, client):
+    """A researcher deposits and publishes; anyone finds it with a Chinese query."""
+    researcher.login(client)
+    rec = _publish_over_rest(client, DATASET)
+    other = _publish_over_rest(client, OTHER)
+    assert rec["is_published"] is True
+    researcher.logout(client)
+
+    records.record_cls.index.refresh()
+
+    # Read over REST, anonymously.
+    res = client.get(f"/api/records/{rec['id']}")
+    assert res.status_code == 200
+    assert res.get_json()["metadata"]["title"] == DATASET["metadata"]["title"]
+
+    # A Chinese query finds the Chinese record and not the English one.
+    res = client.get("/api/records", query_string={"q": "土壤重金属"})
+    hits = [h["id"] for h in res.get_json()["hits"]["hits"]]
+    assert rec["id"] in hits
+    assert other["id"] not in hits
+
+    # An English query on the translated title finds it too.
+    res = client.get("/api/records", query_string={"q": "Chengdu Plain"})
+    assert rec["id"] in [h["id"] for h in res.get_json()["hits"]["hits"]]
+
+    # The landing page renders.
+    res = client.get(f"/records/{rec['id']}")
+    assert res.status_code == 200
+    assert DATASET["metadata"]["title"] in res.get_data(as_text=True)
+
+
+def test_draft_is_private(app, db, location, vocabularies, researcher, client):
+    """An unpublished draft is not visible to anonymous users or in search."""
+    researcher.login(client)
+    res = client.post("/api/records", json=DATASET)
+    assert res.status_code == 201
+    draft_id = res.get_json()["id"]
+    researcher.logout(client)
+
+    assert client.get(f"/api/records/{draft_id}/draft").status_code in (401, 403)
+    assert client.get(f"/api/records/{draft_id}").status_code == 404
