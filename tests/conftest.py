@@ -8,6 +8,9 @@ services.
 """
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from flask_security.utils import hash_password
@@ -30,6 +33,26 @@ def _pg_url(dbname):
 
 
 REDIS = "redis://127.0.0.1:{}".format(_env("TD_REDIS_PORT", "6380"))
+ROOT = Path(__file__).resolve().parents[1]
+STATIC = Path(_env("TD_SERVICES", ROOT / ".services")) / "instance" / "static"
+
+
+@pytest.fixture(scope="module")
+def instance_path():
+    """A temporary instance folder, serving the JS/CSS that set-up built.
+
+    Pages render with the real webpack manifest, so a template that names a
+    bundle which does not exist fails here as it would in production.
+    """
+    if not (STATIC / "dist" / "manifest.json").exists():
+        pytest.fail(f"no built assets in {STATIC}: run scripts/test, which builds them")
+    path = tempfile.mkdtemp(prefix="techdata-test-")
+    os.environ["INVENIO_INSTANCE_PATH"] = path
+    os.environ["INVENIO_STATIC_FOLDER"] = str(STATIC)
+    yield path
+    os.environ.pop("INVENIO_INSTANCE_PATH", None)
+    os.environ.pop("INVENIO_STATIC_FOLDER", None)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +79,19 @@ def cache_uri():
     yield f"{REDIS}/13"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chinese_catalogue():
+    """Compile our Chinese catalogue, as set-up does."""
+    from techdata.i18n import build_catalog
+
+    build_catalog()
+
+
 @pytest.fixture(scope="module")
-def app_config(app_config, cache_uri):
+def app_config(app_config, cache_uri, broker_uri):
     """Point the test app at the test services; keep the site config."""
     app_config.update(
+        CELERY_BROKER_URL=broker_uri,
         SEARCH_INDEX_PREFIX=_env("TD_TEST_INDEX_PREFIX", "test-"),
         CACHE_TYPE="flask_caching.backends.RedisCache",
         CACHE_REDIS_URL=cache_uri,
@@ -68,7 +100,6 @@ def app_config(app_config, cache_uri):
         RATELIMIT_STORAGE_URI="memory://",
         CELERY_TASK_ALWAYS_EAGER=True,
         CELERY_TASK_EAGER_PROPAGATES=True,
-        WEBPACKEXT_MANIFEST_LOADER="pywebpack:MockManifestLoader",
         DATACITE_ENABLED=False,
         THEME_FRONTPAGE=True,
     )
@@ -120,7 +151,7 @@ def vocabularies(app, database):
         [{"id": "translated-title", "props": {"datacite": "TranslatedTitle"},
           "title": {"en": "Translated title", "zh": "翻译题名"}}],
     )
-    Vocabulary.index.refresh()
+    vocabulary_service.indexer.refresh()
 
 
 @pytest.fixture()
@@ -129,3 +160,13 @@ def researcher(UserFixture, app, db):
     u = UserFixture(email="researcher@test.example.org", password="Researcher-Test-2026")
     u.create(app, db)
     return u
+
+
+@pytest.fixture()
+def researcher_token(researcher, db):
+    """Authorization headers with a personal API token of the researcher."""
+    from invenio_oauth2server.models import Token
+
+    token = Token.create_personal("test", researcher.id, scopes=[], is_internal=False)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token.access_token}"}

@@ -36,12 +36,14 @@ td_die()  { printf '\033[1;31mERROR:\033[0m %s\n' "$*" >&2; exit 1; }
 td_step() {
   local name="$1"; shift
   local log="$TD_LOGS/step-${name}.log"
-  local t0=$SECONDS
+  local t0=$SECONDS rc
   printf '\033[1;34m==>\033[0m %-28s ' "$name"
-  if "$@" >"$log" 2>&1; then
+  # Not inside an `if`: there `set -e` would be ignored in the subshell.
+  ( set -e; "$@" ) >"$log" 2>&1
+  rc=$?
+  if [ "$rc" -eq 0 ]; then
     printf 'ok (%ss)\n' "$((SECONDS - t0))"
   else
-    local rc=$?
     printf 'FAILED (exit %s after %ss)\n' "$rc" "$((SECONDS - t0))"
     echo "---- last lines of $log ----" >&2
     tail -n 25 "$log" >&2

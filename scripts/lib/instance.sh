@@ -24,6 +24,11 @@ instance_link() {
   done
 }
 
+# instance_translations: compile our Chinese (zh) catalogue (techdata.i18n).
+instance_translations() {
+  "$TD_VENV/bin/python" -c 'from techdata.i18n import build_catalog; p, n, b = build_catalog(); print(f"{p}: {n} own, {b} broken installed entries overridden")'
+}
+
 # assets_inputs_hash: what the JS/CSS build depends on (our assets, pinned deps).
 assets_inputs_hash() {
   (cd "$TD_ROOT" && cat requirements.lock && find assets site/techdata/assets -type f -not -name package-lock.json -print0 \
@@ -61,34 +66,51 @@ PY
   echo "$want" > "$stamp"
 }
 
-# instance_is_initialised: true when the database has InvenioRDM's tables.
+# instance_db_oid: identity of the instance database (changes when it is recreated).
+instance_db_oid() {
+  postgres_psql -d postgres -tAc "SELECT oid FROM pg_database WHERE datname='$TD_PG_DB'"
+}
+
+# instance_is_initialised: true when the complete initialisation ran on this
+# very database (sentinel written last, holding the database's oid).
 instance_is_initialised() {
-  postgres_psql -d "$TD_PG_DB" -tAc "SELECT to_regclass('public.rdm_records_metadata') IS NOT NULL" 2>/dev/null | grep -q t
+  local sentinel="$TD_INSTANCE/.initialised"
+  [ -f "$sentinel" ] && [ "$(cat "$sentinel")" = "$(instance_db_oid)" ]
 }
 
 # instance_init: create tables, files location, indices, custom fields,
-# vocabularies and fixtures (once). Celery tasks run eagerly here.
+# vocabularies and fixtures, once. A run that stopped half-way is redone from
+# scratch (nothing but fixtures is in the database yet). Celery tasks run
+# eagerly here.
 instance_init() {
   instance_link
   postgres_ensure_db "$TD_PG_DB"
   if instance_is_initialised; then echo "already initialised"; return 0; fi
   export INVENIO_CELERY_TASK_ALWAYS_EAGER=True
-  echo "[1/7] database tables"; invenio db create
-  echo "[2/7] files location"
+  echo "[$(date +%T)] [1/7] database tables (fresh)"
+  invenio db destroy --yes-i-know >/dev/null 2>&1 || true
+  postgres_ensure_db "$TD_PG_DB"
+  invenio db create
+  echo "[$(date +%T)] [2/7] files location"
+  mkdir -p "$TD_SERVICES/data/files"
   invenio files location create --default default-location "$TD_SERVICES/data/files"
-  echo "[3/7] search indices";  invenio index destroy --force --yes-i-know >/dev/null 2>&1 || true
+  echo "[$(date +%T)] [3/7] search indices (fresh)"
+  invenio index destroy --force --yes-i-know >/dev/null 2>&1 || true
   invenio index init
-  echo "[4/7] custom fields"
+  echo "[$(date +%T)] [4/7] custom fields"
   invenio rdm-records custom-fields init
   invenio communities custom-fields init
-  echo "[5/7] roles"
+  echo "[$(date +%T)] [5/7] roles"
   invenio roles create admin
   invenio access allow superuser-access role admin
   invenio access allow administration-access role admin
-  echo "[6/7] fixtures (vocabularies; the longest step)"
-  invenio rdm fixtures
+  invenio techdata roles
+  echo "[$(date +%T)] [6/7] fixtures (vocabularies, pages)"
   invenio rdm-records fixtures
-  echo "[7/7] queues"; invenio queues declare
+  invenio rdm fixtures
+  echo "[$(date +%T)] [7/7] queues"
+  invenio queues declare
+  instance_db_oid > "$TD_INSTANCE/.initialised"
 }
 
 # instance_demo: domain roles, demo users and demo records (idempotent).

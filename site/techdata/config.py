@@ -11,8 +11,13 @@ from invenio_i18n import lazy_gettext as _
 # Language and time
 # =================
 
-BABEL_DEFAULT_LOCALE = "zh_CN"
-"""Default UI language: Simplified Chinese (zh-Hans; Babel/Invenio code zh_CN)."""
+BABEL_DEFAULT_LOCALE = "zh"
+"""Default UI language: Chinese, Simplified script (zh-Hans).
+
+Invenio keys languages by bare language code (user preferences, vocabulary
+titles, the language switcher), so the code is ``zh``; the catalogue for it is
+built from the installed zh_CN catalogues plus ours (``techdata.i18n``).
+"""
 
 BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
 """All dates are shown in China Standard Time."""
@@ -23,14 +28,14 @@ I18N_LANGUAGES = [("en", _("English"))]
 # Theme
 # =====
 
-THEME_SITENAME = _("成都科技数据汇交平台")
+THEME_SITENAME = _("Chengdu Tech-Data Repository")
 """Site name in the header and page titles."""
 
-THEME_FRONTPAGE_TITLE = _("成都科技数据汇交平台")
+THEME_FRONTPAGE_TITLE = _("Chengdu Tech-Data Repository")
 """Title on the front page."""
 
 THEME_FRONTPAGE_SUBTITLE = _(
-    "财政资金科技项目数据先汇交、再验收 · Deposit before acceptance"
+    "Data of publicly funded projects: deposit first, then acceptance"
 )
 """Subtitle on the front page."""
 
@@ -82,13 +87,16 @@ SECURITY_LOGIN_WITHOUT_CONFIRMATION = True
 # ===============
 
 TECHDATA_DOMAIN_ROLES = {
-    "admin": _("平台管理员 Platform administrator"),
-    "bureau-admin": _("市科技局 Tech bureau administrator"),
-    "program-manager": _("科技计划管理部门 Program manager"),
-    "data-centre-curator": _("科技数据中心 Data-centre curator"),
-    "confidentiality-reviewer": _("保密审查员 Confidentiality reviewer"),
-    "entity-admin": _("法人单位数据管理员 Legal-entity data administrator"),
-    "department-admin": _("主管部门 Competent department"),
-    "expert-committee": _("专家委员会 Expert committee (appeals)"),
+    "admin": "平台管理员 Platform administrator",
+    "bureau-admin": "市科技局 Tech bureau administrator",
+    "program-manager": "科技计划管理部门 Program manager",
+    "data-centre-curator": "科技数据中心 Data-centre curator",
+    "confidentiality-reviewer": "保密审查员 Confidentiality reviewer",
+    "entity-admin": "法人单位数据管理员 Legal-entity data administrator",
+    "department-admin": "主管部门 Competent department",
+    "expert-committee": "专家委员会 Expert committee (appeals)",
 }
-"""Roles of the domain (shared/DOMAIN.md "Who uses it"), created at set-up."""
+"""Roles of the domain (shared/DOMAIN.md "Who uses it"), created at set-up.
+
+Role descriptions are stored in the database once, so they carry both
+languages instead of a translatable string."""

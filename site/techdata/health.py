@@ -9,8 +9,10 @@ from sqlalchemy import text
 def _db_counts():
     """Record, draft and user counts straight from PostgreSQL."""
     q = {
-        "records": "SELECT count(*) FROM rdm_records_metadata WHERE is_deleted IS NOT TRUE",
-        "drafts": "SELECT count(*) FROM rdm_drafts_metadata WHERE is_deleted IS NOT TRUE",
+        # published, not deleted/withdrawn records ('P' = public)
+        "records": "SELECT count(*) FROM rdm_records_metadata WHERE deletion_status = 'P'",
+        # a soft-deleted row (e.g. a draft after publication) has no JSON
+        "drafts": "SELECT count(*) FROM rdm_drafts_metadata WHERE json IS NOT NULL",
         "users": "SELECT count(*) FROM accounts_user",
     }
     return {k: db.session.execute(text(sql)).scalar() for k, sql in q.items()}

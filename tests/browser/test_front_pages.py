@@ -22,7 +22,7 @@ SPEC = {
 def published(app, database, location, vocabularies):
     """One committed, published record the live server can show."""
     rec = publish_record(system_identity, demo_record_data(SPEC))
-    records.record_cls.index.refresh()
+    records.indexer.refresh()
     return rec
 
 

@@ -45,7 +45,7 @@ def count_bench_records():
     from invenio_access.permissions import system_identity
     from invenio_rdm_records.proxies import current_rdm_records_service as records
 
-    records.record_cls.index.refresh()
+    records.indexer.refresh()
     return records.search(system_identity, q='metadata.description:"合成基准数据"', size=1).total
 
 

@@ -1,5 +1,6 @@
 """Load the demo roles, users and records (idempotent)."""
 
+import unicodedata
 from importlib.resources import files
 from io import BytesIO
 
@@ -92,8 +93,13 @@ def publish_record(identity, data, file_spec=None):
 
 
 def _exists(title):
-    """True when a published record with exactly this title is indexed."""
-    records.record_cls.index.refresh()
+    """True when a published record with this title is indexed.
+
+    The RDM schema stores titles NFKC-normalised (full-width brackets become
+    ASCII ones), so the spec's title is compared in that form.
+    """
+    records.indexer.refresh()
+    title = unicodedata.normalize("NFKC", title)
     res = records.search(
         system_identity, extra_filter=dsl.Q("term", **{"metadata.title.keyword": title})
     )
