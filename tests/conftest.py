@@ -112,45 +112,24 @@ def create_app(instance_path):
     return _create_app
 
 
-def _vocab(type_id, pid_type, entries):
-    """Create a vocabulary type and its entries (for tests)."""
-    vocabulary_service.create_type(system_identity, type_id, pid_type)
-    for entry in entries:
-        vocabulary_service.create(system_identity, {**entry, "type": type_id})
+SKIPPED_IN_TESTS = {"licenses": "lic"}
+"""Large vocabularies no test needs; they are marked loaded to save time."""
 
 
 @pytest.fixture(scope="module")
 def vocabularies(app, database):
-    """The few RDM vocabulary entries a dataset record needs."""
-    _vocab(
-        "resourcetypes",
-        "rsrct",
-        [
-            {
-                "id": "dataset",
-                "icon": "table",
-                "props": {
-                    "csl": "dataset",
-                    "datacite_general": "Dataset",
-                    "datacite_type": "",
-                    "openaire_resourceType": "21",
-                    "openaire_type": "dataset",
-                    "eurepo": "info:eu-repo/semantics/other",
-                    "schema.org": "https://schema.org/Dataset",
-                    "subtype": "",
-                    "type": "dataset",
-                },
-                "title": {"en": "Dataset", "zh": "数据集"},
-                "tags": ["depositable", "linkable"],
-            }
-        ],
-    )
-    _vocab(
-        "titletypes",
-        "ttyps",
-        [{"id": "translated-title", "props": {"datacite": "TranslatedTitle"},
-          "title": {"en": "Translated title", "zh": "翻译题名"}}],
-    )
+    """The instance's vocabulary fixtures, loaded as set-up loads them.
+
+    Same loader and data (app_data first, then InvenioRDM's), minus the large
+    vocabularies of ``SKIPPED_IN_TESTS``.
+    """
+    from invenio_rdm_records.fixtures.vocabularies import PrioritizedVocabulariesFixtures
+
+    for type_id, pid_type in SKIPPED_IN_TESTS.items():
+        vocabulary_service.create_type(system_identity, type_id, pid_type)
+    PrioritizedVocabulariesFixtures(
+        system_identity, app_data_folder=ROOT / "app_data", delay=False
+    ).load()
     vocabulary_service.indexer.refresh()
 
 

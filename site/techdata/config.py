@@ -6,6 +6,9 @@ everything here holds in tests too. Connection settings (database, search,
 Redis) are the instance's business and live in ``invenio.cfg``.
 """
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from invenio_i18n import lazy_gettext as _
 
 # Language and time
@@ -43,6 +46,7 @@ INSTANCE_THEME_FILE = "./less/theme.less"
 """The instance's semantic-ui theme entry file, relative to the assets folder."""
 
 APP_RDM_DEPOSIT_FORM_DEFAULTS = {
+    "publication_date": lambda: datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d"),
     "publisher": "成都科技数据汇交平台 Chengdu Tech-Data Repository",
 }
 """Default values of the deposit form."""

@@ -64,7 +64,9 @@ def live_server_url(app, database, search, app_config):
         "INVENIO_INSTANCE_PATH": str(inst),
         "INVENIO_STATIC_FOLDER": str(static),
         "TD_WEB_PORT": str(port),
-        "TD_SECRET_KEY": "browser-test-secret",
+        # same secrets as the test app, so passwords it hashed verify here
+        "TD_SECRET_KEY": app_config["SECRET_KEY"],
+        "INVENIO_SECURITY_PASSWORD_SALT": app_config["SECURITY_PASSWORD_SALT"],
         "TD_PG_DB": app_config["SQLALCHEMY_DATABASE_URI"].rsplit("/", 1)[1],
         "TD_INDEX_PREFIX": app_config["SEARCH_INDEX_PREFIX"],
         "INVENIO_CACHE_REDIS_URL": app_config["CACHE_REDIS_URL"],
@@ -89,6 +91,7 @@ def live_server_url(app, database, search, app_config):
             proc.wait(30)
         except subprocess.TimeoutExpired:
             proc.kill()
+        shutil.copy(log, SERVICES / "logs" / "browser-test-server.log")
         shutil.rmtree(inst, ignore_errors=True)
 
 
