@@ -37,7 +37,7 @@ web_start() {
   rm -f "$TD_RUN/web.pid"
   "$TD_VENV/bin/gunicorn" invenio_app.wsgi:application \
     --bind "127.0.0.1:$TD_WEB_PORT" --workers "${TD_WEB_WORKERS:-3}" --threads 2 \
-    --timeout 120 --pid "$TD_RUN/web.pid" --daemon \
+    --timeout 120 --pid "$TD_RUN/web.pid" --daemon --no-control-socket \
     --access-logfile "$TD_LOGS/web-access.log" --error-logfile "$TD_LOGS/web.log" \
     --chdir "$TD_INSTANCE" || td_die "gunicorn failed; see $TD_LOGS/web.log"
   local i

@@ -69,11 +69,26 @@ td_as_svc() {
   fi
 }
 
+# td_svc_reach DIR: make sure the service user can traverse to DIR: an
+# ancestor without "x" for others (a checkout under /root, say) gets o+x
+# (traverse only, never read), and we say so.
+td_svc_reach() {
+  local d="$1"
+  while [ "$d" != "/" ] && [ -n "$d" ]; do
+    if [ -d "$d" ] && ! runuser -u "$TD_SVC_USER" -- test -x "$d" 2>/dev/null; then
+      echo "granting traverse (o+x) on $d to the service user $TD_SVC_USER"
+      chmod o+x "$d"
+    fi
+    d="$(dirname "$d")"
+  done
+}
+
 # td_svc_own DIR...: create DIRs owned by the service user.
 td_svc_own() {
   mkdir -p "$@"
   if [ "$(id -u)" -eq 0 ]; then
     td_ensure_svc_user
+    td_svc_reach "$(dirname "$1")"
     chown -R "$TD_SVC_USER" "$@"
   fi
 }

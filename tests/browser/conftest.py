@@ -78,7 +78,7 @@ def live_server_url(app, database, search, app_config):
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "invenio_app.wsgi:application",
          "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
-         "--timeout", "120", "--chdir", str(inst)],
+         "--timeout", "120", "--no-control-socket", "--chdir", str(inst)],
         env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
