@@ -42,6 +42,15 @@ THEME_FRONTPAGE_SUBTITLE = _(
 )
 """Subtitle on the front page."""
 
+THEME_LOGO = "images/techdata-logo.svg"
+"""Header logo (site/techdata/static, collected into the instance)."""
+
+THEME_SHOW_FRONTPAGE_INTRO_SECTION = False
+"""No "you have installed InvenioRDM" box on the front page."""
+
+THEME_FOOTER_TEMPLATE = "techdata/footer.html"
+"""Our footer: links of this repository, not of the InvenioRDM project."""
+
 INSTANCE_THEME_FILE = "./less/theme.less"
 """The instance's semantic-ui theme entry file, relative to the assets folder."""
 

@@ -7,12 +7,10 @@ from io import BytesIO
 import yaml
 from flask import current_app
 from flask_security.utils import hash_password
-from invenio_access.permissions import system_identity
 from invenio_accounts.models import Role, User
 from invenio_accounts.proxies import current_datastore
 from invenio_db import db
 from invenio_rdm_records.proxies import current_rdm_records_service as records
-from invenio_search.engine import dsl
 
 
 def _yaml(name):
@@ -93,17 +91,19 @@ def publish_record(identity, data, file_spec=None):
 
 
 def _exists(title):
-    """True when a published record with this title is indexed.
+    """True when a published, live record with this title is in the database.
 
+    The database, not the search index, is asked: it is the source of truth.
     The RDM schema stores titles NFKC-normalised (full-width brackets become
     ASCII ones), so the spec's title is compared in that form.
     """
-    records.indexer.refresh()
+    model = records.record_cls.model_cls
     title = unicodedata.normalize("NFKC", title)
-    res = records.search(
-        system_identity, extra_filter=dsl.Q("term", **{"metadata.title.keyword": title})
+    query = model.query.filter(
+        model.json[("metadata", "title")].as_string() == title,
+        model.deletion_status == "P",
     )
-    return res.total > 0
+    return db.session.query(query.exists()).scalar()
 
 
 def ensure_records(owner):
