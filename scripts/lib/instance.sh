@@ -29,27 +29,36 @@ instance_translations() {
   "$TD_VENV/bin/python" -c 'from techdata.i18n import build_catalog; p, n, b = build_catalog(); print(f"{p}: {n} own, {b} broken installed entries overridden")'
 }
 
-# assets_inputs_hash: what the JS/CSS build depends on (our assets, pinned deps).
-assets_inputs_hash() {
-  (cd "$TD_ROOT" && cat requirements.lock && find assets site/techdata/assets -type f -not -name package-lock.json -print0 \
+# _inputs_hash DIR...: hash of requirements.lock and the files under DIRs.
+_inputs_hash() {
+  (cd "$TD_ROOT" && cat requirements.lock && find "$@" -type f -not -name package-lock.json -print0 \
     | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
 }
 
-# assets_build: collect static files and build the JS/CSS bundles; skipped
-# when the inputs are unchanged and a manifest exists. The npm lockfile is kept
-# in assets/package-lock.json (copied in before, back out after the install).
+# static_collect: copy the packages' static files into the instance
+# (`invenio collect`); skipped when they are unchanged.
+static_collect() {
+  instance_link
+  local stamp="$TD_INSTANCE/.static-stamp" want
+  want="$(_inputs_hash site/techdata/static)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then echo "static files up to date"; return 0; fi
+  invenio collect -v >/dev/null
+  echo "$want" > "$stamp"
+}
+
+# assets_build: build the JS/CSS bundles; skipped when the inputs are
+# unchanged and a manifest exists. The npm lockfile is kept in
+# assets/package-lock.json (copied in before, back out after the install).
 assets_build() {
   instance_link
   local stamp="$TD_INSTANCE/.assets-stamp" want a="$TD_INSTANCE/assets"
-  want="$(assets_inputs_hash)"
+  want="$(_inputs_hash assets site/techdata/assets)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$TD_INSTANCE/static/dist/manifest.json" ]; then
     echo "assets up to date"; return 0
   fi
-  echo "[1/5] invenio collect"
-  invenio collect -v >/dev/null
-  echo "[2/5] invenio webpack create"
+  echo "[1/4] invenio webpack create"
   invenio webpack create
-  echo "[3/5] instance assets and npm pins"
+  echo "[2/4] instance assets and npm pins"
   cp -r "$TD_ROOT/assets/." "$a/"
   "$TD_VENV/bin/python" - "$a/package.json" "$TD_ROOT/assets/npm-overrides.json" <<'PY'
 import json, sys
@@ -58,10 +67,10 @@ pkg = json.load(open(pkg_path))
 pkg["overrides"] = json.load(open(overrides_path))
 json.dump(pkg, open(pkg_path, "w"), indent=2)
 PY
-  echo "[4/5] npm install"
+  echo "[3/4] npm install"
   (cd "$a" && npm install --no-audit --no-fund --loglevel=error)
   cp "$a/package-lock.json" "$TD_ROOT/assets/package-lock.json"
-  echo "[5/5] webpack build"
+  echo "[4/4] webpack build"
   (cd "$a" && NODE_OPTIONS="--max-old-space-size=4096" npm run build)
   echo "$want" > "$stamp"
 }

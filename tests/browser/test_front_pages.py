@@ -58,6 +58,9 @@ def test_front_page(published, live_server_url, page):
     # the built CSS is served (semantic-ui classes are styled)
     css = page.locator("link[rel=stylesheet]").first.get_attribute("href")
     assert "/static/dist/" in css
+    # our logo is collected and served (a broken image has no natural width)
+    logo = page.locator("img[src*='techdata-logo']").first
+    assert logo.evaluate("img => img.complete && img.naturalWidth > 0")
 
 
 def test_search_page_finds_record(published, live_server_url, page):
