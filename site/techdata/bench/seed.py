@@ -7,7 +7,6 @@ service as usual, but the index refresh is left to OpenSearch's interval.
 
 import random
 import time
-from io import BytesIO
 
 import click
 from flask.cli import with_appcontext
@@ -49,30 +48,66 @@ def count_bench_records():
     return records.search(system_identity, q='metadata.description:"合成基准数据"', size=1).total
 
 
-@click.command("bench-seed")
-@click.option("--count", "-n", default=10000, show_default=True, help="Records wanted in all.")
-@click.option("--owner", default="researcher@example.org", show_default=True)
-@with_appcontext
-def bench_seed(count, owner):
-    """Publish synthetic records until ``count`` bench records exist."""
+def seed_range(start, stop, owner, progress=None):
+    """Publish synthetic records ``start`` .. ``stop - 1`` as ``owner``."""
     from invenio_access import any_user, authenticated_user
     from invenio_access.utils import get_identity
     from invenio_accounts.models import User
 
     from ..demo.loader import demo_record_data, publish_record
 
-    have = count_bench_records()
-    todo = max(0, count - have)
-    click.echo(f"bench records present: {have}; to create: {todo}")
-    if not todo:
-        return
     identity = get_identity(User.query.filter_by(email=owner).one())
     identity.provides.update({any_user, authenticated_user})
-    rnd = random.Random(20261123 + have)
+    rnd = random.Random(20261123 + start)
+    for i in range(start, stop):
+        spec = synthetic_spec(i, rnd)
+        publish_record(identity, demo_record_data(spec), spec["file"])
+        if progress is not None:
+            progress.value += 1
+
+
+def _worker(start, stop, owner, progress):
+    """Process entry point: own app, own connections, one slice of records."""
+    from invenio_app.factory import create_api
+
+    app = create_api()
+    with app.app_context():
+        seed_range(start, stop, owner, progress)
+
+
+@click.command("bench-seed")
+@click.option("--count", "-n", default=10000, show_default=True, help="Records wanted in all.")
+@click.option("--owner", default="researcher@example.org", show_default=True)
+@click.option("--workers", "-w", default=2, show_default=True, help="Parallel processes.")
+@with_appcontext
+def bench_seed(count, owner, workers):
+    """Publish synthetic records until ``count`` bench records exist."""
+    import multiprocessing as mp
+
+    have = count_bench_records()
+    todo = max(0, count - have)
+    click.echo(f"bench records present: {have}; to create: {todo}; workers: {workers}")
+    if not todo:
+        return
+    ctx = mp.get_context("spawn")
+    progress = ctx.Value("i", 0, lock=False)
+    bounds = [have + todo * k // workers for k in range(workers + 1)]
+    procs = [
+        ctx.Process(target=_worker, args=(bounds[k], bounds[k + 1], owner, progress))
+        for k in range(workers)
+    ]
     t0 = time.time()
-    with click.progressbar(range(have, count), label="publishing", show_pos=True) as bar:
-        for i in bar:
-            spec = synthetic_spec(i, rnd)
-            publish_record(identity, demo_record_data(spec), spec["file"])
+    for p in procs:
+        p.start()
+    with click.progressbar(length=todo, label="publishing", show_pos=True, show_eta=True) as bar:
+        done = 0
+        while any(p.is_alive() for p in procs):
+            time.sleep(1)
+            bar.update(progress.value - done)
+            done = progress.value
+        bar.update(progress.value - done)
+    failed = [p.exitcode for p in procs if p.exitcode]
     dt = time.time() - t0
-    click.echo(f"published {todo} records in {dt:.0f} s ({todo / dt:.1f}/s)")
+    click.echo(f"published {progress.value} records in {dt:.0f} s ({progress.value / dt:.1f}/s)")
+    if failed:
+        raise click.ClickException(f"{len(failed)} seeding worker(s) failed")
