@@ -133,6 +133,21 @@ def vocabularies(app, database):
     vocabulary_service.indexer.refresh()
 
 
+@pytest.fixture(scope="module")
+def custom_fields(app, search):
+    """The ``cdtd:`` custom-field mappings, created as set-up creates them."""
+    from invenio_rdm_records.cli import create_records_custom_field
+
+    result = app.test_cli_runner().invoke(create_records_custom_field, [])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def running_app(app, database, location, vocabularies, custom_fields):
+    """The app with database, files location, vocabularies and custom fields."""
+    return app
+
+
 @pytest.fixture()
 def researcher(UserFixture, app, db):
     """A registered, active researcher who deposits data."""

@@ -5,34 +5,16 @@ Runs against the real PostgreSQL and OpenSearch (see conftest.py).
 
 from invenio_rdm_records.proxies import current_rdm_records_service as records
 
-DATASET = {
-    "access": {"record": "public", "files": "public"},
-    "files": {"enabled": False},
-    "metadata": {
-        "resource_type": {"id": "dataset"},
-        "title": "成都平原土壤重金属监测数据集",
-        "additional_titles": [
-            {"title": "Heavy-metal monitoring data of Chengdu Plain soils",
-             "type": {"id": "translated-title"}}
-        ],
-        "description": "三年土壤重金属含量观测数据。",
-        "creators": [
-            {"person_or_org": {"type": "personal", "family_name": "李", "given_name": "明"}}
-        ],
-        "publication_date": "2024-03-15",
-        "publisher": "成都科技数据汇交平台",
-    },
-}
+from tests.helpers import deposit
 
-OTHER = {
-    **DATASET,
-    "metadata": {
-        **DATASET["metadata"],
-        "title": "Sichuan Basin seismic station waveform catalogue",
-        "additional_titles": [],
-        "description": "Waveform records of 48 stations.",
-    },
-}
+DATASET = deposit()
+
+OTHER = deposit(
+    title="Sichuan Basin seismic station waveform catalogue",
+    title_en="Sichuan Basin seismic station waveform catalogue",
+    abstract="四川盆地地震台站波形目录。",
+)
+OTHER["metadata"]["description"] = "Waveform records of 48 stations."
 
 
 def test_front_page_in_chinese_by_default(app, client):
@@ -61,7 +43,7 @@ def _publish_over_rest(client, headers, data):
     return res.get_json()
 
 
-def test_deposit_publish_search_read(app, db, location, vocabularies, researcher_token, client):
+def test_deposit_publish_search_read(running_app, db, researcher_token, client):
     """A researcher deposits and publishes; anyone finds it with a Chinese query."""
     rec = _publish_over_rest(client, researcher_token, DATASET)
     other = _publish_over_rest(client, researcher_token, OTHER)
@@ -90,7 +72,7 @@ def test_deposit_publish_search_read(app, db, location, vocabularies, researcher
     assert DATASET["metadata"]["title"] in res.get_data(as_text=True)
 
 
-def test_draft_is_private(app, db, location, vocabularies, researcher_token, client):
+def test_draft_is_private(running_app, db, researcher_token, client):
     """An unpublished draft is visible to its owner only."""
     res = client.post("/api/records", json=DATASET, headers=researcher_token)
     assert res.status_code == 201

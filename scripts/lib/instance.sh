@@ -122,6 +122,17 @@ instance_init() {
   instance_db_oid > "$TD_INSTANCE/.initialised"
 }
 
+# instance_update: bring an initialised instance up to the code: custom-field
+# mappings and vocabulary types added since (both idempotent; existing
+# vocabularies are left as they are), domain roles.
+instance_update() {
+  instance_link
+  export INVENIO_CELERY_TASK_ALWAYS_EAGER=True
+  invenio rdm-records custom-fields init
+  invenio rdm-records fixtures
+  invenio techdata roles
+}
+
 # instance_demo: domain roles, demo users and demo records (idempotent).
 instance_demo() {
   instance_link

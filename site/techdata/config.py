@@ -96,6 +96,18 @@ SECURITY_CONFIRMABLE = False
 SECURITY_LOGIN_WITHOUT_CONFIRMATION = True
 """Registered users may log in straight away."""
 
+# Deposit model (custom fields, form sections, facets, search)
+# ============================================================
+
+from .deposit.config import (  # noqa: E402,F401  (re-exported as settings)
+    RDM_CUSTOM_FIELDS,
+    RDM_CUSTOM_FIELDS_UI,
+    RDM_FACETS,
+    RDM_NAMESPACES,
+    RDM_RECORDS_SERVICE_COMPONENTS,
+    RDM_SEARCH,
+)
+
 # Domain settings
 # ===============
 

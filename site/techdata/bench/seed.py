@@ -35,6 +35,11 @@ def synthetic_spec(i, rnd):
         "subjects": [TOPICS_ZH[t], TOPICS_EN[t]],
         "date": f"{year}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}",
         "file": {"name": f"data_{i}.csv", "content": f"id,value\n{i},{rnd.random():.6f}\n"},
+        "category": rnd.choice(["rd", "observation", "transfer", "service", "resources"]),
+        "update_cycle": rnd.choice(["yearly", "monthly", "irregular"]),
+        "storage_format": "CSV",
+        "entity": rnd.choice(["scu", "uestc", "swjtu", "cdut", "cib-cas", "cdkjxxzx"]),
+        "department": rnd.choice(["kjj", "jxj", "sthjj", "nyncj"]),
         "bench": True,
     }
 

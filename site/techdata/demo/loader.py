@@ -56,23 +56,50 @@ def _creator(family, given):
     return {"person_or_org": {"type": "personal", "family_name": family, "given_name": given}}
 
 
+def has_cjk(text):
+    """True when ``text`` contains Chinese characters."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text or "")
+
+
 def demo_record_data(spec):
-    """RDM draft data for one demo record spec."""
+    """RDM draft data for one demo record spec, with its ``cdtd:`` fields."""
+    title, other = spec["title"], spec["additional_title"]
+    zh_title, en_title = (title, other) if has_cjk(title) else (other, title)
+    desc = spec["description"]
+    custom = {
+        "cdtd:category": {"id": spec.get("category", "rd")},
+        "cdtd:secrecy": {"id": "non-classified"},
+        "cdtd:grade": {"id": "general"},
+        "cdtd:funding_source": {"id": "government"},
+        "cdtd:title_zh": zh_title,
+        "cdtd:title_en": en_title,
+        "cdtd:abstract_zh": spec.get("abstract_zh") or (desc if has_cjk(desc) else ""),
+        "cdtd:abstract_en": spec.get("abstract_en") or ("" if has_cjk(desc) else desc),
+        "cdtd:access_methods": [{"id": "download"}],
+    }
+    for key, field in (("entity", "providing_entity"), ("department", "responsible_department"),
+                       ("update_cycle", "update_cycle")):
+        if spec.get(key):
+            custom[f"cdtd:{field}"] = {"id": spec[key]}
+    if spec.get("storage_format"):
+        custom["cdtd:storage_format"] = spec["storage_format"]
+    subjects = [{"subject": s} for s in spec["subjects"]]
+    if spec.get("subject"):
+        subjects.insert(0, {"id": spec["subject"]})
     return {
         "access": {"record": "public", "files": "public"},
         "files": {"enabled": bool(spec.get("file"))},
         "metadata": {
             "resource_type": {"id": "dataset"},
-            "title": spec["title"],
-            "additional_titles": [
-                {"title": spec["additional_title"], "type": {"id": "translated-title"}}
-            ],
-            "description": spec["description"],
+            "title": title,
+            "additional_titles": [{"title": other, "type": {"id": "translated-title"}}],
+            "description": desc,
             "creators": [_creator(*c) for c in spec["creators"]],
-            "subjects": [{"subject": s} for s in spec["subjects"]],
+            "subjects": subjects,
             "publication_date": spec["date"],
             "publisher": current_app.config["APP_RDM_DEPOSIT_FORM_DEFAULTS"]["publisher"],
         },
+        "custom_fields": {k: v for k, v in custom.items() if v not in ("", None)},
     }
 
 

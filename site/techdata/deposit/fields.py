@@ -1,0 +1,78 @@
+"""The ``cdtd:`` custom fields of a deposit (CD-TD Art. 2, 19; LZ Art. 11; QY Art. 8)."""
+
+from invenio_records_resources.services.custom_fields import KeywordCF, TextCF
+from invenio_vocabularies.services.custom_fields import VocabularyCF
+from marshmallow import validate
+
+NAMESPACE = "cdtd"
+"""Namespace of the project's custom fields (Chengdu tech data)."""
+
+SHORT = 500
+"""Longest value of a one-line text field, in characters."""
+
+LONG = 20000
+"""Longest value of a free-text field (abstracts, reasons), in characters."""
+
+
+class ChineseTextCF(TextCF):
+    """A text field analysed with OpenSearch's ``cjk`` (bigram) analyzer.
+
+    A two-character Chinese word matches the records that contain it, not
+    every record that has either character (the standard analyzer indexes
+    single characters).
+    """
+
+    @property
+    def mapping(self):
+        """Text with the cjk analyzer, plus a keyword sub-field for sorting."""
+        return {
+            "type": "text",
+            "analyzer": "cjk",
+            "fields": {"keyword": {"type": "keyword", "ignore_above": 256}},
+        }
+
+
+def _text(name, max_len=SHORT, cls=TextCF, **kw):
+    """A text custom field with a length limit."""
+    return cls(name=f"{NAMESPACE}:{name}", field_args={"validate": validate.Length(max=max_len)}, **kw)
+
+
+def _vocab(name, vocabulary_id, multiple=False):
+    """A custom field whose values come from a vocabulary."""
+    return VocabularyCF(
+        name=f"{NAMESPACE}:{name}", vocabulary_id=vocabulary_id, multiple=multiple, dump_options=True
+    )
+
+
+CUSTOM_FIELDS = [
+    # Classification (CD-TD Art. 2, 11)
+    _vocab("category", "td-categories"),
+    _vocab("funding_source", "td-funding"),
+    _vocab("sharing_type", "td-sharing"),
+    _text("sharing_reason", LONG),
+    _text("sharing_legal_basis", LONG),
+    _vocab("opening_type", "td-opening"),
+    _text("opening_reason", LONG),
+    _text("opening_legal_basis", LONG),
+    _vocab("secrecy", "td-secrecy"),
+    _vocab("grade", "td-grades"),
+    # Directory fields (CD-TD Art. 19; LZ Art. 11; QY Art. 8)
+    _vocab("responsible_department", "td-departments"),
+    _vocab("providing_entity", "td-entities"),
+    _text("sharing_scope"),
+    _vocab("access_methods", "td-provision", multiple=True),
+    _text("business_name"),
+    _text("information_system"),
+    KeywordCF(name=f"{NAMESPACE}:data_items", multiple=True,
+              field_args={"validate": validate.Length(max=SHORT)}),
+    _text("storage_format"),
+    _vocab("update_cycle", "td-update-cycles"),
+    _text("sharing_period"),
+    _text("usage_requirements", LONG),
+    # Bilingual title and abstract (XC): Chinese required, English encouraged
+    _text("title_zh", SHORT, ChineseTextCF),
+    _text("title_en"),
+    _text("abstract_zh", LONG, ChineseTextCF),
+    _text("abstract_en", LONG),
+]
+"""All ``cdtd:`` custom fields, in form order."""

@@ -1,0 +1,140 @@
+"""Rules every deposit keeps, as pure functions over the record's data.
+
+Each rule names its article. Messages are bilingual (Chinese / English) in
+one string, so an API client and either UI language read them the same way.
+``techdata.components.DepositRulesComponent`` applies them in the service.
+"""
+
+from .fields import NAMESPACE
+
+CF = f"{NAMESPACE}:"
+
+DEFAULT_SHARING = "unconditional"
+"""Sharing type of a deposit that does not choose one (CD-TD Art. 18)."""
+
+DEFAULT_OPENING = "unconditional"
+"""Opening type of a deposit that does not choose one (CD-TD Art. 18)."""
+
+UNRESTRICTED = "unconditional"
+"""The one sharing/opening choice that needs no reason."""
+
+CLASSIFIED_LEVELS = {"confidential", "secret", "top-secret"}
+"""Secrecy levels of classified (涉密) data (td-secrecy vocabulary)."""
+
+PUBLISH_REQUIRED = ("category", "title_zh", "abstract_zh", "secrecy")
+"""Fields every published deposit has (CD-TD Art. 2; XC: Chinese title/abstract)."""
+
+REQUIRED_BY_CATEGORY = {
+    "observation": ("update_cycle", "storage_format"),
+    "resources": ("providing_entity", "update_cycle"),
+    "service": ("providing_entity",),
+}
+"""Further fields a category needs: observation series and resource catalogues
+are updated and have a format; resource and service data name their provider
+(CD-TD Art. 19; LZ Art. 11)."""
+
+MSG_REQUIRED = "必填项 / This field is required."
+MSG_REASON = "选择{label}时必须说明理由（CD-TD 第十八条）/ A reason is required when choosing {label_en} (CD-TD Art. 18)."
+MSG_BASIS = "选择{label}时必须说明法律依据（LZ 第十六条）/ A legal basis is required when choosing {label_en} (LZ Art. 16)."
+MSG_CLASSIFIED = (
+    "涉密数据不得通过本平台汇交，须按保密规定线下处理（CD-TD 第十四条）；本次提交未保存，已上传文件已删除。"
+    " / Classified data may not be deposited on this platform; it follows the secrecy rules offline"
+    " (CD-TD Art. 14). Nothing was saved and uploaded files were removed."
+)
+
+_LABELS = {
+    "sharing_type": ("有条件共享或不予共享", "conditional or no sharing"),
+    "opening_type": ("有条件开放或不予开放", "conditional or no opening"),
+}
+
+
+def _id(value):
+    """The id of a vocabulary value (``{"id": ...}``), or None."""
+    return value.get("id") if isinstance(value, dict) else None
+
+
+MSG_UNKNOWN = "未知取值“{value}”，请从列表中选择 / Unknown value \"{value}\": choose one from the list."
+
+
+def unknown_value_errors(custom_fields, vocabulary_fields, exists):
+    """Vocabulary fields hold known values only.
+
+    ``vocabulary_fields`` maps a field name to its vocabulary id;
+    ``exists(vocabulary_id, value_id)`` says whether the value is known.
+    """
+    errors = {}
+    for name, vocabulary_id in vocabulary_fields.items():
+        value = custom_fields.get(name)
+        for i, item in enumerate(value if isinstance(value, list) else [value]):
+            vid = _id(item)
+            if vid is not None and not exists(vocabulary_id, vid):
+                key = f"custom_fields.{name}" + (f".{i}" if isinstance(value, list) else "")
+                errors[f"{key}.id"] = [MSG_UNKNOWN.format(value=vid)]
+    return errors
+
+
+def apply_open_defaults(custom_fields):
+    """Open is the rule: unset sharing/opening become unconditional (CD-TD Art. 18)."""
+    custom_fields.setdefault(f"{CF}sharing_type", {"id": DEFAULT_SHARING})
+    custom_fields.setdefault(f"{CF}opening_type", {"id": DEFAULT_OPENING})
+    return custom_fields
+
+
+def is_classified(custom_fields):
+    """True when the deposit declares classified (涉密) data (CD-TD Art. 14)."""
+    return _id(custom_fields.get(f"{CF}secrecy")) in CLASSIFIED_LEVELS
+
+
+def classified_errors(custom_fields):
+    """Classified data is refused at deposit (CD-TD Art. 14)."""
+    if is_classified(custom_fields):
+        return {f"custom_fields.{CF}secrecy": [MSG_CLASSIFIED]}
+    return {}
+
+
+def restriction_errors(custom_fields):
+    """A non-unconditional sharing/opening choice states reason and legal basis.
+
+    CD-TD Art. 18 (open is the rule, closed the exception); LZ Art. 16 (the
+    legal basis of conditional and non-sharing).
+    """
+    errors = {}
+    for kind, reason, basis in (
+        ("sharing_type", "sharing_reason", "sharing_legal_basis"),
+        ("opening_type", "opening_reason", "opening_legal_basis"),
+    ):
+        choice = _id(custom_fields.get(f"{CF}{kind}"))
+        if choice in (None, UNRESTRICTED):
+            continue
+        label, label_en = _LABELS[kind]
+        if not (custom_fields.get(f"{CF}{reason}") or "").strip():
+            errors[f"custom_fields.{CF}{reason}"] = [MSG_REASON.format(label=label, label_en=label_en)]
+        if not (custom_fields.get(f"{CF}{basis}") or "").strip():
+            errors[f"custom_fields.{CF}{basis}"] = [MSG_BASIS.format(label=label, label_en=label_en)]
+    return errors
+
+
+def publish_errors(custom_fields):
+    """Fields a published deposit needs, some by category (CD-TD Art. 2, 19)."""
+    errors = {}
+    wanted = list(PUBLISH_REQUIRED)
+    wanted += REQUIRED_BY_CATEGORY.get(_id(custom_fields.get(f"{CF}category")), ())
+    for name in wanted:
+        value = custom_fields.get(f"{CF}{name}")
+        if value in (None, "", [], {}) or (isinstance(value, str) and not value.strip()):
+            errors[f"custom_fields.{CF}{name}"] = [MSG_REQUIRED]
+    return errors
+
+
+def access_for_opening(opening_id):
+    """RDM access levels that an opening type implies.
+
+    不予开放 (none): metadata and files restricted to authorised users;
+    有条件开放 (conditional): metadata public, files only for granted users;
+    无条件开放 (unconditional): both public. Returns ``(record, files)``.
+    """
+    if opening_id == "none":
+        return "restricted", "restricted"
+    if opening_id == "conditional":
+        return "public", "restricted"
+    return None, None
