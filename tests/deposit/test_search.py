@@ -8,8 +8,8 @@ SOIL = deposit(title="成都平原土壤重金属监测数据集", abstract="土
                category={"id": "observation"}, update_cycle={"id": "yearly"}, storage_format="CSV",
                grade={"id": "important"}, providing_entity={"id": "cdut"},
                responsible_department={"id": "sthjj"})
-# has 土 and 壤 and 数 and 据, but never the words 土壤 or 数据
-SCATTERED = deposit(title="龙泉山土地壤质调查", abstract="根据调查整理的名录。",
+# has 土 and 壤, 含 and 量 apart, but never the words 土壤 or 含量
+SCATTERED = deposit(title="龙泉山土地壤质调查", abstract="含水率与产量的调查名录。",
                     title_en="Longquan mountain land survey",
                     category={"id": "resources"}, update_cycle={"id": "irregular"},
                     providing_entity={"id": "scu"})
@@ -26,12 +26,17 @@ def test_two_character_word_matches_precisely(running_app, db, researcher_token,
     soil = publish(client, researcher_token, SOIL)
     scattered = publish(client, researcher_token, SCATTERED)
     records.indexer.refresh()
-    for word in ("土壤", "重金属", "数据", "土壤 监测"):
+    for word in ("土壤", "重金属", "含量", "土壤 监测"):
         ids, _ = _ids(client, q=word)
         assert soil["id"] in ids, word
         assert scattered["id"] not in ids, word
     ids, _ = _ids(client, q="壤质")
     assert ids == {scattered["id"]}
+    # words in different languages and fields are all required
+    ids, _ = _ids(client, q="土壤 heavy")
+    assert ids == {soil["id"]}
+    ids, _ = _ids(client, q="土壤 Longquan")
+    assert ids == set()
 
 
 def test_facets(running_app, db, researcher_token, client):

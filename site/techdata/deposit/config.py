@@ -135,9 +135,12 @@ RDM_SEARCH = {
         **_RDM_PARSER.keywords["extra_params"],
         fields=SEARCH_FIELDS,
         default_operator="AND",
-        type="phrase",
+        type="cross_fields",
+        analyzer="cjk",
     ),
 }
-"""Record search: our facets; every query word required (AND), and a word
-that the analyzer splits (a Chinese word into characters) matched as a phrase,
-so "数据" finds records with 数据, not every record having 数 and 据."""
+"""Record search: our facets, and a query analysed with OpenSearch's ``cjk``
+analyzer: a Chinese word becomes bigrams ("土壤" stays "土壤"), which match the
+cjk-indexed ``cdtd:`` title and abstract, not records that merely contain 土
+and 壤 somewhere; Latin words are analysed as usual. Every word is required
+(AND), in any of the fields (cross_fields): "土壤 heavy" needs both."""
