@@ -43,7 +43,7 @@ def test_every_message_of_ours_has_chinese(tmp_path):
     root = Path(__file__).resolve().parents[1]
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [str(Path(sys.executable).parent / "pybabel"), "extract", "-q",
+        [str(Path(sys.executable).parent / "pybabel"), "--quiet", "extract",
          "-F", str(root / "translations" / "babel.ini"), "-k", "_", "-k", "lazy_gettext",
          "-o", str(pot), str(root / "site" / "techdata")],
         check=True, cwd=root,
