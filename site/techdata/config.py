@@ -57,6 +57,13 @@ INSTANCE_THEME_FILE = "./less/theme.less"
 APP_RDM_DEPOSIT_FORM_DEFAULTS = {
     "publication_date": lambda: datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d"),
     "publisher": "成都科技数据汇交平台 Chengdu Tech-Data Repository",
+    # Open is the rule (CD-TD Art. 18): the form starts unconditional. Set as
+    # the whole ".custom_fields" object: a new record has none yet, so
+    # APP_RDM_DEPOSIT_FORM_CUSTOM_FIELD_DEFAULTS would fail to set into it.
+    ".custom_fields": lambda: {
+        "cdtd:sharing_type": {"id": "unconditional"},
+        "cdtd:opening_type": {"id": "unconditional"},
+    },
 }
 """Default values of the deposit form."""
 

@@ -25,7 +25,7 @@ SPEC = {
 
 
 @pytest.fixture(scope="module")
-def published(app, database, location, vocabularies):
+def published(running_app, database):
     """One committed, published record the live server can show."""
     rec = publish_record(system_identity, demo_record_data(SPEC))
     records.indexer.refresh()
@@ -75,7 +75,7 @@ def test_search_page_finds_record(published, live_server_url, page):
     page.screenshot(path=str(SHOTS / "landing.png"), full_page=True)
 
 
-def test_login_deposit_publish(visitor_account, vocabularies, live_server_url, chromium):
+def test_login_deposit_publish(visitor_account, running_app, live_server_url, chromium):
     """A registered user logs in, fills the deposit form and publishes.
 
     Runs in English (Accept-Language) because the deposit form's React labels
@@ -109,6 +109,15 @@ def test_login_deposit_publish(visitor_account, vocabularies, live_server_url, c
         modal.locator("input[name='person_or_org.family_name']").fill("王")
         modal.locator("input[name='person_or_org.given_name']").fill("芳")
         modal.get_by_role("button", name=re.compile("^Save$")).click()
+        # the Chengdu fields (cdtd:); sharing and opening start unconditional
+        page.fill("[name='custom_fields.cdtd:title_zh']", "浏览器录入的数据集")
+        page.fill("[name='custom_fields.cdtd:abstract_zh']", "通过部署表单录入并发布的数据集。")
+        for field, label in (("category", "R&D data"), ("secrecy", "Not classified")):
+            dropdown = page.locator(f"[name='custom_fields.cdtd:{field}']")
+            dropdown.click()
+            dropdown.locator(".item", has_text=label).first.click()
+        assert "Unconditional opening" in page.locator(
+            "[name='custom_fields.cdtd:opening_type']").inner_text()
         page.get_by_role("button", name=re.compile("^Publish$")).first.click()
         page.locator(".ui.modal").get_by_role("button", name=re.compile("^Publish$")).click()
         page.wait_for_url(re.compile(r"/records/[a-z0-9]{5}-[a-z0-9]{5}$"))
@@ -127,3 +136,8 @@ def test_login_deposit_publish(visitor_account, vocabularies, live_server_url, c
         data = json.load(res)
     assert data["metadata"]["title"] == "浏览器录入的数据集 Browser-deposited dataset"
     assert data["metadata"]["creators"][0]["person_or_org"]["family_name"] == "王"
+    cf = data["custom_fields"]
+    assert cf["cdtd:category"]["id"] == "rd"
+    assert cf["cdtd:secrecy"]["id"] == "non-classified"
+    assert cf["cdtd:title_zh"] == "浏览器录入的数据集"
+    assert cf["cdtd:opening_type"]["id"] == cf["cdtd:sharing_type"]["id"] == "unconditional"
