@@ -127,14 +127,22 @@ instance_init() {
 # vocabularies are left as they are), domain roles.
 instance_update() {
   instance_link
+  local stamp="$TD_INSTANCE/.update-stamp" want
+  want="$(instance_db_oid)-$(_inputs_hash app_data site/techdata/deposit/fields.py site/techdata/config.py)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then echo "instance up to date"; return 0; fi
   export INVENIO_CELERY_TASK_ALWAYS_EAGER=True
   invenio rdm-records custom-fields init
   invenio rdm-records fixtures
   invenio techdata roles
+  echo "$want" > "$stamp"
 }
 
 # instance_demo: domain roles, demo users and demo records (idempotent).
 instance_demo() {
   instance_link
+  local stamp="$TD_INSTANCE/.demo-stamp" want
+  want="$(instance_db_oid)-$(_inputs_hash site/techdata/demo)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then echo "demo data up to date"; return 0; fi
   INVENIO_CELERY_TASK_ALWAYS_EAGER=True invenio techdata demo
+  echo "$want" > "$stamp"
 }

@@ -49,6 +49,12 @@ def deposit_publish(session, api, i):
             "publication_date": "2026-11-23",
             "publisher": "成都科技数据汇交平台",
         },
+        "custom_fields": {
+            "cdtd:category": {"id": "rd"},
+            "cdtd:secrecy": {"id": "non-classified"},
+            "cdtd:title_zh": f"基准测试发布延迟数据集 {i}",
+            "cdtd:abstract_zh": "基准测试自动生成的数据集。",
+        },
     }
     t0 = time.perf_counter()
     r = session.post(f"{api}/records", json=data)
