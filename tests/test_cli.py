@@ -8,7 +8,7 @@ from techdata.cli import techdata
 from techdata.health import collect_health
 
 
-def test_demo_is_idempotent(app, db, search_clear, location, vocabularies, cli_runner):
+def test_demo_is_idempotent(running_app, db, search_clear, cli_runner):
     """`invenio techdata demo` creates roles, users and records once only."""
     first = cli_runner(techdata, None, "demo")
     assert first.exit_code == 0, first.output
@@ -18,7 +18,7 @@ def test_demo_is_idempotent(app, db, search_clear, location, vocabularies, cli_r
     assert "demo records published: 0" in second.output
     assert "roles created: 0" in second.output
 
-    assert set(app.config["TECHDATA_DOMAIN_ROLES"]) <= {r.name for r in Role.query.all()}
+    assert set(running_app.config["TECHDATA_DOMAIN_ROLES"]) <= {r.name for r in Role.query.all()}
     researcher = User.query.filter_by(email="researcher@example.org").one()
     assert researcher.active
     records.indexer.refresh()
@@ -26,7 +26,7 @@ def test_demo_is_idempotent(app, db, search_clear, location, vocabularies, cli_r
     assert [h["metadata"]["title"] for h in hits] == ["大熊猫栖息地红外相机监测数据"]
 
 
-def test_health_reports_counts(app, db, search_clear, location, vocabularies, cli_runner):
+def test_health_reports_counts(running_app, db, search_clear, cli_runner):
     """The health report names each component and its record counts."""
     cli_runner(techdata, None, "demo")
     records.indexer.refresh()
