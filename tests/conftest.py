@@ -13,11 +13,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from flask_security.utils import hash_password
 from invenio_access.permissions import system_identity
 from invenio_app.factory import create_app as _create_app
 from invenio_vocabularies.proxies import current_service as vocabulary_service
-from invenio_vocabularies.records.api import Vocabulary
 
 _env = os.environ.get
 

@@ -34,7 +34,7 @@ def _vocabulary_value_exists(vocabulary_id, value_id):
 class DepositRulesComponent(ServiceComponent):
     """Enforce the Chengdu deposit rules (CD-TD Art. 2, 14, 18; LZ Art. 16)."""
 
-    def _check_draft(self, data, record):
+    def _check_draft(self, record):
         """Defaults, refusal of classified data, reasons for restrictions."""
         cf = record.get("custom_fields") or {}
         rules.apply_open_defaults(cf)  # CD-TD Art. 18
@@ -70,7 +70,7 @@ class DepositRulesComponent(ServiceComponent):
     def create(self, identity, data=None, record=None, errors=None, **kwargs):
         """Check a new draft before anything is stored."""
         self._refuse_invalid_input(errors, record)
-        self._check_draft(data, record)
+        self._check_draft(record)
 
     def update_draft(self, identity, data=None, record=None, errors=None, **kwargs):
         """Check an updated draft; a draft declared classified loses its files."""
@@ -78,7 +78,7 @@ class DepositRulesComponent(ServiceComponent):
         cf = record.get("custom_fields") or {}
         if rules.is_classified(cf):
             self._remove_files(record)
-        self._check_draft(data, record)
+        self._check_draft(record)
 
     def publish(self, identity, draft=None, record=None, **kwargs):
         """All required fields are there before publication (CD-TD Art. 2, 19)."""

@@ -135,7 +135,6 @@ def _exists(title):
 
 def ensure_records(owner):
     """Publish the demo records not yet present, owned by ``owner``."""
-    from flask_principal import Identity
     from invenio_access import any_user, authenticated_user
     from invenio_access.utils import get_identity
 
