@@ -55,14 +55,11 @@ def count_bench_records():
 
 def seed_range(start, stop, owner, progress=None):
     """Publish synthetic records ``start`` .. ``stop - 1`` as ``owner``."""
-    from invenio_access import any_user, authenticated_user
-    from invenio_access.utils import get_identity
     from invenio_accounts.models import User
 
-    from ..demo.loader import demo_record_data, publish_record
+    from ..demo.loader import demo_record_data, depositor_identity, publish_record
 
-    identity = get_identity(User.query.filter_by(email=owner).one())
-    identity.provides.update({any_user, authenticated_user})
+    identity = depositor_identity(User.query.filter_by(email=owner).one())
     rnd = random.Random(20261123 + start)
     for i in range(start, stop):
         spec = synthetic_spec(i, rnd)

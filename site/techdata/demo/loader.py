@@ -133,14 +133,19 @@ def _exists(title):
     return db.session.query(query.exists()).scalar()
 
 
-def ensure_records(owner):
-    """Publish the demo records not yet present, owned by ``owner``."""
+def depositor_identity(user):
+    """The identity ``user`` has when logged in (with any/authenticated user needs)."""
     from invenio_access import any_user, authenticated_user
     from invenio_access.utils import get_identity
 
-    identity = get_identity(owner)
-    identity.provides.add(any_user)
-    identity.provides.add(authenticated_user)
+    identity = get_identity(user)
+    identity.provides.update({any_user, authenticated_user})
+    return identity
+
+
+def ensure_records(owner):
+    """Publish the demo records not yet present, owned by ``owner``."""
+    identity = depositor_identity(owner)
     created = []
     for spec in _yaml("records.yaml"):
         if _exists(spec["title"]):
