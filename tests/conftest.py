@@ -31,6 +31,9 @@ def _pg_url(dbname):
 
 
 REDIS = "redis://127.0.0.1:{}".format(_env("TD_REDIS_PORT", "6380"))
+# First of the four Redis databases the tests use (two test runs side by side
+# use different bases, different TD_TEST_PG_DB and TD_TEST_INDEX_PREFIX).
+REDIS_DB = int(_env("TD_TEST_REDIS_DB", "12"))
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = Path(_env("TD_SERVICES", ROOT / ".services")) / "instance" / "static"
 
@@ -68,13 +71,13 @@ def search_hosts():
 @pytest.fixture(scope="module")
 def broker_uri():
     """Redis as the Celery broker (tasks run eagerly in tests anyway)."""
-    yield f"{REDIS}/12"
+    yield f"{REDIS}/{REDIS_DB + 0}"
 
 
 @pytest.fixture(scope="module")
 def cache_uri():
     """A Redis database of its own for the tests' cache."""
-    yield f"{REDIS}/13"
+    yield f"{REDIS}/{REDIS_DB + 1}"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -93,8 +96,8 @@ def app_config(app_config, cache_uri, broker_uri):
         SEARCH_INDEX_PREFIX=_env("TD_TEST_INDEX_PREFIX", "test-"),
         CACHE_TYPE="flask_caching.backends.RedisCache",
         CACHE_REDIS_URL=cache_uri,
-        ACCOUNTS_SESSION_REDIS_URL=f"{REDIS}/14",
-        COMMUNITIES_IDENTITIES_CACHE_REDIS_URL=f"{REDIS}/15",
+        ACCOUNTS_SESSION_REDIS_URL=f"{REDIS}/{REDIS_DB + 2}",
+        COMMUNITIES_IDENTITIES_CACHE_REDIS_URL=f"{REDIS}/{REDIS_DB + 3}",
         RATELIMIT_STORAGE_URI="memory://",
         CELERY_TASK_ALWAYS_EAGER=True,
         CELERY_TASK_EAGER_PROPAGATES=True,
