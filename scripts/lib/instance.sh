@@ -124,16 +124,16 @@ instance_init() {
 
 # instance_update: bring an initialised instance up to the code: custom-field
 # mappings and vocabulary types added since (both idempotent; existing
-# vocabularies are left as they are), domain roles.
+# vocabularies are left as they are), new tables, domain roles, city centre.
 instance_update() {
   instance_link
   local stamp="$TD_INSTANCE/.update-stamp" want
-  want="$(instance_db_oid)-$(_inputs_hash app_data site/techdata/deposit/fields.py site/techdata/config.py)"
+  want="$(instance_db_oid)-$(_inputs_hash app_data site/techdata)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then echo "instance up to date"; return 0; fi
   export INVENIO_CELERY_TASK_ALWAYS_EAGER=True
   invenio rdm-records custom-fields init
   invenio rdm-records fixtures
-  invenio techdata roles
+  invenio techdata upgrade
   echo "$want" > "$stamp"
 }
 

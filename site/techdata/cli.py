@@ -49,11 +49,28 @@ def status(as_json):
         click.echo(f"{name:<22} {item}")
 
 
-def _register_bench():
-    """Attach the benchmark seeding command to the ``techdata`` group."""
+@techdata.command("upgrade")
+@with_appcontext
+def upgrade():
+    """Bring an existing database up to the code: new tables, roles, fixtures."""
+    from invenio_db import db
+
+    from .demo import loader
+
+    db.create_all()  # creates only the tables that are missing
+    click.echo(f"roles created: {len(loader.ensure_roles())}")
+    from .review.centres import ensure_city_centre
+
+    click.echo(f"city data centre: {ensure_city_centre()}")
+
+
+def _register_subcommands():
+    """Attach the sub-groups of capability packages to the ``techdata`` group."""
     from .bench.seed import bench_seed
+    from .workdays.cli import calendar_cli
 
     techdata.add_command(bench_seed)
+    techdata.add_command(calendar_cli)
 
 
-_register_bench()
+_register_subcommands()
