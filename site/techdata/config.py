@@ -132,3 +132,5 @@ TECHDATA_DOMAIN_ROLES = {
 
 Role descriptions are stored in the database once, so they carry both
 languages instead of a translatable string."""
+
+from .exports.config import *  # noqa: F401,F403

@@ -1,0 +1,367 @@
+"""DataCite and DCAT-AP serializers that carry the ``cdtd:`` classification.
+
+InvenioRDM's DataCite schema knows nothing of our custom fields. The
+subclasses here add, on top of its output:
+
+- ``types.resourceType``: the tech-data category of CD-TD Art. 2, in Chinese
+  and English (``resourceTypeGeneral`` stays what the resource type says,
+  ``Dataset`` for a dataset);
+- ``subjects``: the category and the sensitivity grade, each with its scheme;
+- ``rightsList``: the opening type (CD-TD Art. 18; QY Art. 22; LZ Art. 25) as
+  an info:eu-repo access right, with the rights text in Chinese and English;
+- ``titles``: the Chinese and English titles (``cdtd:title_zh``,
+  ``cdtd:title_en``) with their language, the one that is not the main
+  title as a ``TranslatedTitle``.
+
+The funding source (财政资金 / 社会资金, CD-TD Art. 15-16) says what kind of
+money paid for the data, not who paid: it is no funder, so nothing is added
+to ``fundingReferences`` for it. Funders entered in ``metadata.funding`` are
+exported by InvenioRDM as before.
+
+The DCAT-AP serializer runs InvenioRDM's XSLT over the enriched DataCite XML
+and then post-processes the RDF/XML: exactly one ``dct:accessRights`` of the
+EU access-right authority for the opening type, and no ``rdf:about`` on a
+property element (InvenioRDM puts the subject URI on ``dct:subject``, which
+RDF/XML forbids; it belongs on the ``skos:Concept``).
+"""
+
+from functools import lru_cache
+
+from flask_resources import BaseListSchema, MarshmallowSerializer
+from flask_resources.serializers import JSONSerializer, SimpleSerializer
+from invenio_access.permissions import system_identity
+from invenio_rdm_records.contrib.journal.processors import JournalDataciteDumper
+from invenio_rdm_records.resources.serializers import (
+    DataCite43JSONSerializer,
+    DataCite43XMLSerializer,
+    DataCite45JSONSerializer,
+    DataCite45XMLSerializer,
+    DCATSerializer,
+)
+from invenio_rdm_records.resources.serializers.datacite.schema import (
+    DataCite43Schema,
+    DataCite45Schema,
+)
+from invenio_rdm_records.resources.serializers.dcat.schema import DcatSchema
+from invenio_vocabularies.proxies import current_service as vocabulary_service
+from lxml import etree
+from marshmallow import missing
+
+from ..deposit.fields import NAMESPACE
+
+TERMS = "https://techdata.chengdu.example.org/terms/"
+"""Base URI of our terms (the ``cdtd`` namespace of ``RDM_NAMESPACES``)."""
+
+LANGS = ("zh", "en")
+"""Languages of the bilingual metadata (XC), Chinese first."""
+
+CATEGORY_SCHEME = "CD-TD data category"
+"""``subjectScheme`` of the tech-data category (CD-TD Art. 2)."""
+
+GRADE_SCHEME = "CD-TD sensitivity grade"
+"""``subjectScheme`` of the sensitivity grade (数据分级, Data Security Law)."""
+
+EU_REPO = "info:eu-repo/semantics/"
+"""Prefix of the OpenAIRE (info:eu-repo) access-right terms."""
+
+EU_ACCESS_RIGHT = "http://publications.europa.eu/resource/authority/access-right/"
+"""The EU access-right authority table used by DCAT-AP."""
+
+OPENING_ACCESS = {
+    # CD-TD Art. 18: open is the rule; QY Art. 22, LZ Art. 25: the three types.
+    "unconditional": ("openAccess", "PUBLIC"),
+    "conditional": ("restrictedAccess", "RESTRICTED"),
+    "none": ("closedAccess", "NON_PUBLIC"),
+}
+"""Opening type id -> (info:eu-repo access term, EU access-right code)."""
+
+NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "dct": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+}
+"""RDF namespaces the DCAT post-processing uses."""
+
+
+@lru_cache(maxsize=256)
+def _vocabulary_title(vocabulary, id_):
+    """The title dict of a vocabulary entry, read once (values never change)."""
+    try:
+        item = vocabulary_service.read(system_identity, (vocabulary, id_))
+    except Exception:  # noqa: BLE001  (an unknown id exports without label)
+        return {}
+    return dict(item.to_dict().get("title") or {})
+
+
+def cf_value(obj, name):
+    """The value of the custom field ``cdtd:<name>`` of a record dict."""
+    return (obj.get("custom_fields") or {}).get(f"{NAMESPACE}:{name}")
+
+
+def labels(value, vocabulary):
+    """``(zh, en)`` labels of a vocabulary value (from the record, else the vocabulary)."""
+    if not value or not value.get("id"):
+        return None
+    title = value.get("title") or _vocabulary_title(vocabulary, value["id"])
+    zh = title.get("zh") or title.get("en") or value["id"]
+    en = title.get("en") or zh
+    return zh, en
+
+
+class TechDataDataCiteMixin:
+    """Adds the ``cdtd:`` classification to a DataCite (or DCAT) schema."""
+
+    def get_type(self, obj):
+        """Resource type, its text naming the tech-data category (CD-TD Art. 2)."""
+        types = super().get_type(obj)
+        category = labels(cf_value(obj, "category"), "td-categories")
+        if not category:
+            return types
+        types = dict(types) if types is not missing else {"resourceTypeGeneral": "Dataset"}
+        types["resourceType"] = "{} / {}".format(*category)
+        return types
+
+    def get_titles(self, obj):
+        """Titles, with the Chinese and English title and their language (XC)."""
+        titles = super().get_titles(obj)
+        titles = [] if titles is missing else [dict(t) for t in titles]
+        for lang in LANGS:
+            text = (cf_value(obj, f"title_{lang}") or "").strip()
+            if not text:
+                continue
+            same = [t for t in titles if (t.get("title") or "").strip() == text]
+            if not same:
+                titles.append({"title": text})
+                same = titles[-1:]
+            for title in same:
+                title.setdefault("lang", lang)
+                # The main title (first) has no type; another language's
+                # title is a translation of it.
+                if title is not titles[0] and "titleType" not in title:
+                    title["titleType"] = "TranslatedTitle"
+        return titles or missing
+
+    def get_subjects(self, obj):
+        """Subjects, plus the tech-data category and the sensitivity grade."""
+        subjects = super().get_subjects(obj)
+        subjects = [] if subjects is missing else list(subjects)
+        for name, vocabulary, scheme in (
+            ("category", "td-categories", CATEGORY_SCHEME),
+            ("grade", "td-grades", GRADE_SCHEME),
+        ):
+            value = cf_value(obj, name)
+            found = labels(value, vocabulary)
+            if not found:
+                continue
+            for lang, text in zip(LANGS, found):
+                entry = {
+                    "subject": text,
+                    "subjectScheme": scheme,
+                    "schemeUri": f"{TERMS}{name}",
+                    "valueUri": f"{TERMS}{name}/{value['id']}",
+                    "lang": lang,
+                }
+                if entry not in subjects:
+                    subjects.append(entry)
+        return subjects or missing
+
+    def get_rights(self, obj):
+        """Rights, led by the access right of the opening type (CD-TD Art. 18)."""
+        rights = super().get_rights(obj)
+        rights = [] if rights is missing else list(rights)
+        opening = cf_value(obj, "opening_type") or {}
+        access = OPENING_ACCESS.get(opening.get("id"))
+        if not access:
+            return rights or missing
+        uri = EU_REPO + access[0]
+        # The opening type decides; drop any other info:eu-repo access right.
+        rights = [r for r in rights if not (r.get("rightsUri") or "").startswith(EU_REPO)]
+        ours = [
+            {"rights": text, "rightsUri": uri, "lang": lang}
+            for lang, text in zip(LANGS, labels(opening, "td-opening"))
+        ]
+        return ours + rights
+
+
+class TechDataDataCite43Schema(TechDataDataCiteMixin, DataCite43Schema):
+    """DataCite 4.3 schema with the ``cdtd:`` classification."""
+
+
+class TechDataDataCite45Schema(TechDataDataCiteMixin, DataCite45Schema):
+    """DataCite 4.5 schema with the ``cdtd:`` classification."""
+
+
+class TechDataDcatSchema(TechDataDataCiteMixin, DcatSchema):
+    """The DataCite dump under the DCAT XSLT, with the ``cdtd:`` classification."""
+
+
+def _schema_kwargs(is_parent=None):
+    """Schema arguments as InvenioRDM's DataCite serializers pass them."""
+    kwargs = {"dumpers": [JournalDataciteDumper()]}  # order matters (upstream)
+    if is_parent is not None:
+        kwargs["is_parent"] = is_parent
+    return kwargs
+
+
+class TechDataDataCite43JSONSerializer(DataCite43JSONSerializer):
+    """DataCite 4.3 JSON with the ``cdtd:`` classification."""
+
+    def __init__(self, is_parent=False, **options):
+        """Same as InvenioRDM's, with our schema."""
+        MarshmallowSerializer.__init__(
+            self, format_serializer_cls=JSONSerializer,
+            object_schema_cls=TechDataDataCite43Schema, list_schema_cls=BaseListSchema,
+            schema_kwargs=_schema_kwargs(is_parent), **options,
+        )
+
+
+class TechDataDataCite43XMLSerializer(DataCite43XMLSerializer):
+    """DataCite 4.3 XML with the ``cdtd:`` classification."""
+
+    def __init__(self, **options):
+        """Same as InvenioRDM's, with our schema."""
+        from datacite import schema43
+
+        MarshmallowSerializer.__init__(
+            self, format_serializer_cls=SimpleSerializer,
+            object_schema_cls=TechDataDataCite43Schema, list_schema_cls=BaseListSchema,
+            schema_kwargs=_schema_kwargs(),
+            encoder=options.get("encoder", schema43.tostring),
+        )
+
+
+class TechDataDataCite45JSONSerializer(DataCite45JSONSerializer):
+    """DataCite 4.5 JSON with the ``cdtd:`` classification (exports, DOI registration)."""
+
+    def __init__(self, is_parent=False, **options):
+        """Same as InvenioRDM's, with our schema."""
+        MarshmallowSerializer.__init__(
+            self, format_serializer_cls=JSONSerializer,
+            object_schema_cls=TechDataDataCite45Schema, list_schema_cls=BaseListSchema,
+            schema_kwargs=_schema_kwargs(is_parent), **options,
+        )
+
+
+class TechDataDataCite45XMLSerializer(DataCite45XMLSerializer):
+    """DataCite 4.5 XML with the ``cdtd:`` classification."""
+
+    def __init__(self, **options):
+        """Same as InvenioRDM's, with our schema."""
+        from datacite import schema45
+
+        MarshmallowSerializer.__init__(
+            self, format_serializer_cls=SimpleSerializer,
+            object_schema_cls=TechDataDataCite45Schema, list_schema_cls=BaseListSchema,
+            schema_kwargs=_schema_kwargs(),
+            encoder=options.get("encoder", schema45.tostring),
+        )
+
+
+def _q(prefixed):
+    """Clark name (``{uri}local``) of a prefixed name such as ``dct:subject``."""
+    prefix, local = prefixed.split(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+def datasets(root):
+    """The dataset nodes of an RDF/XML tree (``dcat:Dataset`` or typed as one)."""
+    dataset_type = NS["dcat"] + "Dataset"
+    for node in root:
+        if node.tag == _q("dcat:Dataset") or any(
+            t.get(_q("rdf:resource")) == dataset_type for t in node.findall(_q("rdf:type"))
+        ):
+            yield node
+
+
+class TechDataDCATSerializer(DCATSerializer):
+    """DCAT-AP (RDF/XML) with the opening type as ``dct:accessRights``."""
+
+    def __init__(self, **options):
+        """InvenioRDM's DCAT serializer over our DataCite schema."""
+        MarshmallowSerializer.__init__(
+            self, format_serializer_cls=SimpleSerializer,
+            object_schema_cls=TechDataDcatSchema, list_schema_cls=BaseListSchema,
+            schema_kwargs=_schema_kwargs(), encoder=self._etree_tostring, **options,
+        )
+
+    def transform_with_xslt(self, dc_record, **kwargs):
+        """InvenioRDM's transformation, then our fixes of the RDF/XML."""
+        root = super().transform_with_xslt(dc_record, **kwargs)
+        self.move_about_to_concepts(root)
+        self.link_subject_concepts(root, dc_record.get("subjects") or [])
+        self.set_access_rights(root, dc_record.get("rightsList") or [])
+        return root
+
+    @staticmethod
+    def move_about_to_concepts(root):
+        """Put a subject's URI on its ``skos:Concept``, not on ``dct:subject``.
+
+        ``rdf:about`` is a node attribute; on a property element RDF/XML
+        parsers reject the document.
+        """
+        about = _q("rdf:about")
+        for subject in root.iter(_q("dct:subject")):
+            uri = subject.attrib.pop(about, None)
+            concept = subject.find(_q("skos:Concept"))
+            if uri and concept is not None and about not in concept.attrib:
+                concept.set(about, uri)
+
+    @staticmethod
+    def link_subject_concepts(root, subjects):
+        """Give our subjects' concepts their URI and their label its language.
+
+        The XSLT makes a ``skos:Concept`` of a subject with a scheme but
+        keeps neither an https ``valueURI`` nor the ``xml:lang``; the
+        category and grade concepts get both back here.
+        """
+        about = _q("rdf:about")
+        lang = "{http://www.w3.org/XML/1998/namespace}lang"
+        for concept in root.iter(_q("skos:Concept")):
+            label = concept.find(_q("skos:prefLabel"))
+            scheme = concept.find(f"{_q('skos:inScheme')}/{_q('skos:ConceptScheme')}/{_q('dct:title')}")
+            if label is None or scheme is None:
+                continue
+            for entry in subjects:
+                if (entry.get("valueUri") and entry.get("subject") == (label.text or "").strip()
+                        and entry.get("subjectScheme") == (scheme.text or "").strip()):
+                    if concept.get(about) is None:
+                        concept.set(about, entry["valueUri"])
+                    if entry.get("lang") and label.get(lang) is None:
+                        label.set(lang, entry["lang"])
+                    break
+
+    @staticmethod
+    def set_access_rights(root, rights_list):
+        """Exactly one ``dct:accessRights`` per dataset, from the opening type.
+
+        The access right is the EU authority's PUBLIC / RESTRICTED /
+        NON_PUBLIC (CD-TD Art. 18; QY Art. 22; LZ Art. 25), described by the
+        info:eu-repo statement with its Chinese and English text.
+        """
+        by_term = {term: code for term, code in OPENING_ACCESS.values()}
+        ours = [r for r in rights_list
+                if (r.get("rightsUri") or "").removeprefix(EU_REPO) in by_term]
+        if not ours:
+            return
+        uri = ours[0]["rightsUri"]
+        code = by_term[uri.removeprefix(EU_REPO)]
+        for dataset in datasets(root):
+            olds = dataset.findall(_q("dct:accessRights"))
+            at = dataset.index(olds[0]) if olds else len(dataset)
+            for old in olds:
+                dataset.remove(old)
+            access = etree.Element(_q("dct:accessRights"),
+                                   {_q("rdf:resource"): EU_ACCESS_RIGHT + code})
+            described = etree.Element(_q("dct:accessRights"))
+            dataset.insert(at, access)
+            dataset.insert(at + 1, described)
+            statement = etree.SubElement(described, _q("dct:RightsStatement"),
+                                         {_q("rdf:about"): uri})
+            for right in ours:
+                if right.get("rightsUri") == uri and right.get("rights"):
+                    label = etree.SubElement(statement, _q("rdfs:label"))
+                    label.text = right["rights"]
+                    if right.get("lang"):
+                        label.set("{http://www.w3.org/XML/1998/namespace}lang", right["lang"])

@@ -1,0 +1,1 @@
+"""Tests of the metadata exports and the landing-page panels."""
