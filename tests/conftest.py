@@ -137,10 +137,12 @@ def vocabularies(app, database):
 @pytest.fixture(scope="module")
 def custom_fields(app, search):
     """The ``cdtd:`` custom-field mappings, created as set-up creates them."""
+    from invenio_communities.cli import create_communities_custom_field
     from invenio_rdm_records.cli import create_records_custom_field
 
-    result = app.test_cli_runner().invoke(create_records_custom_field, [])
-    assert result.exit_code == 0, result.output
+    for command in (create_records_custom_field, create_communities_custom_field):
+        result = app.test_cli_runner().invoke(command, [])
+        assert result.exit_code == 0, result.output
 
 
 @pytest.fixture(scope="module")
@@ -165,3 +167,73 @@ def researcher_token(researcher, db):
     token = Token.create_personal("test", researcher.id, scopes=[], is_internal=False)
     db.session.commit()
     return {"Authorization": f"Bearer {token.access_token}"}
+
+
+def _user_with_role(UserFixture, app, db, email, role):
+    """A registered user holding a domain role (roles created on demand)."""
+    from invenio_accounts.proxies import current_datastore
+
+    from techdata.demo.loader import ensure_roles
+
+    ensure_roles()
+    u = UserFixture(email=email, password="Reviewer-Test-2026")
+    u.create(app, db)
+    current_datastore.add_role_to_user(u.user, role)
+    db.session.commit()
+    return u
+
+
+def _token(user, db):
+    """Authorization headers with a personal API token of ``user``."""
+    from invenio_oauth2server.models import Token
+
+    token = Token.create_personal("test", user.id, scopes=[], is_internal=False)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token.access_token}"}
+
+
+@pytest.fixture()
+def curator(UserFixture, app, db):
+    """A data-centre curator (CD-TD Art. 11)."""
+    return _user_with_role(UserFixture, app, db, "curator@test.example.org",
+                           "data-centre-curator")
+
+
+@pytest.fixture()
+def reviewer(UserFixture, app, db):
+    """A confidentiality reviewer (CD-TD Art. 24)."""
+    return _user_with_role(UserFixture, app, db, "reviewer@test.example.org",
+                           "confidentiality-reviewer")
+
+
+@pytest.fixture()
+def curator_token(curator, db):
+    """API token headers of the curator."""
+    return _token(curator, db)
+
+
+@pytest.fixture()
+def reviewer_token(reviewer, db):
+    """API token headers of the confidentiality reviewer."""
+    return _token(reviewer, db)
+
+
+@pytest.fixture()
+def city_centre(running_app, db):
+    """The city data centre community, as set-up creates it."""
+    from invenio_access.permissions import system_identity
+    from invenio_communities.proxies import current_communities
+
+    from techdata.review.centres import ensure_city_centre
+
+    slug = ensure_city_centre()
+    current_communities.service.indexer.refresh()
+    return current_communities.service.read(system_identity, slug)
+
+
+@pytest.fixture()
+def workflow(client, researcher_token, curator_token, reviewer_token, city_centre):
+    """Deposit → data-centre review → confidentiality review, all over REST."""
+    from tests.helpers import Workflow
+
+    return Workflow(client, researcher_token, curator_token, reviewer_token, city_centre.id)

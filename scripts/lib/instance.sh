@@ -132,6 +132,7 @@ instance_update() {
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then echo "instance up to date"; return 0; fi
   export INVENIO_CELERY_TASK_ALWAYS_EAGER=True
   invenio rdm-records custom-fields init
+  invenio communities custom-fields init
   invenio rdm-records fixtures
   invenio techdata upgrade
   echo "$want" > "$stamp"

@@ -133,4 +133,39 @@ TECHDATA_DOMAIN_ROLES = {
 Role descriptions are stored in the database once, so they carry both
 languages instead of a translatable string."""
 
+# Data centres, deposit review, confidentiality review (CD-TD Art. 10-11, 24)
+# ==========================================================================
+
+from .permissions import (  # noqa: E402
+    TechDataRecordPermissionPolicy,
+    TechDataRequestsPermissionPolicy,
+)
+from .review.components import ConfidentialityGate, DepositReviewComponent  # noqa: E402
+from .review.config import (  # noqa: E402,F401  (re-exported as settings)
+    CELERY_BEAT_SCHEDULE,
+    COMMUNITIES_CUSTOM_FIELDS,
+    COMMUNITIES_CUSTOM_FIELDS_UI,
+    COMMUNITIES_NAMESPACES,
+    RDM_RECORDS_REVIEWS,
+    TECHDATA_CENTRE_ADMIN_ROLE,
+    TECHDATA_CITY_CENTRE,
+    TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE,
+    TECHDATA_CURATOR_ROLE,
+    TECHDATA_REVIEW_DEADLINES,
+    TECHDATA_REVIEW_REMINDER_DAYS,
+)
+from .workdays.config import TECHDATA_WORKDAYS_TIMEZONE  # noqa: E402,F401
+
+RDM_RECORDS_SERVICE_COMPONENTS = RDM_RECORDS_SERVICE_COMPONENTS + [
+    DepositReviewComponent,
+    ConfidentialityGate,
+]
+"""Deposit rules, then the deposit review and the confidentiality gate (CD-TD Art. 24)."""
+
+RDM_PERMISSION_POLICY = TechDataRecordPermissionPolicy
+"""Who reads not-opened and conditional records (see ``techdata.permissions``)."""
+
+REQUESTS_PERMISSION_POLICY = TechDataRequestsPermissionPolicy
+"""Request permissions with the deposit review's ``return`` action."""
+
 from .exports.config import *  # noqa: F401,F403

@@ -1,0 +1,54 @@
+"""Record permission policy: who reads what, by opening type.
+
+- 不予开放 (not opened): the record is metadata-restricted; besides owners and
+  the centre's curators, the government roles that keep the resource
+  directory read its metadata (CD-TD Art. 7, 11, 19), never its files.
+- 有条件开放 (conditional): metadata public, files only to granted users (QY
+  Art. 24; LZ Art. 25-26).
+- Confidentiality reviewers may preview the draft they review (CD-TD Art. 24).
+"""
+
+from invenio_rdm_records.services.generators import IfRestricted
+from invenio_rdm_records.services.permissions import (
+    RDMRecordPermissionPolicy,
+    RDMRequestsPermissionPolicy,
+)
+from invenio_records_permissions.generators import AnyUser, SameAs, SystemProcess
+
+from invenio_requests.services.generators import Creator, Receiver, Reviewers, Status, Topic
+
+from .generators import ConfidentialityReviewers, DomainRoles
+
+GOVERNMENT_READERS = ("bureau-admin", "data-centre-curator", "confidentiality-reviewer",
+                      "department-admin", "program-manager")
+"""Roles that see not-opened records in the resource directory (CD-TD Art. 7, 11)."""
+
+
+class TechDataRecordPermissionPolicy(RDMRecordPermissionPolicy):
+    """InvenioRDM's record policy plus the domain's readers."""
+
+    can_preview = RDMRecordPermissionPolicy.can_preview + [ConfidentialityReviewers()]
+    can_read = [
+        IfRestricted(
+            "record",
+            then_=RDMRecordPermissionPolicy.can_view + [DomainRoles(*GOVERNMENT_READERS)],
+            else_=[AnyUser(), SystemProcess()],
+        ),
+    ]
+
+
+class TechDataRequestsPermissionPolicy(RDMRequestsPermissionPolicy):
+    """InvenioRDM's request policy plus the deposit review's ``return`` action.
+
+    Returning a deposit for changes is a curator's decision, like accepting
+    it (CD-TD Art. 11); a returned request stays readable by the same people
+    as a submitted one.
+    """
+
+    can_action_return = SameAs("can_action_accept")
+    can_read = RDMRequestsPermissionPolicy.can_read + [
+        Status(["returned"], [Creator(), Receiver(), Reviewers(), Topic()]),
+    ]
+    can_update = RDMRequestsPermissionPolicy.can_update + [
+        Status(["returned"], [Creator(), Receiver()]),
+    ]

@@ -1,0 +1,1 @@
+"""Data centres, deposit review and the mandatory confidentiality review."""

@@ -1,0 +1,71 @@
+"""Celery tasks: reminders before, escalation after a review's due date."""
+
+from datetime import date
+
+from celery import shared_task
+from flask import current_app
+from invenio_accounts.models import Role, User
+from invenio_db import db
+from invenio_requests.records.models import RequestMetadata
+
+from ..workdays import working_days
+from .deadlines import today
+from .notify import send_review_mail
+from .service import OPEN_STATUSES
+
+
+def _receivers(row):
+    """E-mail addresses of the users who can decide a review."""
+    receiver = row.json.get("receiver") or {}
+    roles = []
+    if "group" in receiver:
+        roles.append(receiver["group"])
+    if "community" in receiver:
+        roles.append(current_app.config["TECHDATA_CURATOR_ROLE"])
+    return _role_emails(roles)
+
+
+def _role_emails(roles):
+    """Active users holding any of ``roles``."""
+    users = User.query.join(User.roles).filter(Role.id.in_(roles), User.active.is_(True))
+    return sorted({u.email for u in users})
+
+
+@shared_task(ignore_result=True)
+def check_review_deadlines():
+    """Remind receivers N working days ahead; escalate overdue reviews once.
+
+    Escalation goes to the centre administrators (``TECHDATA_CENTRE_ADMIN_ROLE``).
+    Each request is reminded and escalated at most once per due date (flags in
+    its payload), so the beat schedule can run as often as it likes.
+    """
+    cal = working_days()
+    now = today()
+    ahead = current_app.config["TECHDATA_REVIEW_REMINDER_DAYS"]
+    admins = _role_emails([current_app.config["TECHDATA_CENTRE_ADMIN_ROLE"]])
+    counts = {"reminded": 0, "escalated": 0}
+    rows = RequestMetadata.query.filter(
+        RequestMetadata.json["type"].as_string().in_(("deposit-review", "confidentiality-review")),
+        RequestMetadata.json["status"].as_string().in_(OPEN_STATUSES),
+    ).all()
+    for row in rows:
+        payload = dict(row.json.get("payload") or {})
+        if not payload.get("due_date"):
+            continue
+        due = date.fromisoformat(payload["due_date"])
+        left = cal.working_days_between(now, due)
+        changed = False
+        if now > due and not payload.get("escalated"):
+            send_review_mail("escalation", row, admins + _receivers(row))
+            payload["escalated"] = True
+            counts["escalated"] += 1
+            changed = True
+        elif 0 <= left <= ahead and not payload.get("reminded"):
+            send_review_mail("reminder", row, _receivers(row))
+            payload["reminded"] = True
+            counts["reminded"] += 1
+            changed = True
+        if changed:
+            row.json = {**row.json, "payload": payload}
+    db.session.commit()
+    return counts
