@@ -134,15 +134,27 @@ def vocabularies(app, database):
     vocabulary_service.indexer.refresh()
 
 
-@pytest.fixture(scope="module")
-def custom_fields(app, search):
-    """The ``cdtd:`` custom-field mappings, created as set-up creates them."""
+def _create_custom_field_mappings(app):
+    """Run the custom-field ``init`` commands of records and communities."""
     from invenio_communities.cli import create_communities_custom_field
     from invenio_rdm_records.cli import create_records_custom_field
 
     for command in (create_records_custom_field, create_communities_custom_field):
         result = app.test_cli_runner().invoke(command, [])
         assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def custom_fields(app, search):
+    """The ``cdtd:`` custom-field mappings, created as set-up creates them."""
+    _create_custom_field_mappings(app)
+
+
+@pytest.fixture()
+def empty_search(app, search_clear):
+    """Empty indices (recreated after the test) that keep the ``cdtd`` mappings."""
+    _create_custom_field_mappings(app)
+    yield search_clear
 
 
 @pytest.fixture(scope="module")

@@ -136,6 +136,9 @@ class Workflow:
         draft = self.create(data)
         recid = draft["id"]
         review = self.submit(recid)
+        deposited = (data.get("custom_fields") or {}).get("cdtd:grade")
+        if deposited and "grade" not in grading:
+            grading["grade"] = deposited["id"]  # the curator confirms the grade
         self.accept(review["id"], **grading)
         current_requests_service.indexer.refresh()
         opening = (data.get("custom_fields") or {}).get("cdtd:opening_type", {}).get("id")
@@ -146,3 +149,29 @@ class Workflow:
         res = self.client.get(f"/api/records/{recid}", headers=self.depositor)
         assert res.status_code == 200, res.get_json()
         return res.get_json()
+
+
+def make_workflow(app, db, client, depositor_headers, tag="wf"):
+    """A ``Workflow`` with its own curator and reviewer (for module-scoped data)."""
+    from invenio_accounts.proxies import current_datastore
+    from invenio_communities.proxies import current_communities
+    from invenio_oauth2server.models import Token
+    from pytest_invenio.user import UserFixtureBase
+
+    from techdata.demo.loader import ensure_roles
+    from techdata.review.centres import ensure_city_centre
+
+    ensure_roles()
+    headers = []
+    for who, role in (("curator", "data-centre-curator"), ("reviewer", "confidentiality-reviewer")):
+        u = UserFixtureBase(email=f"{tag}-{who}@test.example.org", password="Workflow-Test-2026")
+        u.create(app, db)
+        current_datastore.add_role_to_user(u.user, role)
+        token = Token.create_personal(tag, u.id, scopes=[], is_internal=False)
+        db.session.commit()
+        headers.append({"Authorization": f"Bearer {token.access_token}"})
+    from invenio_access.permissions import system_identity
+
+    centre = current_communities.service.read(system_identity, ensure_city_centre())
+    current_communities.service.indexer.refresh()
+    return Workflow(client, depositor_headers, headers[0], headers[1], centre.id)

@@ -33,20 +33,10 @@ def test_english_selectable(app, client):
     assert app.config["I18N_LANGUAGES"][0][0] == "en"
 
 
-def _publish_over_rest(client, headers, data):
-    """Create a draft and publish it through the REST API; return the record."""
-    res = client.post("/api/records", json=data, headers=headers)
-    assert res.status_code == 201, res.get_json()
-    draft = res.get_json()
-    res = client.post(f"/api/records/{draft['id']}/draft/actions/publish", headers=headers)
-    assert res.status_code == 202, res.get_json()
-    return res.get_json()
-
-
-def test_deposit_publish_search_read(running_app, db, researcher_token, client):
-    """A researcher deposits and publishes; anyone finds it with a Chinese query."""
-    rec = _publish_over_rest(client, researcher_token, DATASET)
-    other = _publish_over_rest(client, researcher_token, OTHER)
+def test_deposit_publish_search_read(running_app, db, workflow, client):
+    """A researcher deposits, the reviews pass; anyone finds it with a Chinese query."""
+    rec = workflow.publish(DATASET)
+    other = workflow.publish(OTHER)
     assert rec["is_published"] is True
 
     records.indexer.refresh()

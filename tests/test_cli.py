@@ -8,7 +8,7 @@ from techdata.cli import techdata
 from techdata.health import collect_health
 
 
-def test_demo_is_idempotent(running_app, db, search_clear, cli_runner):
+def test_demo_is_idempotent(running_app, db, empty_search, cli_runner):
     """`invenio techdata demo` creates roles, users and records once only."""
     first = cli_runner(techdata, None, "demo")
     assert first.exit_code == 0, first.output
@@ -26,9 +26,10 @@ def test_demo_is_idempotent(running_app, db, search_clear, cli_runner):
     assert [h["metadata"]["title"] for h in hits] == ["大熊猫栖息地红外相机监测数据"]
 
 
-def test_health_reports_counts(running_app, db, search_clear, cli_runner):
+def test_health_reports_counts(running_app, db, empty_search, cli_runner):
     """The health report names each component and its record counts."""
-    cli_runner(techdata, None, "demo")
+    result = cli_runner(techdata, None, "demo")
+    assert result.exit_code == 0, (result.output, result.exception)
     records.indexer.refresh()
     report = collect_health()
     assert report["database"].startswith("up ")

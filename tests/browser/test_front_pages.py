@@ -2,6 +2,8 @@
 
 import json
 import re
+import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -26,8 +28,13 @@ SPEC = {
 
 @pytest.fixture(scope="module")
 def published(running_app, database):
-    """One committed, published record the live server can show."""
-    rec = publish_record(system_identity, demo_record_data(SPEC))
+    """One committed, published record the live server can show (reviews passed)."""
+    from techdata.demo.loader import depositor_identity, ensure_roles, ensure_users
+
+    ensure_roles()
+    users = ensure_users()
+    owner = depositor_identity(users["researcher@example.org"])
+    rec = publish_record(owner, demo_record_data(SPEC))
     records.indexer.refresh()
     return rec.to_dict()
 
@@ -75,35 +82,69 @@ def test_search_page_finds_record(published, live_server_url, page):
     page.screenshot(path=str(SHOTS / "landing.png"), full_page=True)
 
 
-def test_login_deposit_publish(visitor_account, running_app, live_server_url, chromium):
-    """A registered user logs in, fills the deposit form and publishes.
 
-    Runs in English (Accept-Language) because the deposit form's React labels
-    have no Chinese catalogue yet; the server-side pages are tested in Chinese
-    above.
-    """
-    email, password = visitor_account
+def _login(chromium, url, email, password):
+    """A new English-language browser context logged in as ``email``."""
     context = chromium.new_context(locale="en")
     page = context.new_page()
     page.set_default_timeout(30000)
+    page.goto(url + "/login/")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "/login" not in page.url, f"login of {email} failed"
+    return context, page
+
+
+def _decide_in_queue(chromium, url, email, password, title, act, shot):
+    """Log in, open the review from the queue, act on the form, see it recorded."""
+    context, page = _login(chromium, url, email, password)
     console = []
     page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
     page.on("response", lambda r: r.status >= 400 and console.append(f"HTTP {r.status} {r.url}"))
     try:
-        page.goto(live_server_url + "/login/")
-        page.fill("input[name=email]", email)
-        page.fill("input[name=password]", password)
-        page.locator("form button[type=submit]").first.click()
-        page.wait_for_load_state("networkidle")
-        assert "/login" not in page.url, "login failed"
+        page.goto(url + "/review/queue")
+        page.get_by_role("link", name=title).first.click()
+        page.locator("#decision-form").wait_for(state="visible")
+        act(page)
+        page.locator("#decision-done").wait_for(state="visible")
+        page.screenshot(path=str(SHOTS / shot), full_page=True)
+        assert page.locator("#review-status").inner_text() == "accepted"
+    except Exception:
+        page.screenshot(path=str(SHOTS / f"failure-{shot}"), full_page=True)
+        print("\n".join(console))
+        raise
+    finally:
+        context.close()
 
+
+def test_deposit_review_and_confidentiality_review_open_the_record(
+    published, visitor_account, running_app, live_server_url, chromium
+):
+    """Researcher submits via the form; curator grades; reviewer passes; it is open.
+
+    CD-TD Art. 11 and 24 in the browser. The deposit form runs in English
+    (its React labels have no Chinese catalogue yet); the review pages are ours.
+    """
+    email, password = visitor_account
+    context, page = _login(chromium, live_server_url, email, password)
+    console = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("response", lambda r: r.status >= 400 and console.append(f"HTTP {r.status} {r.url}"))
+    title = "浏览器录入的数据集 Browser-deposited dataset"
+    try:
         page.goto(live_server_url + "/uploads/new")
         page.locator("#metadata\\.title").wait_for(state="visible")
+        # Submit to the city data centre.
+        page.get_by_role("button", name=re.compile("Select a community")).first.click()
+        modal = page.locator(".ui.modal")
+        modal.get_by_role("button", name=re.compile("Select 成都市科技数据中心")).first.click()
         page.get_by_text("Metadata-only record").click()
         resource_type = page.locator("div[name='metadata.resource_type'] input.search")
         resource_type.fill("Dataset")
         resource_type.press("Enter")
-        page.fill("#metadata\\.title", "浏览器录入的数据集 Browser-deposited dataset")
+        page.fill("#metadata\\.title", title)
         page.get_by_role("button", name=re.compile("Add author")).click()
         modal = page.locator(".ui.modal")
         modal.locator("input[name='person_or_org.family_name']").fill("王")
@@ -118,26 +159,51 @@ def test_login_deposit_publish(visitor_account, running_app, live_server_url, ch
             dropdown.locator(".item", has_text=label).first.click()
         assert "Unconditional opening" in page.locator(
             "[name='custom_fields.cdtd:opening_type']").inner_text()
-        page.get_by_role("button", name=re.compile("^Publish$")).first.click()
-        page.locator(".ui.modal").get_by_role("button", name=re.compile("^Publish$")).click()
-        page.wait_for_url(re.compile(r"/records/[a-z0-9]{5}-[a-z0-9]{5}$"))
-        page.screenshot(path=str(SHOTS / "deposited.png"), full_page=True)
-        assert "浏览器录入的数据集" in page.content()
+        page.get_by_role("button", name=re.compile("^Submit for review$")).first.click()
+        modal = page.locator(".ui.modal")
+        modal.locator("#accept-access-checkbox label").click()
+        modal.locator("#accept-after-publish-checkbox label").click()
+        modal.locator("button[name=submitReview]").click()
+        page.wait_for_url(re.compile(r"/requests/"))
+        page.locator("#review-banner").wait_for(state="visible")  # our request page
+        page.screenshot(path=str(SHOTS / "submitted.png"), full_page=True)
     except Exception:
-        page.screenshot(path=str(SHOTS / "deposit-failure.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / "submit-failure.png"), full_page=True)
         print("\n".join(console))
         raise
     finally:
         context.close()
 
-    # The published record is public over REST.
-    recid = page.url.rsplit("/", 1)[1]
-    with urllib.request.urlopen(f"{live_server_url}/api/records/{recid}") as res:
-        data = json.load(res)
-    assert data["metadata"]["title"] == "浏览器录入的数据集 Browser-deposited dataset"
-    assert data["metadata"]["creators"][0]["person_or_org"]["family_name"] == "王"
+    def grade(page):
+        page.select_option("#grade", "important")
+        page.fill("#basis", "含重点区域环境数据，定为重要级")
+        page.get_by_role("button", name="Accept and grade").click()
+
+    _decide_in_queue(chromium, live_server_url, "curator@example.org", "Curator-Demo-2026",
+                     title, grade, "curator-accepted.png")
+
+    def pass_review(page):
+        for item in ("no_state_secret", "no_personal_information", "no_commercial_secret",
+                     "desensitised"):
+            page.locator(f"#{item}").check(force=True)
+        page.fill("#reasons", "无涉密内容")
+        page.get_by_role("button", name="Pass").click()
+
+    _decide_in_queue(chromium, live_server_url, "reviewer@example.org", "Reviewer-Demo-2026",
+                     title, pass_review, "reviewer-passed.png")
+
+    # The record is open now: anonymous REST read, graded as the curator said.
+    query = urllib.parse.quote("浏览器录入的数据集")
+    for _ in range(20):  # the index refreshes within a second or so
+        with urllib.request.urlopen(f"{live_server_url}/api/records?q={query}") as res:
+            hits = json.load(res)["hits"]["hits"]
+        if hits:
+            break
+        time.sleep(0.5)
+    assert len(hits) == 1
+    data = hits[0]
+    assert data["metadata"]["title"] == title
     cf = data["custom_fields"]
+    assert cf["cdtd:grade"]["id"] == "important"
     assert cf["cdtd:category"]["id"] == "rd"
-    assert cf["cdtd:secrecy"]["id"] == "non-classified"
-    assert cf["cdtd:title_zh"] == "浏览器录入的数据集"
     assert cf["cdtd:opening_type"]["id"] == cf["cdtd:sharing_type"]["id"] == "unconditional"

@@ -7,7 +7,7 @@ from invenio_access.permissions import system_identity
 from invenio_rdm_records.proxies import current_rdm_records_service as records
 from invenio_rdm_records.records.api import RDMDraft
 
-from tests.helpers import deposit, field_errors, publish
+from tests.helpers import deposit, field_errors
 
 
 def _drafts():
@@ -49,9 +49,9 @@ def test_restriction_needs_reason_and_basis(running_app, db, researcher_token, c
     assert res.status_code == 201, res.json
 
 
-def test_conditional_opening_restricts_files_only(running_app, db, researcher_token, client):
+def test_conditional_opening_restricts_files_only(running_app, db, researcher_token, client, workflow):
     """有条件开放: metadata public, files only for granted users."""
-    rec = publish(client, researcher_token, deposit(
+    rec = workflow.publish(deposit(
         opening_type={"id": "conditional"}, opening_reason="涉及第三方权益。",
         opening_legal_basis="LZ 第二十五条",
     ))
@@ -60,9 +60,9 @@ def test_conditional_opening_restricts_files_only(running_app, db, researcher_to
     assert client.get(f"/api/records/{rec['id']}").status_code == 200
 
 
-def test_not_opened_restricts_metadata(running_app, db, researcher_token, client):
+def test_not_opened_restricts_metadata(running_app, db, researcher_token, client, workflow):
     """不予开放: the record's metadata is not public."""
-    rec = publish(client, researcher_token, deposit(
+    rec = workflow.publish(deposit(
         opening_type={"id": "none"}, opening_reason="涉及公共安全。",
         opening_legal_basis="CD-PD 第三十二条",
     ))
@@ -132,11 +132,11 @@ def test_publish_needs_required_fields(running_app, db, researcher_token, client
     assert field_errors(res)[f"custom_fields.cdtd:{missing}"] == ["必填项 / This field is required."]
 
 
-def test_required_fields_depend_on_category(running_app, db, researcher_token, client):
+def test_required_fields_depend_on_category(running_app, db, researcher_token, client, workflow):
     """Observation data names its update cycle and storage format."""
     res = client.post("/api/records", json=deposit(category={"id": "observation"}), headers=researcher_token)
     res = client.post(f"/api/records/{res.json['id']}/draft/actions/publish", headers=researcher_token)
     assert res.status_code == 400
     assert set(field_errors(res)) == {"custom_fields.cdtd:update_cycle", "custom_fields.cdtd:storage_format"}
-    publish(client, researcher_token, deposit(
+    workflow.publish(deposit(
         category={"id": "observation"}, update_cycle={"id": "daily"}, storage_format="NetCDF"))

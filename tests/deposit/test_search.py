@@ -2,7 +2,7 @@
 
 from invenio_rdm_records.proxies import current_rdm_records_service as records
 
-from tests.helpers import deposit, publish
+from tests.helpers import deposit
 
 SOIL = deposit(title="成都平原土壤重金属监测数据集", abstract="土壤重金属含量观测。",
                category={"id": "observation"}, update_cycle={"id": "yearly"}, storage_format="CSV",
@@ -21,10 +21,10 @@ def _ids(client, **params):
     return {h["id"] for h in res.json["hits"]["hits"]}, res.json
 
 
-def test_two_character_word_matches_precisely(running_app, db, researcher_token, client):
+def test_two_character_word_matches_precisely(running_app, db, researcher_token, client, workflow):
     """"土壤" finds the soil record, not one that has 土 and 壤 apart."""
-    soil = publish(client, researcher_token, SOIL)
-    scattered = publish(client, researcher_token, SCATTERED)
+    soil = workflow.publish(SOIL)
+    scattered = workflow.publish(SCATTERED)
     records.indexer.refresh()
     for word in ("土壤", "重金属", "含量", "土壤 监测"):
         ids, _ = _ids(client, q=word)
@@ -39,10 +39,10 @@ def test_two_character_word_matches_precisely(running_app, db, researcher_token,
     assert ids == set()
 
 
-def test_facets(running_app, db, researcher_token, client):
+def test_facets(running_app, db, researcher_token, client, workflow):
     """Category, grade, entity and department are facets, and filter."""
-    soil = publish(client, researcher_token, SOIL)
-    scattered = publish(client, researcher_token, SCATTERED)
+    soil = workflow.publish(SOIL)
+    scattered = workflow.publish(SCATTERED)
     records.indexer.refresh()
     ids, body = _ids(client)
     aggs = body["aggregations"]

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from techdata.exports.serializers import TechDataDataCite45JSONSerializer
-from tests.helpers import deposit, publish
+from tests.helpers import deposit, make_workflow
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 EU = "http://publications.europa.eu/resource/authority/access-right/"
@@ -84,8 +84,9 @@ def records(running_app, UserFixture, database):
     database.session.commit()
     headers = {"Authorization": f"Bearer {token.access_token}"}
     client = running_app.test_client()
+    flow = make_workflow(running_app, database, client, headers, tag="exports")
     recs = {
-        kind: publish(client, headers, deposit(**DIRECTORY, **_opening(kind)))
+        kind: flow.publish(deposit(**DIRECTORY, **_opening(kind)))
         for kind, *_ in OPENINGS
     }
     return recs, headers
@@ -174,11 +175,11 @@ def test_other_exporters_kept(running_app):
     assert changed == {"datacite-json", "datacite-xml", "dcat-ap"}
 
 
-def test_funder_from_metadata_still_exported(running_app, db, researcher_token, client):
+def test_funder_from_metadata_still_exported(running_app, db, workflow, client):
     """A funder entered in metadata.funding still reaches fundingReferences."""
     data = deposit()
     data["metadata"]["funding"] = [{"funder": {"name": "成都市科学技术局"}}]
-    rec = publish(client, researcher_token, data)
+    rec = workflow.publish(data)
     out = json.loads(_get(client, rec, "application/vnd.datacite.datacite+json", {}))
     assert out["fundingReferences"] == [{"funderName": "成都市科学技术局"}]
 

@@ -103,8 +103,13 @@ def demo_record_data(spec):
     }
 
 
-def publish_record(identity, data, file_spec=None):
-    """Create a draft from ``data``, attach ``file_spec`` if any, and publish it."""
+def publish_record(identity, data, file_spec=None, reviewers=None):
+    """Create a draft from ``data``, attach ``file_spec`` if any, and publish it.
+
+    The draft goes through the city centre's deposit review and, if it opens
+    data, the confidentiality review (CD-TD Art. 11, 24), by ``reviewers``
+    (curator and reviewer identities; the demo ones by default).
+    """
     draft = records.create(identity, data)
     if file_spec:
         files_service = records.draft_files
@@ -114,7 +119,20 @@ def publish_record(identity, data, file_spec=None):
             identity, draft.id, key, BytesIO(file_spec["content"].encode("utf-8"))
         )
         files_service.commit_file(identity, draft.id, key)
-    return records.publish(identity, draft.id)
+    from ..review.workflow import review_and_publish
+
+    curator, reviewer = reviewers or demo_reviewers()
+    grade = (data.get("custom_fields") or {}).get("cdtd:grade") or {"id": "general"}
+    grading = {"grade": grade["id"], "basis": "按数据内容与影响范围定级 / graded by content and impact (CD-TD Art. 11)"}
+    return review_and_publish(draft.id, identity, curator, reviewer, grading)
+
+
+def demo_reviewers():
+    """Identities of the demo curator and confidentiality reviewer."""
+    return tuple(
+        depositor_identity(User.query.filter_by(email=email).one())
+        for email in ("curator@example.org", "reviewer@example.org")
+    )
 
 
 def _exists(title):

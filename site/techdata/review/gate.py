@@ -44,9 +44,14 @@ def reviews_of(parent_id, status=None):
     return query.order_by(RequestMetadata.created.desc()).all()
 
 
-def passed_review(draft):
-    """The passed review that covers ``draft``'s current content, or ``None``."""
-    fingerprint = content_fingerprint(draft)
+def passed_review(draft, record=None):
+    """The passed review that covers ``draft``'s current content, or ``None``.
+
+    At publication the files have already moved from the draft to the new
+    ``record`` (the files component runs first), so the content is read from
+    ``record`` when it is given; metadata and ``cdtd`` fields are the same.
+    """
+    fingerprint = content_fingerprint(record if record is not None else draft)
     for row in reviews_of(draft.parent.pid.pid_value, "accepted"):
         payload = row.json.get("payload") or {}
         if payload.get("decision") == "pass" and payload.get("fingerprint") == fingerprint:
@@ -61,7 +66,7 @@ class ConfidentialityGate(ServiceComponent):
         """CD-TD Art. 24: block 无条件开放 / 有条件开放 until a review passed."""
         if draft is None or not needs_confidentiality_review(draft):
             return
-        if passed_review(draft) is None:
+        if passed_review(draft, record) is None:
             raise ValidationError(
                 {
                     "custom_fields": {

@@ -16,6 +16,7 @@ review pages); a bare ``accept`` without a recorded decision is refused.
 
 from invenio_access.permissions import system_identity
 from invenio_accounts.models import Role
+from invenio_db import db
 from invenio_drafts_resources.services.records.uow import ParentRecordCommitOp
 from invenio_i18n import lazy_gettext as _
 from invenio_rdm_records.proxies import current_rdm_records_service as records_service
@@ -214,7 +215,7 @@ def open_confidentiality_review(draft, deposit_request, curator, community, uow)
     """Create and submit the confidentiality review of an accepted deposit."""
     from flask import current_app
 
-    role = Role.query.get(current_app.config["TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE"])
+    role = db.session.get(Role, current_app.config["TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE"])
     payload = {
         "parent": str(draft.parent.pid.pid_value),
         "record": str(draft.pid.pid_value),
