@@ -209,3 +209,30 @@ def test_a_change_after_the_review_needs_a_new_review(running_app, client, workf
                       headers=researcher_token)
     assert res.status_code == 400
     assert client.get(f"/api/records/{closed['id']}").status_code == 403
+
+
+def test_plain_community_submission_cannot_open_data(running_app, client, workflow,
+                                                     researcher_token):
+    """A submission to a community that is not a data centre: its accept is gated too."""
+    import pytest
+    from invenio_access.permissions import system_identity
+    from invenio_communities.proxies import current_communities
+    from marshmallow import ValidationError
+
+    community = current_communities.service.create(system_identity, {
+        "slug": "soil-science-interest-group", "metadata": {"title": "土壤科学兴趣组"},
+        "access": {"visibility": "public", "record_submission_policy": "open"}})
+    current_communities.service.indexer.refresh()
+    recid = workflow.create(deposit())["id"]
+    res = client.put(f"/api/records/{recid}/draft/review", headers=researcher_token,
+                     json={"receiver": {"community": community.id}, "type": "community-submission"})
+    assert res.status_code == 200, res.get_json()
+    res = client.post(f"/api/records/{recid}/draft/actions/submit-review", json={},
+                      headers=researcher_token)
+    assert res.status_code == 202, res.get_json()
+    request = res.get_json()
+    assert request["type"] == "community-submission"  # not a data centre: no deposit review
+    with pytest.raises(ValidationError) as err:
+        current_requests_service.execute_action(system_identity, request["id"], "accept")
+    assert OPENING_MSG in str(err.value)
+    assert client.get(f"/api/records/{recid}").status_code == 404
