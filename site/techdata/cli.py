@@ -58,6 +58,10 @@ def upgrade():
     from .demo import loader
 
     db.create_all()  # creates only the tables that are missing
+    from invenio_search import current_search
+
+    created = [name for name, _ in current_search.create(ignore_existing=True)]
+    click.echo(f"search indices ensured: {len(created)}")
     click.echo(f"roles created: {len(loader.ensure_roles())}")
     from .review.centres import ensure_city_centre
 

@@ -156,7 +156,11 @@ from .review.config import (  # noqa: E402,F401  (re-exported as settings)
 )
 from .workdays.config import TECHDATA_WORKDAYS_TIMEZONE  # noqa: E402,F401
 
+from .projects.components import ProjectLinkComponent  # noqa: E402
+from .projects.config import TECHDATA_PROJECT_OVERDUE_DIGEST_DAYS  # noqa: E402,F401
+
 RDM_RECORDS_SERVICE_COMPONENTS = RDM_RECORDS_SERVICE_COMPONENTS + [
+    ProjectLinkComponent,
     DepositReviewComponent,
     ConfidentialityGate,
 ]
@@ -169,3 +173,4 @@ REQUESTS_PERMISSION_POLICY = TechDataRequestsPermissionPolicy
 """Request permissions with the deposit review's ``return`` action."""
 
 from .exports.config import *  # noqa: F401,F403
+from .identifiers.config import *  # noqa: F401,F403

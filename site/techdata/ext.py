@@ -14,7 +14,19 @@ class TechData:
     def init_app(self, app):
         """Register the extension on ``app``."""
         self.init_config(app)
+        self.init_services(app)
         app.extensions["techdata"] = self
+
+    def init_services(self, app):
+        """The project service and its REST resource (CD-TD Art. 15)."""
+        from .projects.resources.resource import ProjectResource, ProjectResourceConfig
+        from .projects.services.config import ProjectServiceConfig
+        from .projects.services.service import ProjectService
+
+        self.projects_service = ProjectService(ProjectServiceConfig.build(app))
+        self.projects_resource = ProjectResource(
+            ProjectResourceConfig.build(app), self.projects_service
+        )
 
     @staticmethod
     def init_config(app):

@@ -74,5 +74,9 @@ CUSTOM_FIELDS = [
     _text("title_en"),
     _text("abstract_zh", LONG, ChineseTextCF),
     _text("abstract_en", LONG),
+    # The funded project the deposit belongs to (CD-TD Art. 15; LZ Art. 12)
+    KeywordCF(name=f"{NAMESPACE}:project", field_args={"validate": validate.Length(max=64)}),
+    KeywordCF(name=f"{NAMESPACE}:project_dataset",
+              field_args={"validate": validate.Length(max=40)}),
 ]
 """All ``cdtd:`` custom fields, in form order."""

@@ -1,0 +1,1 @@
+"""The project record: model, JSON schema, search mapping."""

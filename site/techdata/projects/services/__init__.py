@@ -1,0 +1,1 @@
+"""Project service: registry, gate and acceptance decisions."""

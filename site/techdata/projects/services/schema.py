@@ -1,0 +1,119 @@
+"""Marshmallow schema of a project (bilingual, field-level errors)."""
+
+from invenio_accounts.models import User
+from marshmallow import (
+    EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema,
+)
+
+STATUSES = ("in-progress", "pending-acceptance", "accepted", "terminated")
+"""在研 / 待验收 / 已验收 / 终止."""
+
+FUNDING = ("government", "social")
+"""财政资金 / 社会资金 (CD-TD Art. 15-16)."""
+
+_REQ = {"required": "必填 / Required."}
+NUMBER = validate.Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9._/-]{2,63}$",
+    error="项目编号只能含字母、数字和 ._/- / Project number: letters, digits and ._/- only.",
+)
+
+
+def _user_ref(email):
+    """``{"user": id, "email": email}`` for a registered user, else a ValidationError."""
+    user = User.query.filter_by(email=(email or "").strip().lower()).one_or_none()
+    if user is None:
+        raise ValidationError(f"未注册的用户 {email} / No registered user {email}.")
+    return {"user": str(user.id), "email": user.email}
+
+
+class PersonField(fields.Field):
+    """A registered user given by e-mail (stored as id and e-mail)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """E-mail (or ``{"email": ...}``) → user reference."""
+        email = value.get("email") if isinstance(value, dict) else value
+        if not isinstance(email, str):
+            raise ValidationError("须为邮箱 / An e-mail address is required.")
+        return _user_ref(email)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        """Stored reference as is."""
+        return value
+
+
+class ISODate(fields.Date):
+    """A date loaded from ISO text and stored/dumped as ISO text."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        """Stored ISO strings dump as they are."""
+        return value if isinstance(value, str) else super()._serialize(value, attr, obj, **kwargs)
+
+
+class PlanItemSchema(Schema):
+    """One expected dataset of the project data directory (LZ Art. 12)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    key = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$"),
+                        error_messages=_REQ)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300),
+                          error_messages=_REQ)
+    category = fields.String(validate=validate.OneOf(
+        ["rd", "observation", "transfer", "service", "resources"]))
+
+
+class ProjectSchema(Schema):
+    """A funded project as the program-management system knows it."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(dump_only=True)
+    created = fields.String(dump_only=True)
+    updated = fields.String(dump_only=True)
+    number = fields.String(required=True, validate=NUMBER, error_messages=_REQ)
+    title_zh = fields.String(required=True, validate=validate.Length(min=2, max=300),
+                             error_messages=_REQ)
+    title_en = fields.String(validate=validate.Length(max=500))
+    program = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                            error_messages=_REQ)
+    funding_source = fields.String(required=True, validate=validate.OneOf(FUNDING),
+                                   error_messages=_REQ)
+    budget = fields.Float(validate=validate.Range(min=0, max=1e9))
+    lead_entity = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                                error_messages=_REQ)
+    department = fields.String(validate=validate.Length(max=200))
+    pi = PersonField(required=True, error_messages=_REQ)
+    members = fields.List(PersonField(), load_default=list)
+    start_date = ISODate()
+    end_date = ISODate()
+    acceptance_due = ISODate(required=True, error_messages=_REQ)
+    status = fields.String(load_default="in-progress", validate=validate.OneOf(STATUSES))
+    plan = fields.List(fields.Nested(PlanItemSchema), load_default=list)
+    acceptance = fields.Dict(dump_only=True)
+
+    @pre_load
+    def _strip(self, data, **kwargs):
+        """Trim strings; accept empty strings as missing."""
+        if not isinstance(data, dict):
+            raise ValidationError("须为 JSON 对象 / A JSON object is required.")
+        return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()
+                if not (isinstance(v, str) and not v.strip())}
+
+    @validates_schema
+    def _dates(self, data, **kwargs):
+        """End after start; unique plan keys."""
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            raise ValidationError("结束日期早于开始日期 / End date before start date.", "end_date")
+        keys = [p["key"] for p in data.get("plan") or []]
+        if len(keys) != len(set(keys)):
+            raise ValidationError("汇交计划的数据集编号重复 / Duplicate dataset keys in the plan.", "plan")
+
+    @post_load
+    def _isoformat(self, data, **kwargs):
+        """Dates as ISO strings in the stored JSON."""
+        for key in ("start_date", "end_date", "acceptance_due"):
+            if data.get(key):
+                data[key] = data[key].isoformat()
+        return data

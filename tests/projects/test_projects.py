@@ -1,0 +1,173 @@
+"""Project registry, the acceptance gate and the acceptance decision (CD-TD Art. 15)."""
+
+import pytest
+
+from tests.helpers import deposit, field_errors
+
+
+def _token(user, db):
+    """API token headers of ``user``."""
+    from invenio_oauth2server.models import Token
+
+    token = Token.create_personal("t", user.id, scopes=[], is_internal=False)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token.access_token}"}
+
+
+def _user(UserFixture, app, db, email, role=None):
+    """A user, optionally holding a role."""
+    from invenio_accounts.proxies import current_datastore
+
+    from techdata.demo.loader import ensure_roles
+
+    ensure_roles()
+    u = UserFixture(email=email, password="Project-Test-2026")
+    u.create(app, db)
+    if role:
+        current_datastore.add_role_to_user(u.user, role)
+        db.session.commit()
+    return u
+
+
+@pytest.fixture()
+def manager(UserFixture, app, db):
+    """A program manager."""
+    return _user(UserFixture, app, db, "pm@test.example.org", "program-manager")
+
+
+@pytest.fixture()
+def manager_token(manager, db):
+    """The program manager's API headers."""
+    return _token(manager, db)
+
+
+def project(number="2024YFS0001", pi="researcher@test.example.org", plan=("soil", "water"),
+            **extra):
+    """A project as the program-management system sends it."""
+    return {
+        "number": number,
+        "title_zh": "成都平原土壤与水环境监测",
+        "title_en": "Soil and water monitoring of the Chengdu Plain",
+        "program": "重点研发计划",
+        "funding_source": "government",
+        "budget": 120.5,
+        "lead_entity": "四川大学",
+        "department": "成都市科学技术局",
+        "pi": pi,
+        "start_date": "2024-01-01",
+        "end_date": "2025-12-31",
+        "acceptance_due": "2026-06-30",
+        "plan": [{"key": k, "title": f"{k} 数据集"} for k in plan],
+        **extra,
+    }
+
+
+def _refresh():
+    """Make projects searchable right away."""
+    from flask import current_app
+
+    current_app.extensions["techdata"].projects_service.indexer.refresh()
+
+
+def test_registry_crud_and_visibility(running_app, client, manager_token, researcher,
+                                      researcher_token, UserFixture, db):
+    """Managers create; the PI sees own projects; a company sees none."""
+    res = client.post("/api/projects", json=project(), headers=manager_token)
+    assert res.status_code == 201, res.get_json()
+    body = res.get_json()
+    assert body["id"] == "2024YFS0001" and body["pi"]["email"] == researcher.email
+    assert body["links"]["gate"].endswith("/api/projects/2024YFS0001/gate")
+
+    res = client.post("/api/projects", json=project(), headers=manager_token)
+    assert res.status_code == 400 and "number" in field_errors(res)
+
+    res = client.post("/api/projects", json=project(number="X2", pi="nobody@example.org",
+                                                    acceptance_due="2026-13-01"),
+                      headers=manager_token)
+    assert res.status_code == 400
+    assert {"pi", "acceptance_due"} <= set(field_errors(res))
+
+    res = client.post("/api/projects", json=project(number="X3"), headers=researcher_token)
+    assert res.status_code == 403
+
+    company = _user(UserFixture, running_app, db, "co@test.example.org")
+    company_token = _token(company, db)
+    _refresh()
+    assert client.get("/api/projects/2024YFS0001", headers=company_token).status_code == 403
+    hits = client.get("/api/projects", headers=company_token).get_json()["hits"]["hits"]
+    assert hits == []
+    hits = client.get("/api/projects", headers=researcher_token).get_json()["hits"]["hits"]
+    assert [h["id"] for h in hits] == ["2024YFS0001"]
+    assert client.get("/api/projects", headers=manager_token).get_json()["hits"]["total"] == 1
+
+    data = client.get("/api/projects/2024YFS0001", headers=manager_token).get_json()
+    data["status"] = "pending-acceptance"
+    res = client.put("/api/projects/2024YFS0001", json=data, headers=manager_token)
+    assert res.status_code == 200 and res.get_json()["status"] == "pending-acceptance"
+
+
+def test_gate_follows_the_deposits(running_app, client, manager_token, researcher_token,
+                                   workflow):
+    """Each planned dataset fails alone until deposited and accepted by a centre."""
+    client.post("/api/projects", json=project(), headers=manager_token)
+    gate = client.get("/api/projects/2024YFS0001/gate", headers=researcher_token).get_json()
+    byid = {c["id"]: c for c in gate["conditions"]}
+    assert gate["passed"] is False
+    assert byid["plan"]["passed"] and byid["confidentiality"]["passed"]
+    assert not byid["dataset:soil"]["passed"] and "尚未汇交" in byid["dataset:soil"]["reason"]
+    assert not byid["certificate"]["passed"]
+
+    # A draft for the project waiting for review: confidentiality now fails too.
+    linked = deposit(project="2024YFS0001", project_dataset="soil")
+    draft = workflow.create(linked)
+    gate = client.get("/api/projects/2024YFS0001/gate", headers=researcher_token).get_json()
+    assert not {c["id"]: c for c in gate["conditions"]}["confidentiality"]["passed"]
+    review = workflow.submit(draft["id"])
+    workflow.accept(review["id"])
+    from invenio_requests.proxies import current_requests_service
+
+    current_requests_service.indexer.refresh()
+    workflow.pass_review(workflow.confidentiality_request(draft["id"])["id"])
+
+    gate = client.get("/api/projects/2024YFS0001/gate", headers=researcher_token).get_json()
+    byid = {c["id"]: c for c in gate["conditions"]}
+    assert byid["dataset:soil"]["passed"] and byid["dataset:soil"]["records"] == [draft["id"]]
+    assert not byid["dataset:water"]["passed"]
+    assert byid["confidentiality"]["passed"]
+
+
+def test_linking_rules(running_app, client, manager_token, researcher_token, workflow):
+    """Unknown project, foreign depositor, key outside the plan: 400 naming the field."""
+    client.post("/api/projects", json=project(pi="pm@test.example.org"), headers=manager_token)
+    res = client.post("/api/records", json=deposit(project="NOPE-1"), headers=researcher_token)
+    assert res.status_code == 400 and "custom_fields.cdtd:project" in field_errors(res)
+    res = client.post("/api/records", json=deposit(project="2024YFS0001"),
+                      headers=researcher_token)
+    assert res.status_code == 400
+    assert "CD-TD Art. 15" in field_errors(res)["custom_fields.cdtd:project"][0]
+
+
+def test_acceptance_refused_while_gate_fails_override_recorded(
+    running_app, client, manager, manager_token, researcher, UserFixture, db
+):
+    """No acceptance on a failing gate, except by a recorded override with a second approver."""
+    res = client.post("/api/projects", json=project(), headers=manager_token)
+    assert res.status_code == 201, res.get_json()
+    url = "/api/projects/2024YFS0001/acceptance"
+    res = client.post(url, json={"decision": "accepted"}, headers=manager_token)
+    assert res.status_code == 400 and "override" in field_errors(res)
+    assert "CD-TD Art. 15" in str(res.get_json())
+    res = client.post(url, json={"decision": "accepted", "override": {
+        "reason": "项目数据已线下移交市数据中心", "approver": manager.email}}, headers=manager_token)
+    assert res.status_code == 400 and "override.approver" in field_errors(res)
+    _user(UserFixture, running_app, db, "pm2@test.example.org", "program-manager")
+    res = client.post(url, json={"decision": "accepted", "comment": "特批", "override": {
+        "reason": "项目数据已线下移交市数据中心", "approver": "pm2@test.example.org"}},
+        headers=manager_token)
+    assert res.status_code == 200, res.get_json()
+    body = res.get_json()
+    assert body["status"] == "accepted" and body["acceptance"]["overridden"] is True
+    assert body["acceptance"]["gate"]["passed"] is False
+    _refresh()
+    res = client.get("/api/projects", query_string={"overridden": "true"}, headers=manager_token)
+    assert [h["id"] for h in res.get_json()["hits"]["hits"]] == ["2024YFS0001"]
