@@ -5,7 +5,6 @@ from invenio_records_resources.services import (
     Link, RecordServiceConfig, SearchOptions, pagination_links,
 )
 from invenio_records_resources.services.base.config import ConfiguratorMixin
-from invenio_records_resources.services.records.components import DataComponent
 from invenio_records_resources.services.records.facets import TermsFacet
 from invenio_records_resources.services.records.params import (
     FacetsParam, PaginationParam, QueryStrParam, SortParam,
@@ -13,7 +12,7 @@ from invenio_records_resources.services.records.params import (
 from invenio_records_resources.services.records.queryparser import QueryParser
 
 from ..records.api import ProjectRecord
-from .components import ProjectNumberComponent
+from .components import ProjectDataComponent, ProjectNumberComponent
 from .permissions import ProjectPermissionPolicy
 from .schema import ProjectSchema
 
@@ -55,7 +54,7 @@ class ProjectServiceConfig(RecordServiceConfig, ConfiguratorMixin):
     permission_policy_cls = ProjectPermissionPolicy
     indexer_queue_name = service_id
     search = ProjectSearchOptions
-    components = [DataComponent, ProjectNumberComponent]
+    components = [ProjectDataComponent, ProjectNumberComponent]
     links_item = {
         "self": Link("{+api}/projects/{id}", vars=_number),
         "gate": Link("{+api}/projects/{id}/gate", vars=_number),

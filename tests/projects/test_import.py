@@ -1,0 +1,72 @@
+"""Importing projects from the program-management system (CSV, XLSX)."""
+
+from flask import current_app
+
+from techdata.cli import techdata
+
+HEADER = "项目编号,项目名称,英文名称,计划类别,资金来源,经费（万元）,承担单位,主管部门,项目负责人邮箱,项目成员邮箱,开始日期,结束日期,验收日期,状态,汇交计划\n"
+GOOD = ("2025ZDYF0101,成都市智能制造数据平台,Smart manufacturing data,重点研发计划,财政资金,80,"
+        "电子科技大学,成都市科学技术局,researcher@test.example.org,,2025-01-01,2026-12-31,"
+        "2027-03-31,在研,plat:平台运行数据；survey:企业调查数据\n")
+GOOD2 = ("2025ZDYF0102,川西林盘生态监测,,重点研发计划,社会资金,35.5,四川农业大学,,"
+         "researcher@test.example.org,,2025-03-01,2026-02-28,2026-05-31,待验收,eco:生态监测数据\n")
+BAD = ("2025ZDYF0103,坏行,,重点研发计划,财政资金,10,某单位,,nobody@example.org,,"
+       "2025-01-01,2024-01-01,2026-13-40,完成,\n")
+
+
+def _service():
+    """The project service."""
+    return current_app.extensions["techdata"].projects_service
+
+
+def test_csv_dry_run_import_and_reimport(running_app, db, cli_runner, researcher, tmp_path):
+    """Dry run stores nothing; bad rows are named; re-import updates, keeps decisions."""
+    path = tmp_path / "projects.csv"
+    path.write_text("\ufeff" + HEADER + GOOD + GOOD2 + BAD, encoding="utf-8")
+
+    result = cli_runner(techdata, None, "projects", "import", str(path), "--dry-run")
+    assert result.exit_code == 1  # a bad row
+    assert "would create: 2" in result.output
+    assert "row 4 (2025ZDYF0103)" in result.output
+    for field in ("pi", "acceptance_due", "status"):
+        assert f": {field}:" in result.output, field
+    assert not _service().exists("2025ZDYF0101")
+
+    result = cli_runner(techdata, None, "projects", "import", str(path))
+    assert "created: 2" in result.output and "errors: 1" in result.output
+    project = _service().record_cls.pid.resolve("2025ZDYF0101")
+    assert project["funding_source"] == "government" and project["status"] == "in-progress"
+    assert [p["key"] for p in project["plan"]] == ["plat", "survey"]
+    assert project["pi"]["email"] == researcher.email
+    assert not _service().exists("2025ZDYF0103")
+
+    # A decision recorded in between survives the next import.
+    project["acceptance"] = {"decision": "rejected", "comment": "数据不全"}
+    project.commit()
+    db.session.commit()
+    path.write_text(HEADER + GOOD.replace("80,", "95,") + GOOD2, encoding="utf-8")
+    result = cli_runner(techdata, None, "projects", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "created: 0; updated: 2; errors: 0" in result.output
+    project = _service().record_cls.pid.resolve("2025ZDYF0101")
+    assert project["budget"] == 95 and project["acceptance"]["decision"] == "rejected"
+
+
+def test_xlsx_import(running_app, db, cli_runner, researcher, tmp_path):
+    """The same columns from an XLSX workbook, with real date cells."""
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.strip().split(","))
+    sheet.append(["2025XLSX001", "XLSX导入的项目", "", "重点研发计划", "财政资金", 12,
+                  "西南交通大学", "", "researcher@test.example.org", "", date(2025, 1, 1),
+                  date(2025, 12, 31), date(2026, 3, 31), "在研", "a:数据集甲"])
+    path = tmp_path / "projects.xlsx"
+    book.save(path)
+    result = cli_runner(techdata, None, "projects", "import", str(path))
+    assert result.exit_code == 0, result.output
+    project = _service().record_cls.pid.resolve("2025XLSX001")
+    assert project["acceptance_due"] == "2026-03-31" and project["budget"] == 12
