@@ -1,0 +1,40 @@
+/* Acceptance form of a project page: posts to POST /api/projects/<n>/acceptance
+   (the same service as the REST API) and shows field errors or the outcome. */
+(function () {
+  var button = document.getElementById("record-decision");
+  if (!button) return;
+  var box = document.getElementById("project-detail");
+  function val(id) { var el = document.getElementById(id); return el ? el.value : ""; }
+  function cookie(name) {
+    var m = document.cookie.match("(^|;)\\s*" + name + "\\s*=\\s*([^;]+)");
+    return m ? decodeURIComponent(m.pop()) : "";
+  }
+  button.addEventListener("click", function () {
+    var body = {decision: val("decision"), comment: val("comment")};
+    if (val("override-reason") || val("override-approver")) {
+      body.override = {reason: val("override-reason"), approver: val("override-approver")};
+    }
+    var errors = document.getElementById("acceptance-errors");
+    fetch("/api/projects/" + encodeURIComponent(box.dataset.project) + "/acceptance", {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": cookie("csrftoken")},
+      body: JSON.stringify(body)
+    }).then(function (r) { return r.json().then(function (j) { return [r.status, j]; }); })
+      .then(function (res) {
+        if (res[0] !== 200) {
+          errors.style.display = "block";
+          errors.textContent = (res[1].errors || []).map(function (e) {
+            return e.field + ": " + [].concat(e.messages).join(" ");
+          }).join("\n") || res[1].message;
+          return;
+        }
+        errors.style.display = "none";
+        document.getElementById("acceptance-form").style.display = "none";
+        document.getElementById("project-status").textContent = res[1].status;
+        var done = document.getElementById("acceptance-done");
+        done.style.display = "block";
+        done.textContent = done.dataset.message + " " + res[1].acceptance.decision;
+      })
+      .catch(function (err) { errors.style.display = "block"; errors.textContent = String(err); });
+  });
+})();
