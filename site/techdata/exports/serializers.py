@@ -184,6 +184,24 @@ class TechDataDataCiteMixin:
         ]
         return ours + rights
 
+    def get_alternate_identifiers(self, obj):
+        """Alternate identifiers, with the dataset's CSTR (GB/T 32843) exactly once."""
+        identifiers = super().get_alternate_identifiers(obj)
+        identifiers = [] if identifiers is missing else list(identifiers)
+        cstr = dataset_cstr(obj)
+        if not cstr:
+            return identifiers or missing
+        others = [i for i in identifiers if i.get("alternateIdentifier") != cstr
+                  and (i.get("alternateIdentifierType") or "").lower() != "cstr"]
+        return others + [{"alternateIdentifier": cstr, "alternateIdentifierType": "CSTR"}]
+
+
+def dataset_cstr(obj):
+    """The CSTR of a record (dict, record or parent chain): its parent's ``cstr`` PID."""
+    parent = obj.parent if hasattr(obj, "parent") else obj.get("parent", {})
+    pids = (parent.get("pids") if parent else None) or obj.get("pids") or {}
+    return (pids.get("cstr") or {}).get("identifier")
+
 
 class TechDataDataCite43Schema(TechDataDataCiteMixin, DataCite43Schema):
     """DataCite 4.3 schema with the ``cdtd:`` classification."""
@@ -292,7 +310,21 @@ class TechDataDCATSerializer(DCATSerializer):
         self.move_about_to_concepts(root)
         self.link_subject_concepts(root, dc_record.get("subjects") or [])
         self.set_access_rights(root, dc_record.get("rightsList") or [])
+        self.add_cstr_identifier(root, dc_record.get("alternateIdentifiers") or [])
         return root
+
+    @staticmethod
+    def add_cstr_identifier(root, alternate_identifiers):
+        """The dataset's CSTR (GB/T 32843) as a ``dct:identifier`` of each dataset."""
+        cstrs = [a.get("alternateIdentifier") for a in alternate_identifiers
+                 if a.get("alternateIdentifierType") == "CSTR" and a.get("alternateIdentifier")]
+        if not cstrs:
+            return
+        for dataset in datasets(root):
+            present = {(i.text or "").strip() for i in dataset.findall(_q("dct:identifier"))}
+            if cstrs[0] not in present:
+                identifier = etree.SubElement(dataset, _q("dct:identifier"))
+                identifier.text = cstrs[0]
 
     @staticmethod
     def move_about_to_concepts(root):
