@@ -171,3 +171,27 @@ def test_acceptance_refused_while_gate_fails_override_recorded(
     _refresh()
     res = client.get("/api/projects", query_string={"overridden": "true"}, headers=manager_token)
     assert [h["id"] for h in res.get_json()["hits"]["hits"]] == ["2024YFS0001"]
+
+
+def test_overdue_detection_and_digest(running_app, client, manager_token, researcher,
+                                      researcher_token, workflow, mailbox):
+    """Past the due date with no deposit: listed, one digest per person per period."""
+    from techdata.projects.tasks import overdue_projects, send_overdue_digest
+
+    client.post("/api/projects", json=project(number="OLD-1", acceptance_due="2025-06-30"),
+                headers=manager_token)
+    client.post("/api/projects", json=project(number="OLD-2", acceptance_due="2025-07-31"),
+                headers=manager_token)
+    client.post("/api/projects", json=project(number="NEW-1", acceptance_due="2099-01-01"),
+                headers=manager_token)
+    workflow.publish(deposit(project="OLD-2", project_dataset="soil"))  # deposited: not overdue
+    _refresh()
+    assert [p["number"] for p in overdue_projects()] == ["OLD-1"]
+    from invenio_cache import current_cache
+
+    current_cache.delete(f"techdata:overdue-digest:{researcher.email}")
+    assert researcher.email in send_overdue_digest()
+    digests = [m for m in mailbox if researcher.email in m.recipients]
+    assert len(digests) == 1 and "OLD-1" in digests[0].body and "NEW-1" not in digests[0].body
+    send_overdue_digest()  # the same day again: no second mail
+    assert len([m for m in mailbox if researcher.email in m.recipients]) == 1

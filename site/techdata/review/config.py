@@ -68,5 +68,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "techdata.review.tasks.check_review_deadlines",
         "schedule": crontab(minute=0, hour="1,9"),
     },
+    "techdata-overdue-projects": {
+        "task": "techdata.projects.tasks.send_overdue_digest",
+        "schedule": crontab(minute=30, hour=1),
+    },
 }
-"""InvenioRDM's schedule plus our review reminders and escalations (twice a day)."""
+"""InvenioRDM's schedule plus review reminders/escalations and the overdue-project digest."""

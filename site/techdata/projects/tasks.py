@@ -1,0 +1,65 @@
+"""Overdue projects (CD-TD Art. 27; QY Art. 32): one digest per person, not a flood."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from celery import shared_task
+from flask import current_app
+from flask_mail import Message
+from invenio_access.permissions import system_identity
+from invenio_accounts.models import Role, User
+
+from ..review.deadlines import today
+
+
+def overdue_projects(on=None):
+    """Projects due before ``on`` (today) that are neither accepted, terminated nor deposited."""
+    service = current_app.extensions["techdata"].projects_service
+    return service.overdue(system_identity, on or today())
+
+
+def _admins():
+    """E-mails of the bureau and entity administrators."""
+    users = User.query.join(User.roles).filter(
+        Role.id.in_(["bureau-admin", "entity-admin"]), User.active.is_(True))
+    return sorted({u.email for u in users})
+
+
+@shared_task(ignore_result=True)
+def send_overdue_digest():
+    """E-mail each PI, and the administrators, one list of their overdue projects.
+
+    Runs daily from Celery beat; a person gets at most one digest every
+    ``TECHDATA_PROJECT_OVERDUE_DIGEST_DAYS`` days (remembered per recipient in
+    the cache), whatever the number of projects.
+    """
+    from invenio_cache import current_cache
+
+    projects = overdue_projects()
+    by_person = defaultdict(list)
+    for project in projects:
+        pi = (project.get("pi") or {}).get("email")
+        if pi:
+            by_person[pi].append(project)
+        for email in _admins():
+            by_person[email].append(project)
+    every = timedelta(days=current_app.config["TECHDATA_PROJECT_OVERDUE_DIGEST_DAYS"])
+    sent = []
+    for email, items in sorted(by_person.items()):
+        key = f"techdata:overdue-digest:{email}"
+        if current_cache.get(key):
+            continue
+        lines = [f"- {p['number']} {p.get('title_zh', '')} · 验收日期 due {p.get('acceptance_due')}"
+                 for p in sorted(items, key=lambda p: p.get("acceptance_due", ""))]
+        current_app.extensions["mail"].send(Message(
+            subject=f"【督办】{len(items)} 个项目逾期未汇交 / {len(items)} project(s) overdue "
+                    "without deposits (CD-TD Art. 27)",
+            recipients=[email],
+            body="以下项目已过验收日期但尚未汇交科技数据：\n"
+                 "These projects passed their acceptance due date without deposited data:\n\n"
+                 + "\n".join(lines) + "\n",
+            sender=current_app.config.get("MAIL_DEFAULT_SENDER", "noreply@localhost"),
+        ))
+        current_cache.set(key, True, timeout=int(every.total_seconds()))
+        sent.append(email)
+    return sent
