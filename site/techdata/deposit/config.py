@@ -42,6 +42,16 @@ def _dropdown(name, label, description, icon="tag", multiple=False, required=Fal
 
 RDM_CUSTOM_FIELDS_UI = [
     {
+        "section": _("Funded project"),
+        "fields": [
+            _f("project", "Input", _("Project number"),
+               _("The funded project this data belongs to: deposit before acceptance (CD-TD Art. 15). Only its PI and members may name it."),
+               icon="folder"),
+            _f("project_dataset", "Input", _("Planned dataset"),
+               _("The key of the dataset in the project's deposit plan (LZ Art. 12)."), icon="list"),
+        ],
+    },
+    {
         "section": _("Title and abstract (Chinese and English)"),
         "fields": [
             _f("title_zh", "Input", _("Chinese title"), _("Required. The title in Chinese."), required=True),
