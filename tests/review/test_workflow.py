@@ -78,9 +78,13 @@ def test_publishing_open_data_without_review_is_refused(running_app, client, res
 
 
 def test_not_opened_deposit_publishes_without_confidentiality_review(
-    running_app, client, workflow, researcher_token
+    running_app, client, workflow, researcher_token, UserFixture, db
 ):
-    """不予开放: accepted → published metadata-restricted, no review opened."""
+    """不予开放: accepted → published metadata-restricted, no review opened.
+
+    The government roles of the resource directory read its metadata, other
+    logged-in users do not (CD-TD Art. 7, 11, 19).
+    """
     data = deposit(opening_type={"id": "none"}, opening_reason="涉及未公开专利",
                    opening_legal_basis="《专利法》第二十一条",
                    sharing_type={"id": "none"}, sharing_reason="涉及未公开专利",
@@ -90,6 +94,31 @@ def test_not_opened_deposit_publishes_without_confidentiality_review(
     _refresh()
     assert workflow.confidentiality_request(rec["id"]) is None
     assert client.get(f"/api/records/{rec['id']}").status_code == 403  # anonymous
+    from invenio_accounts.proxies import current_datastore
+    from invenio_oauth2server.models import Token
+
+    tokens = {}
+    for email, role in (("bureau-x@test.example.org", "bureau-admin"),
+                        ("company-x@test.example.org", None)):
+        u = UserFixture(email=email, password="Someone-Test-2026")
+        u.create(running_app, db)
+        if role:
+            current_datastore.add_role_to_user(u.user, role)
+        token = Token.create_personal("t", u.id, scopes=[], is_internal=False)
+        db.session.commit()
+        tokens[email] = {"Authorization": f"Bearer {token.access_token}"}
+    bureau, company = tokens.values()
+    assert client.get(f"/api/records/{rec['id']}", headers=bureau).status_code == 200
+    assert client.get(f"/api/records/{rec['id']}", headers=company).status_code == 403
+    from invenio_rdm_records.proxies import current_rdm_records_service
+
+    current_rdm_records_service.indexer.refresh()
+
+    def found(headers):
+        res = client.get("/api/records", query_string={"size": 100}, headers=headers)
+        return rec["id"] in [h["id"] for h in res.get_json()["hits"]["hits"]]
+
+    assert found(bureau) and not found(company)
 
 
 def test_bare_accept_without_grading_is_refused(running_app, client, workflow, curator_token):
