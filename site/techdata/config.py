@@ -174,3 +174,4 @@ REQUESTS_PERMISSION_POLICY = TechDataRequestsPermissionPolicy
 
 from .exports.config import *  # noqa: F401,F403
 from .identifiers.config import *  # noqa: F401,F403
+from .certificates.config import *  # noqa: F401,F403

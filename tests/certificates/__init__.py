@@ -1,0 +1,1 @@
+"""Tests of the deposit certificates (汇交凭证)."""
