@@ -207,3 +207,41 @@ def test_deposit_review_and_confidentiality_review_open_the_record(
     assert cf["cdtd:grade"]["id"] == "important"
     assert cf["cdtd:category"]["id"] == "rd"
     assert cf["cdtd:opening_type"]["id"] == cf["cdtd:sharing_type"]["id"] == "unconditional"
+
+
+def test_deposit_form_shows_the_rules(visitor_account, running_app, live_server_url, chromium):
+    """In the form: a restriction without reason, and a classified declaration, are refused.
+
+    CD-TD Art. 18 / LZ Art. 16 (reason and legal basis) and CD-TD Art. 14
+    (classified data refused) as the depositor sees them on saving.
+    """
+    email, password = visitor_account
+    context, page = _login(chromium, live_server_url, email, password)
+    saved = []
+    page.on("response", lambda r: "/api/records" in r.url and r.request.method in ("POST", "PUT")
+            and saved.append(r.status))
+    try:
+        page.goto(live_server_url + "/uploads/new")
+        page.locator("#metadata\\.title").wait_for(state="visible")
+        page.fill("#metadata\\.title", "规则检查数据集 Rule check")
+        page.fill("[name='custom_fields.cdtd:title_zh']", "规则检查数据集")
+        dropdown = page.locator("[name='custom_fields.cdtd:opening_type']")
+        dropdown.click()
+        dropdown.locator(".item", has_text="Conditional opening").first.click()
+        page.get_by_role("button", name=re.compile("^Save draft$")).click()
+        message = page.get_by_text(re.compile("A reason is required when choosing")).first
+        message.wait_for(state="visible")
+        assert "CD-TD Art. 18" in message.inner_text()
+        assert 400 in saved  # refused by the service, not only in the browser
+
+        dropdown = page.locator("[name='custom_fields.cdtd:secrecy']")
+        dropdown.click()
+        dropdown.locator(".item", has_text="Secret").first.click()
+        page.get_by_role("button", name=re.compile("^Save draft$")).click()
+        page.get_by_text(re.compile("CD-TD Art. 14")).first.wait_for(state="visible")
+        page.screenshot(path=str(SHOTS / "form-rules.png"), full_page=True)
+    except Exception:
+        page.screenshot(path=str(SHOTS / "form-rules-failure.png"), full_page=True)
+        raise
+    finally:
+        context.close()

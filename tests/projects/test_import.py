@@ -70,3 +70,35 @@ def test_xlsx_import(running_app, db, cli_runner, researcher, tmp_path):
     assert result.exit_code == 0, result.output
     project = _service().record_cls.pid.resolve("2025XLSX001")
     assert project["acceptance_due"] == "2026-03-31" and project["budget"] == 12
+
+
+def test_import_page(running_app, db, client, researcher, UserFixture):
+    """A program manager uploads a file: dry run report with row errors, then the import."""
+    import io
+
+    from invenio_accounts.proxies import current_datastore
+
+    from techdata.demo.loader import ensure_roles
+
+    ensure_roles()
+    pm = UserFixture(email="pm-import@test.example.org", password="Project-Test-2026")
+    pm.create(running_app, db)
+    current_datastore.add_role_to_user(pm.user, "program-manager")
+    db.session.commit()
+
+    researcher.login(client)
+    assert client.get("/projects/import").status_code == 403  # not a manager
+    client = running_app.test_client()
+    pm.login(client)
+    data = (HEADER + GOOD + BAD).encode("utf-8")
+    res = client.post("/projects/import", data={
+        "file": (io.BytesIO(data), "p.csv"), "dry_run": "1"}, content_type="multipart/form-data")
+    html = res.get_data(as_text=True)
+    assert res.status_code == 200 and "试运行" in html and "2025ZDYF0103" in html
+    assert not _service().exists("2025ZDYF0101")
+    res = client.post("/projects/import", data={"file": (io.BytesIO(data), "p.csv")},
+                      content_type="multipart/form-data")
+    assert res.status_code == 200 and _service().exists("2025ZDYF0101")
+    res = client.post("/projects/import", data={"file": (io.BytesIO(b"\x00\xff"), "p.xlsx")},
+                      content_type="multipart/form-data")
+    assert res.status_code == 200 and "无法读取文件" in res.get_data(as_text=True)

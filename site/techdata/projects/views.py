@@ -103,9 +103,48 @@ def project_detail(number):
                            gate=gate, can_decide=can_decide)
 
 
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+"""Largest file the import page takes (20 MB; larger files: the CLI)."""
+
+
+@login_required
+def project_import():
+    """Upload a CSV/XLSX export of the program-management system (dry run first)."""
+    report = None
+    error = None
+    if request.method == "POST":
+        if not _service().check_permission(g.identity, "create"):
+            abort(403)
+        upload = request.files.get("file")
+        name = (upload.filename or "").lower() if upload else ""
+        if not upload or not name.endswith((".csv", ".xlsx")):
+            error = "请选择 CSV 或 XLSX 文件 / Choose a CSV or XLSX file."
+        else:
+            data = upload.read(MAX_IMPORT_BYTES + 1)
+            if len(data) > MAX_IMPORT_BYTES:
+                error = "文件过大，请用命令行导入 / File too large: use the CLI import."
+            else:
+                from .importer import import_projects, read_rows
+
+                try:
+                    rows = list(read_rows(io.BytesIO(data), filename=name))
+                except Exception:  # unreadable workbook or encoding: say so, never a 500
+                    rows = None
+                    error = "无法读取文件（须为 UTF-8 CSV 或 XLSX）/ Cannot read the file (UTF-8 CSV or XLSX)."
+                if rows is not None:
+                    report = import_projects(_service(), rows,
+                                             dry_run=bool(request.form.get("dry_run")),
+                                             identity=g.identity)
+                    _service().indexer.refresh()
+    elif not _service().check_permission(g.identity, "create"):
+        abort(403)
+    return render_template("techdata/projects/import.html", report=report, error=error)
+
+
 def create_ui_blueprint(app):
     """The pages blueprint."""
     bp = Blueprint("techdata_projects_ui", __name__)
+    bp.add_url_rule("/projects/import", view_func=project_import, methods=["GET", "POST"])
     bp.add_url_rule("/projects/", view_func=project_list)
     bp.add_url_rule("/projects/export.xlsx", view_func=project_export)
     bp.add_url_rule("/projects/<number>", view_func=project_detail)
