@@ -227,7 +227,7 @@ def test_deposit_form_shows_the_rules(visitor_account, running_app, live_server_
         page.fill("[name='custom_fields.cdtd:title_zh']", "规则检查数据集")
         dropdown = page.locator("[name='custom_fields.cdtd:opening_type']")
         dropdown.click()
-        dropdown.locator(".item", has_text="Conditional opening").first.click()
+        dropdown.locator(".item", has_text=re.compile("^Conditional opening$")).first.click()
         page.get_by_role("button", name=re.compile("^Save draft$")).click()
         message = page.get_by_text(re.compile("A reason is required when choosing")).first
         message.wait_for(state="visible")
@@ -236,7 +236,7 @@ def test_deposit_form_shows_the_rules(visitor_account, running_app, live_server_
 
         dropdown = page.locator("[name='custom_fields.cdtd:secrecy']")
         dropdown.click()
-        dropdown.locator(".item", has_text="Secret").first.click()
+        dropdown.locator(".item", has_text=re.compile("^Secret$")).first.click()
         page.get_by_role("button", name=re.compile("^Save draft$")).click()
         page.get_by_text(re.compile("CD-TD Art. 14")).first.wait_for(state="visible")
         page.screenshot(path=str(SHOTS / "form-rules.png"), full_page=True)
