@@ -140,7 +140,8 @@ from .permissions import (  # noqa: E402
     TechDataRecordPermissionPolicy,
     TechDataRequestsPermissionPolicy,
 )
-from .review.components import ConfidentialityGate, DepositReviewComponent  # noqa: E402
+from .review.components import DepositReviewComponent  # noqa: E402
+from .review.gate import ConfidentialityGate  # noqa: E402
 from .review.config import (  # noqa: E402,F401  (re-exported as settings)
     CELERY_BEAT_SCHEDULE,
     COMMUNITIES_CUSTOM_FIELDS,

@@ -5,15 +5,12 @@ import re
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
-
 import pytest
-from invenio_access.permissions import system_identity
 from invenio_rdm_records.proxies import current_rdm_records_service as records
 
 from techdata.demo.loader import demo_record_data, publish_record
+from tests.browser.helpers import SHOTS, login
 
-SHOTS = Path(__file__).resolve().parents[2] / ".services" / "logs" / "screenshots"
 SHOTS.mkdir(parents=True, exist_ok=True)
 
 SPEC = {
@@ -83,26 +80,9 @@ def test_search_page_finds_record(published, live_server_url, page):
 
 
 
-def _login(chromium, url, email, password):
-    """A new English-language browser context logged in as ``email``."""
-    context = chromium.new_context(locale="en")
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    page.goto(url + "/login/")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_load_state("networkidle")
-    assert "/login" not in page.url, f"login of {email} failed"
-    return context, page
-
-
 def _decide_in_queue(chromium, url, email, password, title, act, shot):
     """Log in, open the review from the queue, act on the form, see it recorded."""
-    context, page = _login(chromium, url, email, password)
-    console = []
-    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-    page.on("response", lambda r: r.status >= 400 and console.append(f"HTTP {r.status} {r.url}"))
+    context, page, console = login(chromium, url, email, password)
     try:
         page.goto(url + "/review/queue")
         page.get_by_role("link", name=title).first.click()
@@ -128,10 +108,7 @@ def test_deposit_review_and_confidentiality_review_open_the_record(
     (its React labels have no Chinese catalogue yet); the review pages are ours.
     """
     email, password = visitor_account
-    context, page = _login(chromium, live_server_url, email, password)
-    console = []
-    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-    page.on("response", lambda r: r.status >= 400 and console.append(f"HTTP {r.status} {r.url}"))
+    context, page, console = login(chromium, live_server_url, email, password)
     title = "浏览器录入的数据集 Browser-deposited dataset"
     try:
         page.goto(live_server_url + "/uploads/new")
@@ -216,7 +193,7 @@ def test_deposit_form_shows_the_rules(visitor_account, running_app, live_server_
     (classified data refused) as the depositor sees them on saving.
     """
     email, password = visitor_account
-    context, page = _login(chromium, live_server_url, email, password)
+    context, page, _ = login(chromium, live_server_url, email, password)
     saved = []
     page.on("response", lambda r: "/api/records" in r.url and r.request.method in ("POST", "PUT")
             and saved.append(r.status))

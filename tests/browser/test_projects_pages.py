@@ -1,13 +1,8 @@
 """A program manager walks from the program page to a project's gate and records acceptance."""
 
-import json
-import re
-import urllib.request
-from pathlib import Path
-
 import pytest
 
-SHOTS = Path(__file__).resolve().parents[2] / ".services" / "logs" / "screenshots"
+from tests.browser.helpers import SHOTS, login
 
 
 @pytest.fixture(scope="module")
@@ -36,19 +31,9 @@ def overdue_project(running_app, database):
 def test_program_manager_records_acceptance_by_override(overdue_project, live_server_url,
                                                         chromium):
     """List (overdue, gate fails) → project → gate reasons → accept by a recorded override."""
-    context = chromium.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    console = []
-    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-    page.on("response", lambda r: r.status >= 400 and console.append(f"HTTP {r.status} {r.url}"))
+    context, page, console = login(chromium, live_server_url, "manager@example.org",
+                                   "Manager-Demo-2026", locale="zh-CN")
     try:
-        page.goto(live_server_url + "/login/")
-        page.fill("input[name=email]", "manager@example.org")
-        page.fill("input[name=password]", "Manager-Demo-2026")
-        page.locator("form button[type=submit]").first.click()
-        page.wait_for_load_state("networkidle")
-
         page.goto(live_server_url + "/projects/?overdue=1")
         row = page.locator(f"tr[data-project='{overdue_project}']")
         assert "逾期" in row.inner_text() or "Overdue" in row.inner_text()

@@ -1,6 +1,7 @@
 """``invenio techdata projects ...``: import from the program-management system."""
 
 import json
+import sys
 
 import click
 from flask import current_app
@@ -23,7 +24,7 @@ def import_cmd(path, dry_run, as_json):
 
     service = current_app.extensions["techdata"].projects_service
     rows = list(read_rows(path))
-    with click.progressbar(length=len(rows), label="projects", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(rows), label="projects", file=sys.stderr) as bar:
         done = [0]
 
         def progress(n):

@@ -71,11 +71,18 @@ class AcceptanceGate:
         self.project = project
         self.number = project["number"]
         self.certificate_lookup = certificate_lookup
+        self._linked = None
+
+    def linked(self):
+        """Published records linked to the project (queried once per gate)."""
+        if self._linked is None:
+            self._linked = linked_records(self.number)
+        return self._linked
 
     def records(self):
         """Published records linked to the project, by plan key."""
         by_key = {}
-        for row in linked_records(self.number):
+        for row in self.linked():
             key = ((row.json.get("custom_fields") or {}).get(DATASET_CF)) or ""
             by_key.setdefault(key, []).append(row)
         return by_key
@@ -117,7 +124,7 @@ class AcceptanceGate:
     def _confidentiality(self):
         """Linked deposits that open data passed their confidentiality review."""
         missing = []
-        for row in linked_records(self.number):
+        for row in self.linked():
             if needs_confidentiality_review(row.json):
                 parent = RDMRecord.get_record(row.id).parent.pid.pid_value
                 passed = [r for r in reviews_of(parent, "accepted")

@@ -16,7 +16,7 @@ from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_records_resources.services.errors import PermissionDeniedError
 
 from ..review.deadlines import today
-from .gate import AcceptanceGate, linked_records
+from .gate import AcceptanceGate
 
 
 def create_api_blueprint(app):
@@ -42,13 +42,14 @@ def _rows(args):
     rows = []
     for hit in hits:
         record = _service().record_cls.pid.resolve(hit["id"])
-        gate = AcceptanceGate(record, _certificate_id).evaluate()
+        gate_check = AcceptanceGate(record, _certificate_id)
+        gate = gate_check.evaluate()
         overdue = (hit.get("acceptance_due", "9999") < now
                    and hit.get("status") not in ("accepted", "terminated"))
         if args.get("overdue") and not overdue:
             continue
         rows.append({**hit, "gate": gate, "overdue": overdue,
-                     "deposits": len(linked_records(hit["id"]))})
+                     "deposits": len(gate_check.linked())})
     return rows
 
 

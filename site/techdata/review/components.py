@@ -4,7 +4,6 @@ from invenio_drafts_resources.services.records.components import ServiceComponen
 from invenio_requests.records.api import Request
 
 from .centres import centre_level
-from .gate import ConfidentialityGate  # noqa: F401 (re-exported for the config)
 from .requests import DepositReview
 
 

@@ -120,20 +120,30 @@ class DepositReview(cs.CommunitySubmission):
 #
 # Confidentiality review
 #
+def _recorded_decision(request, identity, decision, message):
+    """The payload, once ``identity`` recorded ``decision`` through ``ReviewDecisions``.
+
+    A bare action without the recorded checklist/reasons is refused with
+    ``message``; so is the curator who accepted the deposit (CD-TD Art. 24).
+    """
+    payload = request.get("payload") or {}
+    if payload.get("decision") != decision or payload.get("decided_by") != str(identity.id):
+        _refuse(message)
+    refuse_same_person(request, identity)
+    return payload
+
+
 class ConfidentialityPassAction(actions.AcceptAction):
     """Pass the review (checklist complete) and publish the record."""
 
     def execute(self, identity, uow):
         """CD-TD Art. 24: record the passed review, then open the record."""
-        payload = self.request.get("payload") or {}
-        if payload.get("decision") != "pass" or payload.get("decided_by") != str(identity.id):
-            _refuse(
-                "保密审查结论须连同核查清单提交：请在审查页面或 "
-                "/api/techdata/reviews/<id>/decision 提交。 / A confidentiality "
-                "decision needs its checklist: use the review page or "
-                "/api/techdata/reviews/<id>/decision."
-            )
-        refuse_same_person(self.request, identity)
+        payload = _recorded_decision(self.request, identity, "pass", (
+            "保密审查结论须连同核查清单提交：请在审查页面或 "
+            "/api/techdata/reviews/<id>/decision 提交。 / A confidentiality "
+            "decision needs its checklist: use the review page or "
+            "/api/techdata/reviews/<id>/decision."
+        ))
         draft = self.request.topic.resolve()
         if payload.get("fingerprint") != content_fingerprint(draft):
             _refuse(
@@ -150,13 +160,10 @@ class ConfidentialityFailAction(actions.DeclineAction):
 
     def execute(self, identity, uow):
         """Record the failed review."""
-        payload = self.request.get("payload") or {}
-        if payload.get("decision") != "fail" or payload.get("decided_by") != str(identity.id):
-            _refuse(
-                "审查不通过须说明理由：请在审查页面提交。 / A failed review needs its "
-                "reasons: use the review page or /api/techdata/reviews/<id>/decision."
-            )
-        refuse_same_person(self.request, identity)
+        _recorded_decision(self.request, identity, "fail", (
+            "审查不通过须说明理由：请在审查页面提交。 / A failed review needs its "
+            "reasons: use the review page or /api/techdata/reviews/<id>/decision."
+        ))
         super().execute(identity, uow)
 
 

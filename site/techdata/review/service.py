@@ -11,9 +11,7 @@ import hashlib
 import json
 from datetime import datetime, timezone
 
-from flask import current_app
 from invenio_access.permissions import system_identity
-from invenio_db import db
 from invenio_rdm_records.proxies import current_rdm_records_service as records_service
 from invenio_records_resources.services.errors import PermissionDeniedError
 from invenio_requests.proxies import current_requests_service

@@ -2,11 +2,10 @@
 
 from datetime import datetime, timezone
 
-from flask import current_app
-from invenio_accounts.models import Role, User
+from invenio_accounts.models import User
 from invenio_records_resources.services import RecordService
 from invenio_records_resources.services.uow import RecordCommitOp, unit_of_work
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate
 
 from ..gate import AcceptanceGate
 
