@@ -1,5 +1,5 @@
 # Redis from Debian's packages on 127.0.0.1:$TD_REDIS_PORT: cache, sessions,
-# Celery broker and results. Sourced after common.sh.
+# Celery broker and results (32 databases: parallel test runs take four each). Sourced after common.sh.
 
 TD_REDIS_DIR="$TD_SERVICES/redis"
 
@@ -10,7 +10,7 @@ redis_start() {
   mkdir -p "$TD_REDIS_DIR"
   redis-server --bind 127.0.0.1 --port "$TD_REDIS_PORT" --protected-mode yes \
     --dir "$TD_REDIS_DIR" --daemonize yes --pidfile "$TD_RUN/redis.pid" \
-    --logfile "$TD_LOGS/redis.log" --save 60 1000 --appendonly no \
+    --logfile "$TD_LOGS/redis.log" --save 60 1000 --appendonly no --databases 32 \
     || td_die "Redis did not start; see $TD_LOGS/redis.log"
   td_wait_port "$TD_REDIS_PORT" 20 || td_die "Redis not answering; see $TD_LOGS/redis.log"
 }
