@@ -176,3 +176,4 @@ REQUESTS_PERMISSION_POLICY = TechDataRequestsPermissionPolicy
 from .exports.config import *  # noqa: F401,F403
 from .identifiers.config import *  # noqa: F401,F403
 from .certificates.config import *  # noqa: F401,F403
+from .access.config import *  # noqa: E402,F401,F403

@@ -1,0 +1,14 @@
+"""Settings of requests from outside (DOMAIN "Requests and their deadlines")."""
+
+TECHDATA_ACCESS_DEADLINES = {
+    "conditional-access": 15,   # QY Art. 24; LZ Art. 25-26
+    "conditional-sharing": 10,  # CD-PD Art. 26 (QY Art. 16 says 7)
+    "opening-application": 10,  # CD-PD Art. 34; LZ Art. 23
+    "appeal": 15,               # CD-PD Art. 28, 34
+    "correction": 10,           # CD-PD Art. 27 (QY Art. 18 says 5); LZ Art. 31
+    "data-service": 20,         # CD-TD Art. 20, 22: set by the centre; this is the default
+}
+"""Working days within which each request type must be answered."""
+
+TECHDATA_ACCESS_REMINDER_DAYS = 2
+"""Remind the provider this many working days before a request is due."""
