@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 from invenio_access.permissions import system_identity
 from invenio_rdm_records.proxies import current_rdm_records_service as records_service
 from invenio_records_resources.services.errors import PermissionDeniedError
+from invenio_records_resources.services.uow import IndexRefreshOp, UnitOfWork
+from invenio_requests.proxies import current_events_service
 from invenio_requests.proxies import current_requests_service
 from invenio_requests.records.api import Request
 from invenio_requests.records.models import RequestMetadata
@@ -91,6 +93,21 @@ def _comment(text):
     return {"payload": {"content": text, "format": "html"}} if text else None
 
 
+def execute_with_comment(identity, request_id, action, text):
+    """Run ``action`` with ``text`` as its comment, visible in the timeline at once.
+
+    InvenioRDM refreshes the requests index after an action but not the
+    events index, so a reader could miss the comment that explains a decision.
+    """
+    with UnitOfWork() as uow:
+        result = current_requests_service.execute_action(
+            identity, request_id, action, data=_comment(text), uow=uow
+        )
+        uow.register(IndexRefreshOp(indexer=current_events_service.indexer))
+        uow.commit()
+    return result
+
+
 def _now():
     """UTC timestamp, ISO 8601."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -133,9 +150,7 @@ class ReviewDecisions:
                 comment += f"\n{data['comment']}"
         else:
             comment = data["comment"]
-        return current_requests_service.execute_action(
-            identity, request.id, action, data=_comment(comment)
-        )
+        return execute_with_comment(identity, request.id, action, comment)
 
     def _apply_grading(self, request, grading):
         """Write the confirmed levels into the draft, through the deposit rules."""
@@ -182,9 +197,7 @@ class ReviewDecisions:
         )
         if data["reasons"]:
             text += f": {data['reasons']}"
-        return current_requests_service.execute_action(
-            identity, request.id, action, data=_comment(text)
-        )
+        return execute_with_comment(identity, request.id, action, text)
 
 
 def decision_digest(payload):
