@@ -46,9 +46,26 @@ class TechDataRequestsPermissionPolicy(RDMRequestsPermissionPolicy):
     """
 
     can_action_return = SameAs("can_action_accept")
+    # Answers of the receiver to requests from outside (``techdata.access``):
+    # appeal (expert committee, CD-PD Art. 34), correction (provider, CD-PD
+    # Art. 27), value-added service quote and delivery (data centre, CD-TD Art. 20).
+    can_action_uphold = SameAs("can_action_accept")
+    can_action_overturn = SameAs("can_action_accept")
+    can_action_answer = SameAs("can_action_accept")
+    can_action_quote = SameAs("can_action_accept")
+    can_action_deliver = SameAs("can_action_accept")
     can_read = RDMRequestsPermissionPolicy.can_read + [
         Status(["returned"], [Creator(), Receiver(), Reviewers(), Topic()]),
+        # a value-added service quoted / delivered (``access/service_request.py``)
+        Status(["quoted", "delivered"], [Creator(), Receiver(), Topic()]),
+        # Requests from outside (issue 8): the bureau follows every request and
+        # its full history, refused and expired ones included (CD-PD Art. 26-28).
+        DomainRoles("bureau-admin"),
     ]
+    # Decisions on requests from outside (``techdata.access``): the receiver,
+    # i.e. the providing entity (QY Art. 24; LZ Art. 25-26; CD-PD Art. 26).
+    can_action_grant = SameAs("can_action_accept")
+    can_action_refuse = SameAs("can_action_accept")
     can_update = RDMRequestsPermissionPolicy.can_update + [
         Status(["returned"], [Creator(), Receiver()]),
     ]
