@@ -177,3 +177,4 @@ from .exports.config import *  # noqa: F401,F403
 from .identifiers.config import *  # noqa: F401,F403
 from .certificates.config import *  # noqa: F401,F403
 from .access.config import *  # noqa: E402,F401,F403
+from .directory.exports.config import *  # noqa: E402,F401,F403

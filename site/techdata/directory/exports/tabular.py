@@ -1,0 +1,119 @@
+"""CSV and XLSX: one row per entry, Chinese column headings (CD-TD Art. 19).
+
+- CSV: UTF-8 with a byte-order mark, so that Excel opens the Chinese text
+  correctly; row 1 holds the Chinese headings (``DirectoryField.zh``); each
+  cell is :func:`techdata.directory.fields.cell` (terms by their Chinese
+  label, lists joined with ``; ``). Values are written as they are (a value
+  starting with ``=`` is not altered): the file is a faithful publication of
+  the directory; use the XLSX file in a spreadsheet program, where every
+  value is a text cell.
+- XLSX: sheet "目录 Directory" with the Chinese headings in row 1 and one row
+  per entry; sheet "说明 About" describes the export (catalog) and lists per
+  column the field key, Chinese and English heading and the rule article.
+  openpyxl's write-only workbook streams the rows to a temporary file, which
+  is then sent in chunks and removed: memory stays flat whatever the size.
+"""
+
+import csv
+import io
+import os
+import re
+import tempfile
+
+from ..fields import DIRECTORY_FIELDS, cell
+from .common import CHUNK_SIZE, catalog_info, chunked
+
+BOM = "\ufeff"
+"""UTF-8 byte-order mark (Excel reads the file as UTF-8 only with it)."""
+
+DATA_SHEET = "目录 Directory"
+"""Title of the XLSX sheet holding the entries."""
+
+ABOUT_SHEET = "说明 About"
+"""Title of the XLSX sheet describing the catalog and the columns."""
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Control characters XML (hence XLSX) cannot hold."""
+
+
+def headings(lang="zh"):
+    """The column headings in ``lang`` (``zh`` or ``en``), in publication order."""
+    return [getattr(f, lang) for f in DIRECTORY_FIELDS]
+
+
+def row(entry, lang="zh"):
+    """One entry as the list of its cells, in column order."""
+    return [cell(entry, f, lang) for f in DIRECTORY_FIELDS]
+
+
+def csv_pieces(entries):
+    """Text pieces of the CSV file: BOM and heading row, then one row per entry."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(headings("zh"))
+    yield BOM + buf.getvalue()
+    for entry in entries:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow(row(entry))
+        yield buf.getvalue()
+
+
+def serialise_csv(entries, catalog, chunk_size=CHUNK_SIZE):
+    """``bytes`` chunks of the CSV export."""
+    return chunked(csv_pieces(entries), chunk_size)
+
+
+def _text_cell(sheet, value):
+    """A write-only cell that is always text (never read as a formula or number)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    c = WriteOnlyCell(sheet, value=None)
+    c.value = _ILLEGAL_XML.sub("", value) if value else None
+    if c.value is not None:
+        c.data_type = "s"
+    return c
+
+
+def _about_rows(catalog):
+    """Rows of the "说明 About" sheet: the catalog, then one row per column."""
+    info = catalog_info(catalog)
+    yield ["目录 Catalog", "值 Value"]
+    for key, value in info.items():
+        yield [key, "" if value is None else str(value)]
+    yield []
+    yield ["字段 Field", "中文列名 Chinese heading", "英文列名 English heading", "依据 Rule"]
+    for f in DIRECTORY_FIELDS:
+        yield [f.key, f.zh, f.en, f.article]
+
+
+def write_xlsx(entries, catalog, path):
+    """Write the XLSX export of ``entries`` to ``path`` (write-only, flat memory)."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    data = wb.create_sheet(DATA_SHEET)
+    data.freeze_panes = "A2"
+    data.append([_text_cell(data, h) for h in headings("zh")])
+    for entry in entries:
+        data.append([_text_cell(data, v) for v in row(entry)])
+    about = wb.create_sheet(ABOUT_SHEET)
+    for values in _about_rows(catalog):
+        about.append([_text_cell(about, v) for v in values])
+    wb.save(path)
+
+
+def serialise_xlsx(entries, catalog, chunk_size=CHUNK_SIZE):
+    """``bytes`` chunks of the XLSX export; the temporary file is always removed."""
+    fd, path = tempfile.mkstemp(prefix="techdata-directory-", suffix=".xlsx")
+    os.close(fd)
+    try:
+        write_xlsx(entries, catalog, path)
+        with open(path, "rb") as fh:
+            while True:
+                chunk = fh.read(max(chunk_size, 4096))
+                if not chunk:
+                    break
+                yield chunk
+    finally:
+        os.unlink(path)
