@@ -72,12 +72,14 @@ def _register_subcommands():
     """Attach the sub-groups of capability packages to the ``techdata`` group."""
     from .bench.seed import bench_seed
     from .certificates.cli import certificate_cli
+    from .directory.cli import directory_cli
     from .projects.cli import projects_cli
     from .workdays.cli import calendar_cli
 
     techdata.add_command(bench_seed)
     techdata.add_command(calendar_cli)
     techdata.add_command(certificate_cli)
+    techdata.add_command(directory_cli)
     techdata.add_command(projects_cli)
 
 

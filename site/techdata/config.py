@@ -160,12 +160,15 @@ from .workdays.config import TECHDATA_WORKDAYS_TIMEZONE  # noqa: E402,F401
 from .projects.components import ProjectLinkComponent  # noqa: E402
 from .projects.config import TECHDATA_PROJECT_OVERDUE_DIGEST_DAYS  # noqa: E402,F401
 
+from .directory.components import DirectoryEntryComponent  # noqa: E402
+
 RDM_RECORDS_SERVICE_COMPONENTS = RDM_RECORDS_SERVICE_COMPONENTS + [
     ProjectLinkComponent,
     DepositReviewComponent,
     ConfidentialityGate,
+    DirectoryEntryComponent,
 ]
-"""Deposit rules, then the deposit review and the confidentiality gate (CD-TD Art. 24)."""
+"""Deposit rules, the deposit review, the confidentiality gate (CD-TD Art. 24), then the directory entry (CD-TD Art. 19)."""
 
 RDM_PERMISSION_POLICY = TechDataRecordPermissionPolicy
 """Who reads not-opened and conditional records (see ``techdata.permissions``)."""
@@ -177,4 +180,6 @@ from .exports.config import *  # noqa: F401,F403
 from .identifiers.config import *  # noqa: F401,F403
 from .certificates.config import *  # noqa: F401,F403
 from .access.config import *  # noqa: E402,F401,F403
+from .directory.releases.config import *  # noqa: E402,F401,F403
+from .directory.config import *  # noqa: E402,F401,F403
 from .directory.exports.config import *  # noqa: E402,F401,F403

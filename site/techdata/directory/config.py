@@ -1,0 +1,28 @@
+"""Settings of the directories (CD-TD Art. 7, 11, 19; CD-PD Art. 12-14, 31-33)."""
+
+TECHDATA_DIRECTORY_RESOURCE_ROLES = [
+    "admin", "bureau-admin", "data-centre-curator", "confidentiality-reviewer",
+    "department-admin", "program-manager",
+]
+"""Government roles that read the resource directory (CD-TD Art. 7, 11, 19)."""
+
+TECHDATA_DIRECTORY_BUREAU_ROLES = ["admin", "bureau-admin"]
+"""Roles that compile the directories: catalogued entries, checks, the open plan (CD-TD Art. 7)."""
+
+TECHDATA_DIRECTORY_CHECK_ROLES = ["admin", "bureau-admin", "entity-admin"]
+"""Roles that may mark an entry as checked in the yearly check (QY Art. 8; CD-TD Art. 9)."""
+
+TECHDATA_DIRECTORY_UPKEEP_DAYS = 15
+"""Working days within which a changed entry must reach the directory (CD-PD Art. 14; QY Art. 8)."""
+
+TECHDATA_DIRECTORY_CHECK_INTERVAL_DAYS = 365
+"""Days after its last check when an entry is flagged for the yearly check (QY Art. 8)."""
+
+TECHDATA_DIRECTORY_PAGE_SIZE = 20
+"""Entries per page of a directory search (API default and pages)."""
+
+TECHDATA_DIRECTORY_MAX_PAGE_SIZE = 100
+"""Largest ``size`` a directory search accepts."""
+
+TECHDATA_DIRECTORY_OAI_SET = "open-directory"
+"""OAI-PMH set spec of the open directory (QY Art. 23; LZ Art. 22)."""
