@@ -180,5 +180,6 @@ from .exports.config import *  # noqa: F401,F403
 from .identifiers.config import *  # noqa: F401,F403
 from .certificates.config import *  # noqa: F401,F403
 from .access.config import *  # noqa: E402,F401,F403
+from .directory.releases.config import *  # noqa: E402,F401,F403
 from .directory.config import *  # noqa: E402,F401,F403
 from .directory.exports.config import *  # noqa: E402,F401,F403

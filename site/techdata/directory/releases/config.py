@@ -1,0 +1,19 @@
+"""Settings of directory releases (CD-TD Art. 7, 11, 24)."""
+
+TECHDATA_DIRECTORY_RELEASE_BUREAU_ROLES = ["bureau-admin"]
+"""Roles that compile, submit and publish directory releases (the tech bureau, CD-TD Art. 7)."""
+
+TECHDATA_DIRECTORY_RELEASE_GOVERNMENT_ROLES = [
+    "bureau-admin", "data-centre-curator", "confidentiality-reviewer",
+    "department-admin", "program-manager",
+]
+"""Roles that read draft releases and resource-directory releases (CD-TD Art. 7, 11)."""
+
+TECHDATA_DIRECTORY_RELEASE_CHUNK = 1000
+"""Entries inserted (and read back) per database round trip when compiling a release."""
+
+TECHDATA_DIRECTORY_RELEASE_PAGE_SIZE = 50
+"""Entries per page on a release's page."""
+
+TECHDATA_DIRECTORY_RELEASE_DIFF_LIMIT = 500
+"""Default number of entries listed per diff section (counts are always complete)."""
