@@ -65,13 +65,17 @@ def serialise_csv(entries, catalog, chunk_size=CHUNK_SIZE):
 
 
 def _text_cell(sheet, value):
-    """A write-only cell that is always text (never read as a formula or number)."""
+    """A cell value that is always text: a string openpyxl would read as a formula
+    (a leading ``=``) becomes a text cell; control characters XML cannot hold go."""
+    if not value:
+        return None
+    value = _ILLEGAL_XML.sub("", value)
+    if not value.startswith("="):
+        return value
     from openpyxl.cell import WriteOnlyCell
 
-    c = WriteOnlyCell(sheet, value=None)
-    c.value = _ILLEGAL_XML.sub("", value) if value else None
-    if c.value is not None:
-        c.data_type = "s"
+    c = WriteOnlyCell(sheet, value=value)
+    c.data_type = "s"
     return c
 
 
