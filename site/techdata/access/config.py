@@ -12,3 +12,12 @@ TECHDATA_ACCESS_DEADLINES = {
 
 TECHDATA_ACCESS_REMINDER_DAYS = 2
 """Remind the provider this many working days before a request is due."""
+
+TECHDATA_CORRECTION_REPORT_DAYS = 5
+"""Working days after finding an error within which it must be reported (CD-PD Art. 27)."""
+
+TECHDATA_APPEAL_ROLE = "expert-committee"
+"""Role that decides appeals (复核) of refusals: the expert committee (CD-PD Art. 28, 34)."""
+
+TECHDATA_ACCESS_ESCALATION_ROLE = "bureau-admin"
+"""Role told when a request from outside is overdue (the tech bureau, CD-TD Art. 7)."""

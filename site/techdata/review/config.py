@@ -72,5 +72,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "techdata.projects.tasks.send_overdue_digest",
         "schedule": crontab(minute=30, hour=1),
     },
+    "techdata-access-deadlines": {
+        "task": "techdata.access.tasks.check_access_deadlines",
+        "schedule": crontab(minute=15, hour="1,9"),
+    },
+    "techdata-access-expire-grants": {
+        "task": "techdata.access.tasks.expire_access_grants",
+        "schedule": crontab(minute=5, hour=0),
+    },
 }
-"""InvenioRDM's schedule plus review reminders/escalations and the overdue-project digest."""
+"""InvenioRDM's schedule plus review reminders/escalations, the overdue-project digest,
+reminders/escalations of requests from outside and the daily expiry of access grants."""

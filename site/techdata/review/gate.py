@@ -33,6 +33,23 @@ def needs_confidentiality_review(draft):
     return opening_type(draft) in OPENING_NEEDS_REVIEW
 
 
+def reviewed_draft(request):
+    """The content a confidentiality review judges: the open draft of its record.
+
+    For an edit of a published record (e.g. opening it on an opening
+    application, ``access/opening.py``) the request's topic resolves to the
+    published record, with the old content; the edit's draft is what will
+    be published, so that is what is reviewed and fingerprinted.
+    """
+    from invenio_rdm_records.records.api import RDMDraft
+
+    recid = (request.get("topic") or {}).get("record")
+    try:
+        return RDMDraft.pid.resolve(recid, registered_only=False)
+    except Exception:  # no open draft: the published record itself
+        return request.topic.resolve()
+
+
 def reviews_of(parent_id, status=None):
     """Confidentiality-review requests of a record's parent, newest first."""
     query = RequestMetadata.query.filter(

@@ -29,7 +29,7 @@ from marshmallow import ValidationError, fields
 
 from .deadlines import stamp_due_date
 from .fingerprint import content_fingerprint
-from .gate import needs_confidentiality_review
+from .gate import needs_confidentiality_review, reviewed_draft
 
 
 def _refuse(message):
@@ -144,7 +144,7 @@ class ConfidentialityPassAction(actions.AcceptAction):
             "decision needs its checklist: use the review page or "
             "/api/techdata/reviews/<id>/decision."
         ))
-        draft = self.request.topic.resolve()
+        draft = reviewed_draft(self.request)
         if payload.get("fingerprint") != content_fingerprint(draft):
             _refuse(
                 "审查期间数据已被修改，请重新审查。 / The deposit changed during the "

@@ -24,6 +24,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from ..deposit import rules
 from .deadlines import today
 from .fingerprint import content_fingerprint
+from .gate import reviewed_draft
 from .requests import refuse_same_person
 
 CHECKLIST = ("no_state_secret", "no_personal_information", "no_commercial_secret",
@@ -178,7 +179,7 @@ class ReviewDecisions:
         if request.status != "submitted":
             raise ValidationError({"decision": ["该请求当前不能处理 / This request is not awaiting a decision."]})
         refuse_same_person(request, identity)
-        draft = request.topic.resolve()
+        draft = reviewed_draft(request)
         payload = dict(request.get("payload") or {})
         payload.update(
             decision=data["decision"],

@@ -31,6 +31,39 @@ def _role_emails(roles):
     return sorted({u.email for u in users})
 
 
+def notify_deadlines(rows, ahead, remind, escalate, running=None):
+    """Remind ``ahead`` working days before due, escalate after, once each.
+
+    For each request row with a ``due_date`` in its payload (and, if given,
+    ``running(payload)`` true): ``escalate(row)`` once it is overdue,
+    ``remind(row)`` once it is due within ``ahead`` working days. The flags
+    ``reminded`` / ``escalated`` in the payload make each happen once per due
+    date (whoever moves the due date clears them). Returns the counts; the
+    caller commits.
+    """
+    cal = working_days()
+    now = today()
+    counts = {"reminded": 0, "escalated": 0}
+    for row in rows:
+        payload = dict(row.json.get("payload") or {})
+        if not payload.get("due_date") or (running and not running(payload)):
+            continue
+        due = date.fromisoformat(payload["due_date"])
+        left = cal.working_days_between(now, due)
+        if now > due and not payload.get("escalated"):
+            escalate(row)
+            payload["escalated"] = True
+            counts["escalated"] += 1
+        elif 0 <= left <= ahead and not payload.get("reminded"):
+            remind(row)
+            payload["reminded"] = True
+            counts["reminded"] += 1
+        else:
+            continue
+        row.json = {**row.json, "payload": payload}
+    return counts
+
+
 @shared_task(ignore_result=True)
 def check_review_deadlines():
     """Remind receivers N working days ahead; escalate overdue reviews once.
@@ -39,33 +72,16 @@ def check_review_deadlines():
     Each request is reminded and escalated at most once per due date (flags in
     its payload), so the beat schedule can run as often as it likes.
     """
-    cal = working_days()
-    now = today()
-    ahead = current_app.config["TECHDATA_REVIEW_REMINDER_DAYS"]
     admins = _role_emails([current_app.config["TECHDATA_CENTRE_ADMIN_ROLE"]])
-    counts = {"reminded": 0, "escalated": 0}
     rows = RequestMetadata.query.filter(
         RequestMetadata.json["type"].as_string().in_(("deposit-review", "confidentiality-review")),
         RequestMetadata.json["status"].as_string().in_(OPEN_STATUSES),
     ).all()
-    for row in rows:
-        payload = dict(row.json.get("payload") or {})
-        if not payload.get("due_date"):
-            continue
-        due = date.fromisoformat(payload["due_date"])
-        left = cal.working_days_between(now, due)
-        changed = False
-        if now > due and not payload.get("escalated"):
-            send_review_mail("escalation", row, admins + _receivers(row))
-            payload["escalated"] = True
-            counts["escalated"] += 1
-            changed = True
-        elif 0 <= left <= ahead and not payload.get("reminded"):
-            send_review_mail("reminder", row, _receivers(row))
-            payload["reminded"] = True
-            counts["reminded"] += 1
-            changed = True
-        if changed:
-            row.json = {**row.json, "payload": payload}
+    counts = notify_deadlines(
+        rows,
+        current_app.config["TECHDATA_REVIEW_REMINDER_DAYS"],
+        remind=lambda row: send_review_mail("reminder", row, _receivers(row)),
+        escalate=lambda row: send_review_mail("escalation", row, admins + _receivers(row)),
+    )
     db.session.commit()
     return counts

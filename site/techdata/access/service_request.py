@@ -1,0 +1,196 @@
+"""Request type ``data-service`` (增值服务): a company asks a data centre for a service.
+
+CD-TD Art. 20: data centres, organisations and companies offer value-added
+services on tech data (analysis, products); CD-TD Art. 22: mainly supported by
+innovation vouchers (科技创新券). A company asks a data centre (a community
+with a centre level: the receiver) for an analysis, a custom extraction or
+another service on named datasets, optionally paid by a voucher (number,
+amount in yuan, issuer — recorded in the payload).
+
+The centre answers within ``TECHDATA_ACCESS_DEADLINES["data-service"]``
+working days (the centre may agree another delivery date in its quote):
+
+* ``quote`` (accept): the price, the delivery date and terms; status
+  ``quoted`` (open, waiting for delivery), the answer clock stops;
+* ``refuse`` (decline): with the reason (appealable, ``appeal.py``);
+* ``return``: for more information (pauses the clock, ``base.py``);
+* ``deliver``: from ``submitted`` or ``quoted``, status ``delivered``, with a
+  delivery note. The deliverables are **request files** (invenio-requests 14
+  supports files on a request: ``PUT /api/requests/<id>/files/upload/<name>``
+  by the centre, ``GET /api/requests/<id>/files/<key>/content`` by the
+  applicant; only the request's parties can read them). Delivering needs at
+  least one file; their names, sizes and checksums at the time of delivery
+  are recorded in ``payload.delivery``.
+"""
+
+from decimal import Decimal
+
+from invenio_i18n import lazy_gettext as _
+from invenio_requests.customizations.states import RequestState
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from .applying import data_centre, file_request, published_record
+from .base import ClockedDecisionAction, ClockedRequestType, now_iso, refuse
+
+KINDS = ("analysis", "custom-extraction", "other")
+"""Kinds of value-added service (CD-TD Art. 20: analysis, mining, custom data)."""
+
+_REQUIRED = {"required": "必填 / Required."}
+_TEXT = validate.Length(min=2, max=8000, error="2-8000 个字符 / 2-8000 characters.")
+_SHORT = validate.Length(min=1, max=200, error="1-200 个字符 / 1-200 characters.")
+
+
+def _positive(value):
+    """A positive amount of yuan."""
+    if value <= 0:
+        raise ValidationError("金额须大于 0 元 / The amount must be more than 0 yuan.")
+
+
+class VoucherSchema(Schema):
+    """An innovation voucher paying for the service (科技创新券, CD-TD Art. 22)."""
+
+    number = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
+    amount = fields.Decimal(required=True, places=2, validate=_positive, as_string=True,
+                            error_messages={**_REQUIRED, "invalid": "金额须为数字 / The amount must be a number."})
+    issuer = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
+
+
+class DataServiceSchema(Schema):
+    """What the company asks for."""
+
+    community = fields.String()
+    organisation = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
+    contact = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
+    kind = fields.String(required=True, validate=validate.OneOf(
+        KINDS, error="分析、定制提取或其他 / analysis, custom-extraction or other."),
+        error_messages=_REQUIRED)
+    description = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
+    datasets = fields.List(fields.String(), load_default=list)
+    voucher = fields.Nested(VoucherSchema)
+
+    @validates("datasets")
+    def _few(self, value, **kwargs):
+        """A service names at most 50 datasets."""
+        if len(value) > 50:
+            raise ValidationError("最多 50 个数据集 / At most 50 datasets.")
+
+
+class QuoteSchema(Schema):
+    """The centre's quote: price, delivery date, terms."""
+
+    price = fields.Decimal(required=True, places=2, as_string=True,
+                           validate=validate.Range(min=Decimal("0")), error_messages={
+                               **_REQUIRED, "invalid": "价格须为数字 / The price must be a number."})
+    deliver_by = fields.Date(required=True, error_messages={
+        **_REQUIRED, "invalid": "日期格式应为 YYYY-MM-DD / Date as YYYY-MM-DD."})
+    terms = fields.String(validate=validate.Length(max=8000))
+
+
+class DeliverySchema(Schema):
+    """The delivery note."""
+
+    note = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
+
+
+class QuoteAction(ClockedDecisionAction):
+    """Accept the service with a quote (the answer: stops the clock)."""
+
+    status_to = "quoted"
+    decision_schema = QuoteSchema
+
+
+class ServiceRefuseAction(ClockedDecisionAction):
+    """Decline the service, with the reason."""
+
+    status_to = "declined"
+    needs_comment = True
+
+
+class DeliverAction(ClockedDecisionAction):
+    """Deliver: the request's files are the deliverables, recorded with the note."""
+
+    status_from = ["submitted", "quoted"]
+    status_to = "delivered"
+    decision_schema = DeliverySchema
+
+    def apply(self, identity, uow, decision):
+        """Record the files attached to the request as the deliverables."""
+        deliverables = attached_files(self.request)
+        if not deliverables:
+            refuse("交付前请先上传交付成果文件（PUT /api/requests/<id>/files/upload/<文件名>）"
+                   " / Upload the deliverables to the request first "
+                   "(PUT /api/requests/<id>/files/upload/<name>).", "files")
+        payload = dict(self.request["payload"])
+        payload["delivery"] = {"note": decision["note"], "files": deliverables,
+                               "by": str(identity.id), "at": now_iso()}
+        self.request["payload"] = payload
+
+    def execute(self, identity, uow, decision=None, comment=None, on=None, **kwargs):
+        """Deliver; after a quote the answer clock has stopped already, keep its date."""
+        quote = None
+        if self.request.status == "quoted":
+            quote = dict(self.request["payload"])
+        super().execute(identity, uow, decision=decision, comment=comment, on=on, **kwargs)
+        if quote is not None:
+            payload = dict(self.request["payload"])
+            payload.update(answered_on=quote.get("answered_on"), decision=quote.get("decision"),
+                           decided_by=quote.get("decided_by"), decided_at=quote.get("decided_at"))
+            self.request["payload"] = payload
+
+
+def attached_files(request):
+    """Name, size and checksum of each file attached to ``request``."""
+    files = request.files
+    if files is None or not getattr(files, "bucket", None):
+        return []
+    out = []
+    for key in files:
+        item = files[key]
+        data = getattr(item.model, "data", None) or {}
+        out.append({"key": key, "name": data.get("original_filename", key),
+                    "size": item.file.size, "checksum": item.file.checksum})
+    return out
+
+
+class DataService(ClockedRequestType):
+    """Value-added data service asked of a data centre (CD-TD Art. 20, 22)."""
+
+    type_id = "data-service"
+    name = _("Value-added data service")
+    deadline_key = "data-service"
+
+    available_statuses = {
+        **ClockedRequestType.available_statuses,
+        "quoted": RequestState.OPEN,
+        "delivered": RequestState.CLOSED,
+    }
+    payload_schema = {
+        **ClockedRequestType.payload_schema,
+        "organisation": fields.String(),
+        "contact": fields.String(),
+        "kind": fields.String(),
+        "description": fields.String(),
+        "datasets": fields.List(fields.String()),
+        "voucher": fields.Dict(),
+        "delivery": fields.Dict(),
+    }
+    available_actions = {
+        **ClockedRequestType.available_actions,
+        "quote": QuoteAction,
+        "refuse": ServiceRefuseAction,
+        "deliver": DeliverAction,
+    }
+
+
+def ask_for_service(identity, data, on=None):
+    """File a value-added service request; returns the submitted request item."""
+    data = DataServiceSchema().load(data or {})
+    centre = data_centre(data.get("community"))
+    datasets = [str(published_record(d, "datasets").pid.pid_value) for d in data["datasets"]]
+    payload = {k: data[k] for k in ("organisation", "contact", "kind", "description")}
+    payload["datasets"] = datasets
+    if data.get("voucher"):
+        payload["voucher"] = {**data["voucher"], "amount": str(data["voucher"]["amount"])}
+    title = f"增值服务 Data service ({data['kind']}): {data['description'][:80]}"
+    return file_request(identity, DataService, payload, centre, title=title, on=on)
+
