@@ -16,11 +16,13 @@ which run the same service as the REST API and come back with a message.
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template,
                    request, url_for)
 from flask_login import login_required
+from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from invenio_i18n import lazy_gettext as _
 from wtforms import ValidationError as WTFValidationError
 
 from ...certificates.api import bilingual
+from ..fields import DIRECTORY_FIELDS
 from .api import FORMATS, TITLES
 from .service import ReleaseError, is_bureau, is_government, is_reviewer, releases
 
@@ -80,6 +82,8 @@ def manage():
         previous=releases.latest(audience), checklist=CHECKLIST,
         can_manage=is_bureau(g.identity), can_review=is_reviewer(g.identity),
         csrf_token=generate_csrf(), formats=FORMATS, format_labels=FORMAT_LABELS,
+        field_names={f.key: f.zh if str(get_locale()).startswith("zh") else f.en
+                     for f in DIRECTORY_FIELDS},
     )
 
 
