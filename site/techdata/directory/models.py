@@ -56,6 +56,7 @@ class DirectoryEntry(db.Model):
     last_released_at = db.Column(db.DateTime, nullable=True)
     last_checked = db.Column(db.DateTime, nullable=False, default=utcnow)
     checked_by = db.Column(db.String(255), nullable=True)
+    updated_by = db.Column(db.String(255), nullable=True)
 
 
 class OpenPlanItem(db.Model):
