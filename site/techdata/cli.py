@@ -66,6 +66,9 @@ def upgrade():
     from .review.centres import ensure_city_centre
 
     click.echo(f"city data centre: {ensure_city_centre()}")
+    from .directory.oai import ensure_oai_set
+
+    click.echo(f"OAI-PMH set of the open directory: {ensure_oai_set()}")
 
 
 def _register_subcommands():

@@ -13,7 +13,9 @@ from .formats import FORMATS, UnknownFormat, get_format, serialise
 
 def content_disposition(filename):
     """``attachment`` with an ASCII fallback name and the UTF-8 name (RFC 6266/5987)."""
-    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("_") or "export"
+    stem, _dot, ext = filename.rpartition(".")
+    fallback = filename if re.fullmatch(r"[A-Za-z0-9._-]+", filename) else (
+        "directory-export." + re.sub(r"[^A-Za-z0-9]", "", ext) if stem else "directory-export")
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
