@@ -21,3 +21,9 @@ TECHDATA_APPEAL_ROLE = "expert-committee"
 
 TECHDATA_ACCESS_ESCALATION_ROLE = "bureau-admin"
 """Role told when a request from outside is overdue (the tech bureau, CD-TD Art. 7)."""
+
+TECHDATA_ACCESS_SHARING_ROLES = ["bureau-admin", "department-admin", "program-manager"]
+"""Government roles that may apply for conditional sharing (CD-PD Art. 26)."""
+
+TECHDATA_ACCESS_LIST_PAGE_SIZE = 200
+"""Most rows a request list page or API answer shows."""

@@ -1,0 +1,200 @@
+"""Lists of requests from outside: a provider's inbox, "my requests", the bureau's list.
+
+Every row shows the due date (Chinese working days), the working days left,
+whether it is overdue and the clock's state; finished requests (granted,
+refused, expired, withdrawn) stay listed with their whole history (DOMAIN
+"Requests and their deadlines"). The bureau list filters by type, providing
+entity, status and overdue, and exports to XLSX.
+"""
+
+import io
+
+from flask import current_app
+from flask_principal import PermissionDenied
+from invenio_accounts.models import User
+from invenio_communities.communities.records.models import CommunityMetadata
+from invenio_i18n import lazy_gettext as _
+from invenio_records_resources.services.errors import PermissionDeniedError
+from invenio_requests.proxies import current_requests_service
+from invenio_requests.records.api import Request
+from invenio_requests.records.models import RequestMetadata
+
+from ..review.deadlines import today
+from . import clock
+
+ACCESS_TYPES = ("conditional-access", "conditional-sharing", "opening-application",
+                "appeal", "correction", "data-service")
+"""The six request types from outside."""
+
+STATUS_LABELS = {
+    "created": "草稿 Draft",
+    "submitted": "待答复 Awaiting answer",
+    "returned": "待补充 Returned for information",
+    "accepted": "已同意 Granted/answered",
+    "declined": "已拒绝 Refused",
+    "cancelled": "已撤回 Withdrawn",
+    "expired": "已到期 Expired",
+}
+"""Bilingual status labels (stored text, shown as is in both languages)."""
+
+CLOCK_LABELS = {clock.RUNNING: "计时中 running", clock.PAUSED: "暂停 paused",
+                clock.STOPPED: "已停止 stopped"}
+"""Bilingual clock-state labels."""
+
+BUREAU_ROLES = ("bureau-admin", "admin")
+"""Roles that see the bureau-wide list."""
+
+COLUMNS = [
+    ("id", _("Request")), ("type", _("Type")), ("title", _("Title")),
+    ("status", _("Status")), ("applicant", _("Applicant")), ("entity", _("Providing entity")),
+    ("received_on", _("Received")), ("due_date", _("Due date")),
+    ("days_left", _("Working days left")), ("overdue", _("Overdue")),
+    ("clock", _("Clock")), ("answered_on", _("Answered")),
+]
+"""Columns of the lists and of the XLSX export."""
+
+
+class _Names:
+    """Display names of users and communities, looked up once per list."""
+
+    def __init__(self):
+        """Empty caches."""
+        self.users, self.communities = {}, {}
+
+    def user(self, user_id):
+        """A user's e-mail address."""
+        if user_id not in self.users:
+            user = User.query.get(int(user_id)) if str(user_id).isdigit() else None
+            self.users[user_id] = user.email if user else str(user_id)
+        return self.users[user_id]
+
+    def entity(self, ref):
+        """A receiver: a community's title, a user's e-mail, a role's name."""
+        ref = ref or {}
+        if "community" in ref:
+            cid = ref["community"]
+            if cid not in self.communities:
+                row = CommunityMetadata.query.get(cid)
+                self.communities[cid] = ((row.json or {}).get("metadata", {}).get("title")
+                                         if row else cid)
+            return self.communities[cid]
+        if "user" in ref:
+            return self.user(ref["user"])
+        return next(iter(ref.values()), "")
+
+
+def row_of(model, names, on=None):
+    """One list row of a request (``RequestMetadata``)."""
+    doc = model.json
+    payload = doc.get("payload") or {}
+    left = clock.working_days_left(payload, on=on) if payload.get("clock") == clock.RUNNING else None
+    return {
+        "id": str(model.id),
+        "number": doc.get("number"),
+        "type": doc.get("type"),
+        "title": doc.get("title", ""),
+        "status": doc.get("status"),
+        "status_label": STATUS_LABELS.get(doc.get("status"), doc.get("status")),
+        "applicant": names.user((doc.get("created_by") or {}).get("user", "")),
+        "entity": names.entity(doc.get("receiver")),
+        "receiver": doc.get("receiver") or {},
+        "record": (doc.get("topic") or {}).get("record"),
+        "received_on": payload.get("received_on"),
+        "due_date": payload.get("due_date"),
+        "days_left": left,
+        "overdue": clock.is_overdue(payload, on=on),
+        "clock": payload.get("clock"),
+        "clock_label": CLOCK_LABELS.get(payload.get("clock"), ""),
+        "answered_on": payload.get("answered_on"),
+        "term_end": ((payload.get("grant") or {}).get("term_end")),
+    }
+
+
+def _rows(query_filters=()):
+    """Request rows of the six types (plus extra SQL filters), newest first."""
+    q = RequestMetadata.query.filter(
+        RequestMetadata.json["type"].as_string().in_(ACCESS_TYPES),
+        RequestMetadata.json["status"].as_string() != "deleted",
+        *query_filters,
+    ).order_by(RequestMetadata.created.desc())
+    return q.limit(current_app.config.get("TECHDATA_ACCESS_LIST_PAGE_SIZE", 200) * 5).all()
+
+
+def _sorted(rows):
+    """Overdue first, then open ones by due date, then finished ones (newest first)."""
+    open_ = [r for r in rows if r["status"] in ("submitted", "returned")]
+    done = [r for r in rows if r["status"] not in ("submitted", "returned")]
+    open_.sort(key=lambda r: (not r["overdue"], r["due_date"] or "9999-12-31"))
+    limit = current_app.config.get("TECHDATA_ACCESS_LIST_PAGE_SIZE", 200)
+    return (open_ + done)[:limit]
+
+
+def provider_inbox(identity, on=None):
+    """Requests addressed to ``identity`` as providing entity, across its datasets."""
+    names, out = _Names(), []
+    for model in _rows():
+        request = Request(model.json, model=model)
+        try:
+            current_requests_service.require_permission(identity, "action_return", request=request)
+        except PermissionDeniedError:
+            continue
+        if str((model.json.get("created_by") or {}).get("user")) == str(identity.id):
+            continue  # one's own applications are in "my requests"
+        out.append(row_of(model, names, on))
+    return _sorted(out)
+
+
+def my_requests(identity, on=None):
+    """The requests ``identity`` made (the applicant's list)."""
+    names = _Names()
+    rows = _rows([RequestMetadata.json["created_by"]["user"].as_string() == str(identity.id)])
+    return _sorted([row_of(m, names, on) for m in rows])
+
+
+def is_bureau(identity):
+    """True if ``identity`` holds a bureau role."""
+    return any(n.method == "role" and n.value in BUREAU_ROLES for n in identity.provides)
+
+
+def bureau_list(identity, type_=None, entity=None, status=None, overdue=None, on=None):
+    """Every request from outside, filtered; bureau administrators only."""
+    if not is_bureau(identity):
+        raise PermissionDenied()
+    filters = []
+    if type_:
+        filters.append(RequestMetadata.json["type"].as_string() == type_)
+    if status:
+        filters.append(RequestMetadata.json["status"].as_string() == status)
+    names = _Names()
+    rows = [row_of(m, names, on) for m in _rows(filters)]
+    if entity:
+        rows = [r for r in rows if entity in [str(v) for v in r["receiver"].values()]
+                or entity == r["entity"]]
+    if overdue is not None:
+        rows = [r for r in rows if r["overdue"] == overdue]
+    return _sorted(rows)
+
+
+def to_xlsx(rows):
+    """The rows as an XLSX workbook (bytes), bilingual headers."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "requests"
+    ws.append([str(label) for _key, label in COLUMNS])
+    for r in rows:
+        values = []
+        for key, _label in COLUMNS:
+            value = r.get(key)
+            if key == "status":
+                value = r["status_label"]
+            elif key == "clock":
+                value = r["clock_label"]
+            elif key == "overdue":
+                value = "是 yes" if value else "否 no"
+            values.append("" if value is None else value)
+        ws.append(values)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,97 @@
+"""Conditional sharing (有条件共享) between government units, in 10 working days.
+
+CD-PD Art. 26: a government department or public unit asks for data whose
+sharing type is 有条件共享 (conditional), stating its purpose, the legal
+basis of the duty it needs the data for (履职依据) and the scope of data
+wanted. The providing entity answers within 10 working days (the CD-PD
+default in ``TECHDATA_ACCESS_DEADLINES``; QY Art. 16 says 7): grant (access to
+the files for a term, as a conditional-access grant), refuse with a reason, or
+return for more information. Shared data is used only for the duty stated
+and not passed on (CD-PD Art. 30), so the grantee sees the same use
+restrictions.
+
+Applicants hold one of the government roles ``TECHDATA_ACCESS_SHARING_ROLES``.
+"""
+
+from flask import current_app
+from invenio_i18n import lazy_gettext as _
+from invenio_requests.proxies import current_requests_service
+from marshmallow import EXCLUDE, Schema, fields
+
+from . import agreements
+from .base import execute_clocked, refuse
+from .conditional_access import (
+    _REQUIRED,
+    _SHORT,
+    _TEXT,
+    GrantingRequestType,
+    TermMixin,
+    _application_payload,
+    providing_entity,
+    refuse_duplicate,
+)
+
+
+class SharingApplicationSchema(Schema, TermMixin):
+    """A conditional-sharing application (CD-PD Art. 26)."""
+
+    class Meta:
+        """Fields the form does not know are ignored."""
+
+        unknown = EXCLUDE
+
+    applicant_name = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
+    organisation = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
+    contact = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
+    purpose = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
+    legal_basis = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
+    scope = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
+    term_start = fields.Date(required=True, error_messages=_REQUIRED)
+    term_end = fields.Date(required=True, error_messages=_REQUIRED)
+
+
+class ConditionalSharing(GrantingRequestType):
+    """有条件共享申请: a government unit asks for conditionally shared data (CD-PD Art. 26)."""
+
+    type_id = "conditional-sharing"
+    name = _("Conditional sharing")
+    deadline_key = "conditional-sharing"
+
+    payload_schema = {
+        **GrantingRequestType.payload_schema,
+        "legal_basis": fields.String(),
+        "scope": fields.String(),
+    }
+
+
+def _is_government(identity):
+    """True if the caller holds a government role (CD-PD Art. 26: between units)."""
+    roles = set(current_app.config["TECHDATA_ACCESS_SHARING_ROLES"])
+    return any(n.method == "role" and n.value in roles for n in identity.provides)
+
+
+def apply_for_sharing(identity, recid, data, on=None):
+    """Create and submit a conditional-sharing application; returns the request item."""
+    if not isinstance(data, dict):
+        refuse("须为 JSON 对象 / A JSON object is required.", "_schema")
+    if not _is_government(identity):
+        refuse("有条件共享仅受理政务部门和公共机构的申请；企业和个人请申请有条件开放。 / "
+               "Conditional sharing is between government units: companies and the public "
+               "apply for conditional access instead.", "applicant")
+    record = agreements.published_record(recid)
+    sharing = ((record.get("custom_fields") or {}).get("cdtd:sharing_type") or {}).get("id")
+    if sharing != "conditional":
+        refuse("只有“有条件共享”的数据集需要共享申请 / Only datasets shared on conditions "
+               "(有条件共享) take sharing applications.", "record")
+    loaded = SharingApplicationSchema().load(data)
+    refuse_duplicate(ConditionalSharing.type_id, record, identity)
+    title = record["metadata"].get("title", "")
+    item = current_requests_service.create(
+        identity,
+        {"title": f"有条件共享申请 Conditional sharing: {title}"[:250],
+         "payload": _application_payload(record, loaded, None)},
+        ConditionalSharing(),
+        receiver=providing_entity(record),
+        topic=record,
+    )
+    return execute_clocked(identity, item.id, "submit", on=on)
