@@ -3,7 +3,8 @@
 ``?format=csv|xlsx|json|ttl|jsonld`` (default ``csv``). The open directory is
 public (CD-PD Art. 31-33; QY Art. 23); the resource directory, which lists
 not-opened entries too, only for the government roles that keep it
-(``techdata.permissions.GOVERNMENT_READERS``; CD-TD Art. 7, 11, 19). Entries
+(``techdata.directory.permissions.may_read``, the check of the directory
+API; CD-TD Art. 7, 11, 19). Entries
 stream from the database (``techdata.directory.store.iter_entries``) while
 the file is sent.
 """
@@ -11,13 +12,11 @@ the file is sent.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, g, jsonify, request
-from flask_principal import RoleNeed
-from invenio_access import Permission
+from flask import Blueprint, current_app, jsonify, request
 from invenio_i18n import lazy_gettext as _
 
 from ...certificates.api import bilingual
-from ...permissions import GOVERNMENT_READERS
+from ..permissions import is_authenticated, may_read
 from .response import export_response
 
 AUDIENCES = ("open", "resource")
@@ -34,15 +33,7 @@ def _error(status, message):
     return response
 
 
-def may_read(audience, identity=None):
-    """Whether ``identity`` may read the directory ``audience`` (CD-TD Art. 7, 11, 19)."""
-    if audience == "open":
-        return True
-    permission = Permission(*[RoleNeed(role) for role in GOVERNMENT_READERS])
-    return permission.allows(identity or g.identity)
-
-
-def live_catalog(audience, today=None):
+def live_catalog(audience):
     """The catalog dict of the live directory ``audience`` (no release number)."""
     config = current_app.config
     zh, en = config["TECHDATA_DIRECTORY_EXPORT_TITLES"][audience]
@@ -58,7 +49,7 @@ def live_export(audience):
         return _error(404, _("There is no directory “%(name)s”; use open or resource.",
                              name=str(audience)[:32]))
     if not may_read(audience):
-        if not g.identity or not any(n.method == "id" for n in g.identity.provides):
+        if not is_authenticated():
             return _error(401, _("Log in with a government role to export the resource directory."))
         return _error(403, _("Only government roles may export the resource directory."))
     from ..store import iter_entries
