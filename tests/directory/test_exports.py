@@ -118,6 +118,17 @@ def test_json_parses_and_carries_every_field():
     assert doc["entries"][0] == TRICKY
 
 
+def test_catalog_dates_as_objects():
+    """A release date given as a ``date`` is written as ISO text (JSON and ``xsd:date``)."""
+    import datetime
+
+    catalog = {**CATALOG, "issued": datetime.date(2026, 11, 25)}
+    assert json.loads(export("json", catalog=catalog))["catalog"]["issued"] == "2026-11-25"
+    g = Graph().parse(data=export("ttl", catalog=catalog).decode(), format="turtle")
+    issued = g.value(URIRef(CATALOG["url"]), DCTERMS.issued)
+    assert str(issued) == "2026-11-25" and str(issued.datatype).endswith("#date")
+
+
 def test_json_of_no_entries():
     """An empty directory is a valid document with an empty list."""
     assert json.loads(export("json", entries=[]))["entries"] == []
@@ -137,6 +148,7 @@ def test_dcat_parses_and_carries_every_field(fmt):
     assert str(g.value(cat, DCAT.version)) == "3"
     assert str(g.value(cat, DCTERMS.issued).datatype).endswith("#date")
     assert g.value(cat, DCTERMS.publisher) is not None
+    assert {d.language for d in g.objects(cat, DCTERMS.description)} == {"zh", "en"}
     assert len(set(g.objects(cat, DCAT.dataset))) == len(ENTRIES)
     assert set(g.subjects(RDF.type, DCAT.Dataset)) == set(g.objects(cat, DCAT.dataset))
 

@@ -37,8 +37,9 @@ def entries(running_app, db):
 
 def test_open_directory_json_for_anyone(client, entries):
     """Anonymous: the open entries only, every field, as the store has them."""
-    res = client.get(URL.format("open"), query_string={"format": "json"})
+    res = client.get(URL.format("open"), query_string={"format": "json"}, buffered=False)
     assert res.status_code == 200 and res.mimetype == "application/json"
+    assert res.is_streamed
     assert "filename*=UTF-8''techdata-open-directory-" in res.headers["Content-Disposition"]
     doc = json.loads(res.get_data())
     assert [e["entry_id"] for e in doc["entries"]] == entries["open"]

@@ -19,9 +19,15 @@ def normalise(entry):
 
 
 def catalog_info(catalog):
-    """The catalog dict with every key of :data:`CATALOG_KEYS` (missing → ``None``)."""
+    """The catalog dict with every key of :data:`CATALOG_KEYS` (missing → ``None``).
+
+    A date or date-time given as an object becomes its ISO 8601 text.
+    """
     catalog = catalog or {}
-    return {key: catalog.get(key) for key in CATALOG_KEYS}
+    info = {key: catalog.get(key) for key in CATALOG_KEYS}
+    if hasattr(info["issued"], "isoformat"):
+        info["issued"] = info["issued"].isoformat()
+    return info
 
 
 def field_table():

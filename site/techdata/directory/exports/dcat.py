@@ -205,6 +205,14 @@ def catalog_iri(info):
 def catalog_node(info):
     """The ``dcat:Catalog`` of the export (a release, or the live directory)."""
     props = [("dct:title", Lit(info[k], k[-2:])) for k in ("title_zh", "title_en") if info[k]]
+    # dct:description is mandatory for a DCAT-AP catalog.
+    if info["title_zh"]:
+        props.append(("dct:description", Lit(
+            f"《{info['title_zh']}》的机器可读版本（DCAT-AP 3），每个目录条目一个数据集。", "zh")))
+    if info["title_en"]:
+        props.append(("dct:description", Lit(
+            f"{info['title_en']}, machine-readable (DCAT-AP 3): one dataset per directory entry.",
+            "en")))
     if info["id"] is not None:
         props.append(("dct:identifier", Lit(str(info["id"]))))
     if info["publisher"]:
