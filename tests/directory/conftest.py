@@ -18,20 +18,29 @@ def not_opened(title="未公开专利实验数据", **custom):
 
 
 @pytest.fixture()
-def bureau_token(UserFixture, app, db):
-    """API token headers of a tech-bureau administrator."""
-    return _token(_user_with_role(UserFixture, app, db, "bureau@test.example.org",
-                                  "bureau-admin"), db)
+def bureau_user(UserFixture, app, db):
+    """A tech-bureau administrator (CD-TD Art. 7)."""
+    return _user_with_role(UserFixture, app, db, "bureau@test.example.org", "bureau-admin")
 
 
 @pytest.fixture()
-def company_token(UserFixture, app, db):
-    """API token headers of a registered company user (no role)."""
-    from invenio_accounts.proxies import current_datastore  # noqa: F401
+def bureau_token(bureau_user, db):
+    """API token headers of the tech-bureau administrator."""
+    return _token(bureau_user, db)
 
+
+@pytest.fixture()
+def company_user(UserFixture, app, db):
+    """A registered company user (no role)."""
     u = UserFixture(email="company@test.example.org", password="Company-Test-2026")
     u.create(app, db)
-    return _token(u, db)
+    return u
+
+
+@pytest.fixture()
+def company_token(company_user, db):
+    """API token headers of the company user."""
+    return _token(company_user, db)
 
 
 @pytest.fixture()

@@ -149,8 +149,28 @@ def _errors(messages, prefix=""):
         else:
             if key == "_schema":
                 name = prefix or "_schema"
-            out.append({"field": name, "messages": [str(m) for m in value]})
+            out.append({"field": name, "messages": [_bilingual(m) for m in value]})
     return out
+
+
+KNOWN_MESSAGES = {
+    "Unknown field.": "不允许的字段 / Unknown field.",
+    "Not a valid string.": "须为文本 / Must be text.",
+    "Not a valid boolean.": "须为 true 或 false / Must be true or false.",
+    "Not a valid integer.": "须为整数 / Must be an integer.",
+    "Not a valid list.": "须为列表 / Must be a list.",
+    "Field may not be null.": "不能为空 / May not be null.",
+    "Invalid input type.": "输入类型无效 / Invalid input type.",
+}
+"""marshmallow's English messages, in Chinese and English."""
+
+
+def _bilingual(message):
+    """A validation message in Chinese and English (marshmallow's own ones translated)."""
+    message = str(message)
+    if " / " in message:
+        return message
+    return KNOWN_MESSAGES.get(message, f"输入无效 / {message}")
 
 
 def invalid(errors):

@@ -15,7 +15,10 @@ def sync():
     """Rebuild the deposited entries from all published records."""
     from .records import sync_all
 
+    from .oai import ensure_oai_set
+
     counts = sync_all()
+    click.echo(f"OAI-PMH set: {ensure_oai_set()}")
     click.echo("entries synced: {synced}, in the open directory: {open}, "
                "withdrawn: {withdrawn}".format(**counts))
 
