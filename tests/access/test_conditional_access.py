@@ -5,129 +5,15 @@ reviews, its file is restricted (有条件开放), and who can download it is as
 of the real ``/api/records/<id>/files/<key>/content`` endpoint.
 """
 
-from datetime import date, timedelta
-
-import pytest
 from invenio_requests.records.api import Request
 
 from techdata.access import clock
 from techdata.access.base import execute_clocked
 from techdata.access.conditional_access import apply_for_access, uscc_is_valid
 from techdata.access.grants import expire_grants
-from techdata.review.deadlines import today
 from techdata.review.workflow import acting_as
 from techdata.workdays import working_days
-from tests.conftest import _token
-from tests.helpers import deposit, make_workflow
-
-USCC = "91350100M000100Y43"
-"""A valid unified social credit code (GB 32100-2015 check character 3)."""
-
-CONDITIONAL = dict(
-    opening_type={"id": "conditional"},
-    opening_reason="数据量大且需持续获取 / large and continuously updated",
-    opening_legal_basis="《泸州市公共数据管理办法》第二十五条 / LZ Art. 25",
-    sharing_type={"id": "conditional"},
-    sharing_reason="含企业经营数据 / contains business data",
-    sharing_legal_basis="《成都市公共数据管理办法》第二十六条 / CD-PD Art. 26",
-)
-"""Custom fields of a dataset opened and shared on conditions."""
-
-FILE_KEY = "soil.csv"
-FILE_BODY = b"site,cd_mg_kg\nA1,0.21\n"
-
-
-def upload(client, headers, recid):
-    """Upload ``FILE_KEY`` to a draft over REST."""
-    base = f"/api/records/{recid}/draft/files"
-    assert client.post(base, json=[{"key": FILE_KEY}], headers=headers).status_code == 201
-    res = client.put(f"{base}/{FILE_KEY}/content", data=FILE_BODY,
-                     headers={**headers, "Content-Type": "application/octet-stream"})
-    assert res.status_code == 200, res.get_json()
-    assert client.post(f"{base}/{FILE_KEY}/commit", headers=headers).status_code == 200
-
-
-@pytest.fixture(scope="module")
-def datasets(running_app, UserFixture, database):
-    """A conditional dataset with a file and an open one, published through the reviews."""
-    from invenio_oauth2server.models import Token
-    from invenio_requests.proxies import current_requests_service
-
-    owner = UserFixture(email="provider-owner@test.example.org", password="Owner-Test-2026")
-    owner.create(running_app, database)
-    token = Token.create_personal("acc", owner.id, scopes=[], is_internal=False)
-    database.session.commit()
-    headers = {"Authorization": f"Bearer {token.access_token}"}
-    client = running_app.test_client()
-    flow = make_workflow(running_app, database, client, headers, tag="acc")
-
-    draft = flow.create(deposit(files=True, **CONDITIONAL))
-    upload(client, headers, draft["id"])
-    review = flow.submit(draft["id"])
-    flow.accept(review["id"])
-    current_requests_service.indexer.refresh()
-    flow.pass_review(flow.confidentiality_request(draft["id"])["id"])
-    opened = flow.publish(deposit())
-    return {"conditional": draft["id"], "open": opened["id"], "flow": flow,
-            "owner_headers": headers}
-
-
-@pytest.fixture()
-def people(running_app, UserFixture, db, datasets):
-    """The company applicant, another company, and the provider (the centre's curator)."""
-    from invenio_accounts.models import User
-
-    company = UserFixture(email="company@test.example.org", password="Company-Test-2026")
-    company.create(running_app, db)
-    other = UserFixture(email="other-company@test.example.org", password="Other-Test-2026")
-    other.create(running_app, db)
-    curator = User.query.filter_by(email="acc-curator@test.example.org").one()
-    return {
-        "company": company, "other": other, "curator": curator,
-        "company_h": _token(company, db), "other_h": _token(other, db),
-        "curator_h": datasets["flow"].curator,
-    }
-
-
-def application(client, recid, **extra):
-    """A complete application accepting the dataset's current agreement."""
-    agreement = client.get(f"/api/techdata/access/agreements/{recid}").get_json()["current"]
-    start = today()
-    body = {
-        "record": recid,
-        "applicant_name": "王芳",
-        "organisation": "成都某某科技有限公司",
-        "uscc": USCC,
-        "contact": "028-12345678",
-        "purpose": "土壤修复方案研究 / soil remediation study",
-        "intended_use": "内部模型训练，不对外发布 / internal modelling only",
-        "security_means": "内网隔离存储，专人管理 / isolated storage, named custodian",
-        "term_start": start.isoformat(),
-        "term_end": (start + timedelta(days=90)).isoformat(),
-        "agreement_version": agreement["version"],
-        "agreement_sha256": agreement["sha256"],
-        "accept_agreement": True,
-    }
-    body.update(extra)
-    return body
-
-
-def apply(client, headers, body):
-    """POST an application; returns the response."""
-    return client.post("/api/techdata/access/apply/conditional-access", json=body,
-                       headers=headers)
-
-
-def act(client, headers, request_id, action, **body):
-    """POST an action with its data; returns the response."""
-    return client.post(f"/api/techdata/access/requests/{request_id}/actions/{action}",
-                       json=body, headers=headers)
-
-
-def content(client, recid, headers=None):
-    """Status of downloading the dataset's file."""
-    return client.get(f"/api/records/{recid}/files/{FILE_KEY}/content",
-                      headers=headers or {}).status_code
+from tests.access.conditional import *  # noqa: F401,F403
 
 
 def test_uscc_check_character():

@@ -82,7 +82,7 @@ def send_request_mail(kind, request_json, recipients, extra=""):
     payload = request_json.get("payload") or {}
     title = request_json.get("title") or request_json.get("type")
     due = payload.get("due_date", "")
-    link = current_app.config.get("SITE_UI_URL", "") + f"/access/requests/{request_json['id']}"
+    link = current_app.config.get("SITE_UI_URL", "") + f"/access/request/{request_json['id']}"
     body = (
         f"{TYPE_NAMES.get(request_json.get('type'), '')} {request_json.get('type')} · {title}\n"
         f"状态 Status: {request_json.get('status')}\n"

@@ -23,7 +23,7 @@ REST (API app, under ``/api``):
   ``/lists/bureau.xlsx`` — the lists (``lists.py``).
 
 Pages: ``/access/apply/<recid>``, ``/access/share/<recid>`` (forms),
-``/access/requests/<id>`` (the request, its clock, timeline, decision or
+``/access/request/<id>`` (the request, its clock, timeline, decision or
 answer form, use restrictions and token for the grantee), ``/access/inbox``,
 ``/access/mine``, ``/access/bureau`` (+ ``.xlsx``). Forms post JSON to the REST
 endpoints through ``static/js/techdata/access-forms.js`` (CSP: no inline JS).
@@ -280,7 +280,7 @@ def create_ui_blueprint(app):
     bp.add_url_rule("/access/apply/<recid>", view_func=apply_page)
     bp.add_url_rule("/access/share/<recid>", endpoint="share_page", view_func=apply_page,
                     defaults={"type_id": "conditional-sharing"})
-    bp.add_url_rule("/access/requests/<uuid:request_id>", view_func=request_page)
+    bp.add_url_rule("/access/request/<uuid:request_id>", view_func=request_page)
     bp.add_url_rule("/access/bureau.xlsx", view_func=bureau_xlsx_page)
     bp.add_url_rule("/access/<any(inbox, mine, bureau):which>", view_func=list_page)
     bp.add_app_template_global(landing_access_panel, "techdata_access_panel")
