@@ -59,6 +59,7 @@ A dataset's IRI is the entry's page, ``<site>/directory/entries/<entry_id>``.
 import json
 import re
 from collections import namedtuple
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from ...exports.serializers import EU_ACCESS_RIGHT, OPENING_ACCESS, TERMS
@@ -142,6 +143,13 @@ an :class:`IRI`, a :class:`Lit` or a blank :class:`Node`)."""
 _HTTP = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
 _IRI_ESCAPE = {i: f"%{i:02X}" for i in range(0x21)}
 _IRI_ESCAPE.update({ord(c): f"%{ord(c):02X}" for c in '<>"{}|^`\\'})
+_IRI_SPECIAL = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def iri_escape(value):
+    """``value`` with the characters an IRI may not hold percent-encoded."""
+    return value.translate(_IRI_ESCAPE) if _IRI_SPECIAL.search(value) else value
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
 
@@ -153,7 +161,7 @@ def http_iri(value):
     percent-encoded, so Turtle and JSON-LD carry the same IRI.
     """
     value = str(value or "").strip()
-    return IRI(value.translate(_IRI_ESCAPE)) if _HTTP.match(value) else None
+    return IRI(iri_escape(value)) if _HTTP.match(value) else None
 
 
 def date_literal(value):
@@ -171,7 +179,13 @@ def date_literal(value):
 
 def concept_iri(key, term):
     """The IRI of a vocabulary term of field ``key``."""
-    return IRI(f"{TERMS}{key}/{quote(str(term.get('id') or ''), safe='')}")
+    return _concept_iri(key, str(term.get("id") or ""))
+
+
+@lru_cache(maxsize=4096)
+def _concept_iri(key, id_):
+    """The IRI of term ``id_`` of field ``key`` (vocabularies are small: cached)."""
+    return IRI(f"{TERMS}{key}/{quote(id_, safe='')}")
 
 
 def concept_node(key, term):
@@ -342,11 +356,17 @@ def graph_nodes(entries, catalog):
 _TTL_STRING = {i: f"\\u{i:04X}" for i in range(0x20)}
 _TTL_STRING.update({ord('"'): '\\"', ord("\\"): "\\\\", ord("\n"): "\\n",
                     ord("\r"): "\\r", ord("\t"): "\\t", 0x7F: "\\u007F"})
+_TTL_SPECIAL = re.compile(r'[\x00-\x1f"\\\x7f]')
+
+
+def ttl_string(value):
+    """A Turtle string literal's content: quotes, backslashes and controls escaped."""
+    return value.translate(_TTL_STRING) if _TTL_SPECIAL.search(value) else value
 
 
 def ttl_iri(iri):
     """``<iri>``, characters Turtle forbids in an IRI percent-encoded."""
-    return "<" + iri.translate(_IRI_ESCAPE) + ">"
+    return "<" + iri_escape(iri) + ">"
 
 
 def ttl_value(value, indent="    "):
@@ -358,7 +378,7 @@ def ttl_value(value, indent="    "):
         parts = [f"a {', '.join(value.types)}"] if value.types else []
         parts += [f"{p} {ttl_value(v, inner)}" for p, v in value.props]
         return "[\n" + inner + (" ;\n" + inner).join(parts) + "\n" + indent + "]"
-    text = '"' + str(value.value).translate(_TTL_STRING) + '"'
+    text = '"' + ttl_string(str(value.value)) + '"'
     if value.lang:
         return text + "@" + value.lang
     if value.datatype:
