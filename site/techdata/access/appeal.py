@@ -37,6 +37,7 @@ from marshmallow import Schema, fields, validate
 
 from . import clock
 from .applying import config, file_request, role
+from .notify import provider_emails, send_request_mail
 from .base import ClockedDecisionAction, ClockedRequestType, now_iso, refuse
 
 APPEALABLE_TYPES = ("conditional-access", "conditional-sharing", "opening-application",
@@ -95,8 +96,11 @@ def reopen(appeal, opinion, uow, on=None):
             f"Expert opinion: {opinion}")
     current_events_service.create(
         system_identity, original.id, {"payload": {"content": text, "format": "html"}},
-        CommentEventType, uow=uow,
+        CommentEventType, uow=uow, notify=False,
     )
+    doc = {**dict(original), "id": str(original.id), "status": original.status,
+           "type": original.type.type_id}
+    send_request_mail("submit", doc, provider_emails(doc), extra=text)
 
 
 class Appeal(ClockedRequestType):
