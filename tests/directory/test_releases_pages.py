@@ -51,6 +51,8 @@ def test_manage_forms_and_public_pages(running_app, client, db, UserFixture, app
     client = _as(app, reviewer)
     page = client.get("/directory/releases/manage").get_data(as_text=True)
     assert 'id="release-review-form"' in page and 'id="release-compile"' not in page
+    draft_csv = client.get("/api/directories/open/releases/draft/export?format=csv")
+    assert draft_csv.status_code == 200 and "c-page001" in draft_csv.get_data(as_text=True)
     res = client.post("/directory/releases/manage/review",
                       data={"decision": "pass", "checklist": ["no_state_secret"]},
                       follow_redirects=True)

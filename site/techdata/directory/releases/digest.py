@@ -19,11 +19,6 @@ def canonical(entry):
                       separators=(",", ":")).encode("utf-8")
 
 
-def snapshot(entry):
-    """The entry dict as stored in a release (directory fields only)."""
-    return {key: entry.get(key) for key in FIELD_KEYS}
-
-
 def content_hash(entry):
     """SHA-256 (hex) of the entry's canonical JSON."""
     return hashlib.sha256(canonical(entry)).hexdigest()

@@ -12,6 +12,7 @@ Every refusal is a :class:`ReleaseError` with an HTTP status and a message
 in Chinese and English; nothing stored is lost by a refused action.
 """
 
+import hashlib
 import logging
 
 from flask import current_app
@@ -25,7 +26,7 @@ from sqlalchemy.orm import aliased
 
 from ...certificates.api import bilingual
 from ..fields import FIELD_KEYS, OPEN_TYPES
-from .digest import ReleaseDigest, content_hash, snapshot
+from .digest import ReleaseDigest, canonical, content_hash
 from .models import AUDIENCES, OpenDirectoryRelease, OpenDirectoryReleaseItem, utcnow
 
 log = logging.getLogger(__name__)
@@ -239,9 +240,24 @@ class DirectoryReleases:
         return draft
 
     def _insert(self, rows):
-        """Insert item rows; an entry_id seen twice is kept once."""
-        if rows:
-            db.session.execute(pg_insert(Item.__table__).on_conflict_do_nothing(), rows)
+        """Insert ``(release_id, entry_id, json_text, hash)`` rows in one statement.
+
+        An entry_id seen twice in a release is kept once. ``execute_values``
+        sends the chunk as one multi-row INSERT (SQLAlchemy's executemany
+        would be one round trip per row).
+        """
+        if not rows:
+            return
+        from psycopg2.extras import execute_values
+
+        cursor = db.session.connection().connection.cursor()
+        try:
+            execute_values(cursor, "INSERT INTO techdata_directory_release_item "
+                           "(release_id, entry_id, data, content_hash) VALUES %s "
+                           "ON CONFLICT (release_id, entry_id) DO NOTHING",
+                           rows, page_size=len(rows))
+        finally:
+            cursor.close()
 
     def require_draft(self, audience, ref):
         """Changes go to ``draft`` only: a published release refuses them (409).
@@ -320,9 +336,9 @@ class DirectoryReleases:
             if not entry_id or (audience == "open" and not openable(entry)):
                 skipped += 1  # CD-TD Art. 24: never release a not-opened entry
                 continue
-            data = snapshot({**entry, "entry_id": entry_id})
-            rows.append({"release_id": draft.id, "entry_id": entry_id, "data": data,
-                         "content_hash": content_hash(data)})
+            text = canonical({**entry, "entry_id": entry_id})
+            rows.append((draft.id, entry_id, text.decode("utf-8"),
+                         hashlib.sha256(text).hexdigest()))
             if len(rows) >= chunk:
                 self._insert(rows)
                 rows = []

@@ -18,7 +18,9 @@ from flask import (Blueprint, abort, current_app, flash, g, redirect, render_tem
 from flask_login import login_required
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from invenio_db import db
 from invenio_i18n import lazy_gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms import ValidationError as WTFValidationError
 
 from ...certificates.api import bilingual
@@ -127,6 +129,11 @@ def manage_action(action):
                     "checklist": {c: True for c in request.form.getlist("checklist")},
                     "reasons": request.form.get("reasons", "")}
             releases.review(g.identity, audience, data)
+    except SQLAlchemyError:  # a concurrent change or a trigger: nothing is stored
+        db.session.rollback()
+        flash(bilingual(_("The change was refused by the database (a concurrent change or a "
+                          "published release); reload and try again.")), "error")
+        return redirect(url_for(".manage", audience=audience))
     except ReleaseError as exc:
         details = exc.errors.values() if isinstance(exc.errors, dict) else []
         extra = " ".join(str(m) for msgs in details for m in (msgs if isinstance(msgs, list) else [msgs]))
