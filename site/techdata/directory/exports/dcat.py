@@ -107,8 +107,8 @@ FILE_TYPES = {
     "JSON": ("JSON", "application/json"), "XML": ("XML", "application/xml"),
     "PDF": ("PDF", "application/pdf"), "ZIP": ("ZIP", "application/zip"),
     "TXT": ("TXT", "text/plain"), "NETCDF": ("NETCDF", "application/netcdf"),
-    "SHP": ("SHP", None), "TIFF": ("TIFF", "image/tiff"), "GEOTIFF": ("TIFF", "image/tiff"),
-    "HDF5": ("HDF5", None), "RDF": ("RDF", None), "SQL": ("SQL", "application/sql"),
+    "SHP": ("SHP", None), "TIFF": ("TIFF", "image/tiff"), "GEOTIFF": ("GEOTIFF", "image/tiff"),
+    "RDF": ("RDF", None), "SQL": ("SQL", "application/sql"),
 }
 """Storage format (upper case) -> (EU file type code, IANA media type or None)."""
 
