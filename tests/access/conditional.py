@@ -24,7 +24,7 @@ CONDITIONAL = dict(
     opening_legal_basis="《泸州市公共数据管理办法》第二十五条 / LZ Art. 25",
     sharing_type={"id": "conditional"},
     sharing_reason="含企业经营数据 / contains business data",
-    sharing_legal_basis="《成都市公共数据管理办法》第二十六条 / CD-PD Art. 26",
+    sharing_legal_basis="《成都市公共数据管理应用暂行规定》第二十六条 / CD-PD Art. 26",
 )
 """Custom fields of a dataset opened and shared on conditions."""
 

@@ -29,10 +29,10 @@ from .agreements_models import DataUseAgreement
 DEFAULT_TEXT_ZH = (
     "数据利用协议（默认文本）\n"
     "1. 申请人仅可在申请所述用途和期限内使用本数据，不得用于其他目的"
-    "（《成都市公共数据管理办法》第三十条）。\n"
+    "（《成都市公共数据管理应用暂行规定》第三十条）。\n"
     "2. 申请人不得将本数据或其副本以任何方式提供、转让给第三方（同上）。\n"
     "3. 利用本数据形成的成果、产品或服务，应当注明数据来源"
-    "（《四川省数据条例》第二十七条）。\n"
+    "（《泸州市公共数据管理办法》第二十七条）。\n"
     "4. 申请人应采取申请中所述的安全保护措施，发生泄露等安全事件应立即告知数据提供单位。\n"
     "5. 使用期限届满，访问权限自动撤销，申请人应删除已下载的数据副本。"
 )
@@ -54,11 +54,11 @@ DEFAULT_TEXT_EN = (
 
 USE_RESTRICTIONS = [
     (_("Do not pass the data to third parties (CD-PD Art. 30)."),
-     "不得向第三方提供数据（市公共数据办法第三十条）"),
+     "不得向第三方提供数据（成都市公共数据管理应用暂行规定第三十条）"),
     (_("Use the data only for the stated purpose and term (CD-PD Art. 30)."),
-     "仅用于申请所述用途和期限（市公共数据办法第三十条）"),
+     "仅用于申请所述用途和期限（成都市公共数据管理应用暂行规定第三十条）"),
     (_("Cite the source in any product made from the data (LZ Art. 27)."),
-     "利用数据形成的产品须注明来源（省数据条例第二十七条）"),
+     "利用数据形成的产品须注明来源（泸州市公共数据管理办法第二十七条）"),
 ]
 """Use restrictions shown to a grantee: (translatable English, Chinese)."""
 
