@@ -297,3 +297,22 @@ def test_permissions(running_app, db):
     with pytest.raises(ReleaseError) as err:
         releases.published(PUBLIC, "resource")
     assert err.value.status == 403
+
+
+def test_review_mails(running_app, db, mailbox, UserFixture, app):
+    """Submitting asks the reviewers by mail; the decision goes back to the bureau."""
+    from tests.conftest import _user_with_role
+
+    reviewer = _user_with_role(UserFixture, app, db, "mail-reviewer@test.example.org",
+                               "confidentiality-reviewer")
+    bureau = _user_with_role(UserFixture, app, db, "mail-bureau@test.example.org",
+                             "bureau-admin")
+    put(1)
+    releases.compile(BUREAU, "open")
+    releases.submit(BUREAU, "open")
+    assert len(mailbox) == 1
+    assert mailbox[0].recipients == [reviewer.email]
+    assert "confidentiality review" in mailbox[0].subject and "保密审查" in mailbox[0].subject
+    releases.review(REVIEWER, "open", {"decision": "fail", "reasons": "条目1含个人信息"})
+    assert len(mailbox) == 2 and mailbox[1].recipients == [bureau.email]
+    assert "条目1含个人信息" in mailbox[1].body

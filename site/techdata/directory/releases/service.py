@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 from ...certificates.api import bilingual
 from ..fields import FIELD_KEYS, OPEN_TYPES
 from .digest import ReleaseDigest, canonical, content_hash
+from .notify import send_release_mail
 from .models import AUDIENCES, OpenDirectoryRelease, OpenDirectoryReleaseItem, utcnow
 
 log = logging.getLogger(__name__)
@@ -360,6 +361,7 @@ class DirectoryReleases:
         draft.status = "in_review"
         draft.submitted_by, draft.submitted_at = _user_id(identity), utcnow()
         db.session.commit()
+        send_release_mail("submitted", draft)
         return draft
 
     def review(self, identity, audience, data):
@@ -393,6 +395,7 @@ class DirectoryReleases:
         draft.reviewed_digest, _count = self.compute_digest(draft, rehash=True)
         draft.status = "approved" if passed else "draft"
         db.session.commit()
+        send_release_mail("passed" if passed else "failed", draft)
         return draft
 
     def publish(self, identity, audience="open"):
