@@ -54,6 +54,9 @@ class TechDataRequestsPermissionPolicy(RDMRequestsPermissionPolicy):
     can_action_answer = SameAs("can_action_accept")
     can_action_quote = SameAs("can_action_accept")
     can_action_deliver = SameAs("can_action_accept")
+    # Request files (a data service's deliverables) are read by whoever reads the
+    # request; upstream binds this to its own ``can_read`` list, without our statuses.
+    can_read_files = SameAs("can_read")
     can_read = RDMRequestsPermissionPolicy.can_read + [
         Status(["returned"], [Creator(), Receiver(), Reviewers(), Topic()]),
         # a value-added service quoted / delivered (``access/service_request.py``)

@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from invenio_i18n import lazy_gettext as _
 from invenio_requests.customizations.states import RequestState
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
 from .applying import data_centre, file_request, published_record
 from .base import ClockedDecisionAction, ClockedRequestType, now_iso, refuse
@@ -84,6 +84,11 @@ class QuoteSchema(Schema):
     deliver_by = fields.Date(required=True, error_messages={
         **_REQUIRED, "invalid": "日期格式应为 YYYY-MM-DD / Date as YYYY-MM-DD."})
     terms = fields.String(validate=validate.Length(max=8000))
+
+    @post_load
+    def _price_as_text(self, data, **kwargs):
+        """Payloads are JSON: the price as a string of yuan, two decimals."""
+        return {**data, "price": str(data["price"])}
 
 
 class DeliverySchema(Schema):
