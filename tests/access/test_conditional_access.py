@@ -54,6 +54,12 @@ def test_happy_path_only_the_grantee_downloads(running_app, client, datasets, pe
     res = act(client, people["curator_h"], req["id"], "grant", modes=[])
     assert res.status_code == 400 and "/" in str(res.get_json())
 
+    # Nor can a grant outlast the term applied for.
+    too_long = (date.fromisoformat(req["payload"]["term_end"]) + timedelta(days=1)).isoformat()
+    res = act(client, people["curator_h"], req["id"], "grant", modes=["download"],
+              term_end=too_long)
+    assert res.status_code == 400 and "term" in str(res.get_json())
+
     res = act(client, people["curator_h"], req["id"], "grant", modes=["download", "api-token"],
               comment="同意 / granted")
     assert res.status_code == 200, res.get_json()
@@ -131,6 +137,15 @@ def test_return_and_resubmit_across_national_day(running_app, client, datasets, 
                     "security officer", on=date(2026, 10, 12))
     req = Request.get_record(rid)
     assert req.status == "returned" and req["payload"]["days_used"] == 4
+
+    # The provider changes the agreement meanwhile: a bare resubmission is refused.
+    res = client.post(f"/api/techdata/access/agreements/{recid}", headers=datasets["owner_headers"],
+                      json={"text_zh": "新版协议：不得转让第三方，注明来源。",
+                            "text_en": "New version: no third parties, cite the source."})
+    assert res.status_code == 201
+    res = client.post(f"/api/requests/{rid}/actions/submit", headers=people["company_h"])
+    assert res.status_code == 400 and "agreement" in str(res.get_json())
+    assert Request.get_record(rid).status == "returned"
 
     # The company answers on the same request (the agreement accepted again).
     agreement = client.get(f"/api/techdata/access/agreements/{recid}").get_json()["current"]

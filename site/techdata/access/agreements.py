@@ -20,7 +20,6 @@ from datetime import datetime, timezone
 from invenio_db import db
 from invenio_i18n import lazy_gettext as _
 from invenio_rdm_records.proxies import current_rdm_records_service as records_service
-from invenio_records_resources.services.errors import PermissionDeniedError
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import func
 
@@ -128,10 +127,7 @@ def published_record(recid):
 def set_agreement(identity, recid, data):
     """Add a new version of the dataset's agreement (its managers only)."""
     record = published_record(recid)
-    try:
-        records_service.require_permission(identity, "manage", record=record)
-    except PermissionDeniedError:
-        raise
+    records_service.require_permission(identity, "manage", record=record)  # 403 otherwise
     data = AgreementSchema().load(data or {})
     parent_id = str(record.parent.pid.pid_value)
     last = db.session.query(func.max(DataUseAgreement.version)).filter(

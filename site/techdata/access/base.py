@@ -40,7 +40,7 @@ from invenio_requests.customizations.event_types import LogEventType
 from invenio_requests.customizations.states import RequestState
 from invenio_requests.proxies import current_events_service, current_requests_service
 from invenio_requests.records.api import Request
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import ValidationError, fields
 
 from . import clock
 
@@ -72,6 +72,7 @@ class ClockedSubmitAction(actions.SubmitAction):
 
     def execute(self, identity, uow, on=None, **kwargs):
         """Start the clock on the first submission, resume it after a return."""
+        self.request.type.validate_submission(self.request)  # before anything changes
         payload = self.request.get("payload") or {}
         resubmitted = self.request.status == "returned"
         if payload.get("clock") == clock.PAUSED:
@@ -79,7 +80,6 @@ class ClockedSubmitAction(actions.SubmitAction):
         elif not payload.get("clock"):
             limit = current_app.config["TECHDATA_ACCESS_DEADLINES"][self.request.type.deadline_key]
             clock.start(self.request, limit, on=on)
-        self.request.type.validate_submission(self.request)
         self.request.status = self.status_to
         if resubmitted:  # the first submission is the request itself; log the answer
             current_events_service.create(

@@ -188,6 +188,18 @@ class ConditionalAccess(GrantingRequestType):
     name = _("Conditional access")
     deadline_key = "conditional-access"
 
+    @classmethod
+    def validate_submission(cls, request):
+        """A (re)submission stands on the dataset's current agreement (QY Art. 24)."""
+        payload = request.get("payload") or {}
+        accepted = payload.get("agreement") or {}
+        current = agreements.current_agreement(payload.get("parent"))
+        if accepted.get("sha256") != current["sha256"]:
+            refuse(
+                f"数据利用协议已更新为第 {current['version']} 版，请重新阅读并接受后再提交 / "
+                f"The data-use agreement changed (now version {current['version']}): "
+                "read and accept it before submitting.", "agreement")
+
     payload_schema = {
         **GrantingRequestType.payload_schema,
         "uscc": fields.String(),

@@ -162,5 +162,5 @@ def applicant_token(request, user_id):
     grant = (request.get("payload") or {}).get("grant") or {}
     if not grant.get("token_id") or str(user_id) != grant.get("subject"):
         return None
-    token = Token.query.get(grant["token_id"])
+    token = db.session.get(Token, grant["token_id"])
     return token.access_token if token else None

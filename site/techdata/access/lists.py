@@ -12,6 +12,7 @@ import io
 from flask import current_app
 from flask_principal import PermissionDenied
 from invenio_accounts.models import User
+from invenio_db import db
 from invenio_communities.communities.records.models import CommunityMetadata
 from invenio_i18n import lazy_gettext as _
 from invenio_records_resources.services.errors import PermissionDeniedError
@@ -19,7 +20,6 @@ from invenio_requests.proxies import current_requests_service
 from invenio_requests.records.api import Request
 from invenio_requests.records.models import RequestMetadata
 
-from ..review.deadlines import today
 from . import clock
 
 ACCESS_TYPES = ("conditional-access", "conditional-sharing", "opening-application",
@@ -64,7 +64,7 @@ class _Names:
     def user(self, user_id):
         """A user's e-mail address."""
         if user_id not in self.users:
-            user = User.query.get(int(user_id)) if str(user_id).isdigit() else None
+            user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
             self.users[user_id] = user.email if user else str(user_id)
         return self.users[user_id]
 
@@ -74,7 +74,7 @@ class _Names:
         if "community" in ref:
             cid = ref["community"]
             if cid not in self.communities:
-                row = CommunityMetadata.query.get(cid)
+                row = db.session.get(CommunityMetadata, cid)
                 self.communities[cid] = ((row.json or {}).get("metadata", {}).get("title")
                                          if row else cid)
             return self.communities[cid]

@@ -8,6 +8,7 @@ send theirs (``review/notify.py``). ``provider_emails`` and
 from flask import current_app
 from flask_mail import Message
 from invenio_accounts.models import Role, User
+from invenio_db import db
 from invenio_communities.members.records.models import MemberModel
 
 from .base import PROVIDER_ROLES
@@ -44,10 +45,10 @@ def provider_emails(request_json):
     """E-mail addresses of whoever answers the request (its receiver)."""
     receiver = request_json.get("receiver") or {}
     if "user" in receiver:
-        user = User.query.get(int(receiver["user"]))
+        user = db.session.get(User, int(receiver["user"]))
         return [user.email] if user and user.active else []
     if "group" in receiver:
-        role = Role.query.get(receiver["group"])
+        role = db.session.get(Role, receiver["group"])
         return _role_emails([role.name] if role else [])
     if "community" in receiver:
         members = MemberModel.query.filter(
@@ -58,11 +59,11 @@ def provider_emails(request_json):
         emails = set()
         for m in members:
             if m.user_id:
-                user = User.query.get(m.user_id)
+                user = db.session.get(User, m.user_id)
                 if user and user.active:
                     emails.add(user.email)
             elif m.group_id:
-                role = Role.query.get(m.group_id)
+                role = db.session.get(Role, m.group_id)
                 emails.update(_role_emails([role.name] if role else []))
         return sorted(emails)
     return []
@@ -71,7 +72,7 @@ def provider_emails(request_json):
 def applicant_emails(request_json):
     """E-mail address of the applicant (the request's creator)."""
     creator = (request_json.get("created_by") or {}).get("user")
-    user = User.query.get(int(creator)) if creator and str(creator).isdigit() else None
+    user = db.session.get(User, int(creator)) if creator and str(creator).isdigit() else None
     return [user.email] if user and user.active else []
 
 
