@@ -179,8 +179,14 @@ def test_published_release_immutable_in_sql(running_app, db):
     again = db.session.get(OpenDirectoryRelease, release.id)
     assert (again.status, again.entry_count, again.number) == ("published", 1, 1)
     assert OpenDirectoryReleaseItem.query.filter_by(release_id=release.id).count() == 1
+    # one unpublished release per directory, whatever writes it (partial unique index)
+    releases.compile(BUREAU, "open")
+    with pytest.raises(DBAPIError):
+        with db.session.begin_nested():
+            db.session.add(OpenDirectoryRelease(audience="open", status="draft"))
+            db.session.flush()
     # a draft is not frozen: the triggers block only published releases
-    draft = releases.compile(BUREAU, "open")
+    draft = releases.current_draft("open")
     with db.session.begin_nested():
         db.session.execute(text("UPDATE techdata_directory_release_item SET content_hash = 'y' "
                                 "WHERE release_id = :id"), {"id": draft.id})

@@ -152,6 +152,7 @@ def test_not_opened_record_never_in_release_or_exports(running_app, client, db, 
     assert release["entry_count"] == 1
     res = client.get(f"{API}/{release['number']}/export?format=csv")
     assert res.status_code == 200 and res.mimetype == "text/csv"
+    assert res.headers["Cache-Control"] == "public, max-age=86400" and res.headers["ETag"]
     text = res.get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))
     ids = [r[0] for r in rows[1:]]

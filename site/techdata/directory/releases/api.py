@@ -150,7 +150,13 @@ def export_release(audience, ref):
     from ..exports import export_response
 
     stem = f"techdata-{audience}-directory-release-{release_ref(release)}"
-    return export_response(releases.iter_items(release), fmt, catalog_of(release), stem)
+    response = export_response(releases.iter_items(release), fmt, catalog_of(release), stem)
+    if release.status == "published" and response.status_code == 200:
+        # a numbered release never changes (CD-TD Art. 7): its file may be cached
+        response.set_etag(f"{release.digest}-{fmt}")
+        if str(ref).isdigit() and release.audience == "open":
+            response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def diff_release(audience, ref):
