@@ -91,3 +91,7 @@ def test_list_pages_render(running_app, client, datasets, people, UserFixture, d
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert 'id="decision-form"' in text and "access-forms.js" in text
+    # InvenioRDM's own request page (dashboard, notification links) leads there.
+    page = client.get(f"/me/requests/{req['id']}")
+    assert page.status_code == 200
+    assert f"/access/request/{req['id']}" in page.get_data(as_text=True)
