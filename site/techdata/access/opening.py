@@ -21,7 +21,8 @@ confidentiality review):
   that draft (``review.requests.open_confidentiality_review``), which the
   confidentiality reviewers decide on their own clock. Passing it publishes
   the record openly, which lists it in the open directory; failing it keeps
-  the record as it was. The application records the review's id
+  the published record as it was (the edit's draft stays, for its owner to
+  discard or change). The application records the review's id
   (``payload.opening``), so the applicant and the bureau can follow it. The
   curator who grants cannot also pass the review.
 * For a description, the provider first deposits and opens the data through

@@ -45,7 +45,7 @@ def send_deadline_mail(kind, row, recipients):
     payload = doc.get("payload") or {}
     title = doc.get("title") or doc.get("type")
     due = payload.get("due_date", "")
-    link = current_app.config.get("SITE_UI_URL", "") + f"/access/requests/{row.id}"
+    link = current_app.config.get("SITE_UI_URL", "") + f"/access/request/{row.id}"
     body = (
         f"{TYPE_NAMES.get(doc.get('type'), '')} {doc.get('type')} · {title}\n"
         f"收到 Received: {payload.get('received_on', '')}\n"
