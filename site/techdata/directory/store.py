@@ -103,6 +103,34 @@ def _facts(data):
     return {k: v for k, v in data.items() if k not in FACTS_IGNORED}
 
 
+TERM_VOCABULARIES = {
+    "category": "td-categories", "responsible_department": "td-departments",
+    "providing_entity": "td-entities", "sharing_type": "td-sharing",
+    "opening_type": "td-opening", "secrecy": "td-secrecy", "grade": "td-grades",
+    "update_cycle": "td-update-cycles", "access_methods": "td-provision",
+}
+"""Vocabulary of each term field (labels of a term given by id only)."""
+
+
+def _with_labels(data):
+    """``data`` with the Chinese and English label on every term given by id only."""
+    from ..exports.serializers import labels
+
+    def label(term, vocabulary):
+        if not isinstance(term, dict) or not term.get("id") or term.get("zh"):
+            return term
+        zh, en = labels({"id": term["id"]}, vocabulary) or (term["id"], term["id"])
+        return {**term, "zh": zh, "en": en}
+
+    for key, vocabulary in TERM_VOCABULARIES.items():
+        value = data.get(key)
+        if isinstance(value, list):
+            data[key] = [label(v, vocabulary) for v in value]
+        elif value:
+            data[key] = label(value, vocabulary)
+    return data
+
+
 def get_entry(entry_id, include_withdrawn=False):
     """The row of ``entry_id``; :class:`EntryNotFound` if there is none."""
     row = DirectoryEntry.query.filter_by(entry_id=str(entry_id)).one_or_none()
@@ -130,7 +158,7 @@ def upsert_entry(data, source, entry_id=None, record_pid=None, parent_pid=None,
     (and counts as changed).
     """
     now = now or utcnow()
-    data = normalise(data)
+    data = _with_labels(normalise(data))
     if entry_id is None:
         entry_id = data.get("entry_id") or new_catalogue_id()
     data["entry_id"] = entry_id
@@ -243,12 +271,20 @@ def _filtered(audience, q, filters, skip=None):
     return query
 
 
-def facet_labels(vocabulary, id_):
-    """``(zh, en)`` labels of a vocabulary id (the id itself when unknown)."""
-    from ..exports.serializers import labels
+def facet_labels(facet, key):
+    """``(zh, en)`` labels of a facet value, read from one entry that has it.
 
-    found = labels({"id": id_}, vocabulary)
-    return found or (id_, id_)
+    Terms carry their labels in the entry, so no vocabulary is needed (a
+    catalogued entry may name a term that only its data knows). One indexed
+    lookup per value shown.
+    """
+    column_name, key_name, _vocabulary = FACETS[facet]
+    column = getattr(DirectoryEntry, column_name)
+    row = (db.session.query(DirectoryEntry.data[key_name])
+           .filter(column == key).limit(1).scalar())
+    term = row if isinstance(row, dict) else {}
+    zh = term.get("zh") or term.get("en") or key
+    return zh, term.get("en") or zh
 
 
 def search(audience, q="", filters=None, page=1, size=20):
@@ -259,29 +295,85 @@ def search(audience, q="", filters=None, page=1, size=20):
     of one facet: any of them). Each facet's counts apply the query and the
     other facets' filters, not its own (so the other values of a chosen
     facet stay visible, with the number each would give).
+
+    Without ``q``, counts are SQL ``GROUP BY``s over the indexed facet
+    columns. With ``q``, the substring match needs a scan of the text, so
+    it runs once: the matching rows' facet columns are read in one query
+    and counted here, and only the page's rows are loaded in full.
     """
     filters = {k: list(v) for k, v in (filters or {}).items() if v}
-    query = _filtered(audience, q, filters)
-    total = query.count()
-    rows = (query.order_by(DirectoryEntry.entry_id)
-            .offset((page - 1) * size).limit(size).all())
-    aggregations = {}
-    for name, (column_name, _key, vocabulary) in FACETS.items():
-        column = getattr(DirectoryEntry, column_name)
-        counts = (_filtered(audience, q, filters, skip=name)
-                  .with_entities(column, func.count(DirectoryEntry.id))
-                  .filter(column.isnot(None))
-                  .group_by(column)
-                  .order_by(func.count(DirectoryEntry.id).desc(), column)
-                  .all())
-        buckets = []
-        for key, count in counts:
-            zh, en = facet_labels(vocabulary, key)
-            buckets.append({"key": key, "label_zh": zh, "label_en": en, "doc_count": count,
-                            "count": count, "is_selected": key in filters.get(name, [])})
-        aggregations[name] = {"buckets": buckets}
+    if (q or "").split():
+        total, ids, aggregations = _scan_search(audience, q, filters, page, size)
+        rows = DirectoryEntry.query.filter(DirectoryEntry.id.in_(ids)).all() if ids else []
+        rows.sort(key=lambda r: r.entry_id)
+    else:
+        query = _filtered(audience, q, filters)
+        total = query.count()
+        rows = (query.order_by(DirectoryEntry.entry_id)
+                .offset((page - 1) * size).limit(size).all())
+        aggregations = {}
+        for name, (column_name, _key, _vocabulary) in FACETS.items():
+            column = getattr(DirectoryEntry, column_name)
+            counts = (_filtered(audience, q, filters, skip=name)
+                      .with_entities(column, func.count(DirectoryEntry.id))
+                      .filter(column.isnot(None))
+                      .group_by(column)
+                      .all())
+            aggregations[name] = dict(counts)
     return {"hits": {"hits": [entry_dict(r) for r in rows], "total": total},
-            "aggregations": aggregations}
+            "aggregations": {name: {"buckets": _buckets(name, counts, filters)}
+                             for name, counts in aggregations.items()}}
+
+
+def _scan_search(audience, q, filters, page, size):
+    """``(total, page ids, {facet: {key: count}})`` of a text query.
+
+    The text match (a scan) runs once, in a materialised common table
+    expression; the total and every facet's counts are computed from it in
+    the same statement. The page is a second query, walking the entry-id
+    index until it has ``size`` matches.
+    """
+    from sqlalchemy import literal, select, union_all
+
+    names = list(FACETS)
+    columns = {n: getattr(DirectoryEntry, FACETS[n][0]) for n in names}
+    base = _filtered(audience, q, {}).with_entities(
+        DirectoryEntry.id, *[c.label(n) for n, c in columns.items()]).subquery().element
+    matched = base.cte("matched").prefix_with("MATERIALIZED", dialect="postgresql")
+
+    def where(skip=None):
+        return [matched.c[n].in_(v) for n, v in filters.items() if n != skip and v]
+
+    parts = [select(literal("_total").label("facet"), literal(None).label("key"),
+                    func.count().label("n")).select_from(matched).where(*where())]
+    for n in names:
+        parts.append(select(literal(n).label("facet"), matched.c[n].label("key"),
+                            func.count().label("n")).select_from(matched)
+                     .where(matched.c[n].isnot(None), *where(skip=n))
+                     .group_by(matched.c[n]))
+    counts = {n: {} for n in names}
+    total = 0
+    for facet, key, n in db.session.execute(union_all(*parts)):
+        if facet == "_total":
+            total = n
+        else:
+            counts[facet][key] = n
+    ids = [r[0] for r in _filtered(audience, q, filters)
+           .with_entities(DirectoryEntry.id).order_by(DirectoryEntry.entry_id)
+           .offset((page - 1) * size).limit(size)]
+    return total, ids, counts
+
+
+def _buckets(name, counts, filters):
+    """Facet buckets, the largest first, with both labels."""
+    out = []
+    for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if key is None or not count:
+            continue
+        zh, en = facet_labels(name, key)
+        out.append({"key": key, "label_zh": zh, "label_en": en, "doc_count": count,
+                    "count": count, "is_selected": key in filters.get(name, [])})
+    return out
 
 
 # Upkeep (CD-PD Art. 14; QY Art. 8)
