@@ -5,6 +5,7 @@ reviews, its file is restricted (有条件开放), and who can download it is as
 of the real ``/api/records/<id>/files/<key>/content`` endpoint.
 """
 
+from invenio_db import db
 from invenio_requests.records.api import Request
 
 from techdata.access import clock
@@ -78,7 +79,7 @@ def test_happy_path_only_the_grantee_downloads(running_app, client, datasets, pe
     # The API token of the grant is the applicant's, and reads the file.
     from invenio_oauth2server.models import Token
 
-    token = Token.query.get(grant["token_id"])
+    token = db.session.get(Token, grant["token_id"])
     assert token.user_id == people["company"].user.id
     assert content(client, recid, {"Authorization": f"Bearer {token.access_token}"}) == 200
     assert any(people["company"].email in m.recipients for m in mailbox)
@@ -91,7 +92,7 @@ def test_happy_path_only_the_grantee_downloads(running_app, client, datasets, pe
     assert expired["status"] == "expired"
     assert expired["payload"]["grant"]["withdrawn_at"]
     assert content(client, recid, people["company_h"]) == 403
-    assert Token.query.get(grant["token_id"]) is None
+    assert db.session.get(Token, grant["token_id"]) is None
     timeline = client.get(f"/api/requests/{req['id']}/timeline",
                           headers=people["company_h"]).get_json()
     assert "expired" in str(timeline["hits"]["hits"])
