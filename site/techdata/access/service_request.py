@@ -27,7 +27,9 @@ from decimal import Decimal
 
 from invenio_i18n import lazy_gettext as _
 from invenio_requests.customizations.states import RequestState
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
+from marshmallow import (
+    Schema, ValidationError, fields, post_load, pre_load, validate, validates,
+)
 
 from .applying import data_centre, file_request, published_record
 from .base import ClockedDecisionAction, ClockedRequestType, now_iso, refuse
@@ -67,6 +69,18 @@ class DataServiceSchema(Schema):
     description = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
     datasets = fields.List(fields.String(), load_default=list)
     voucher = fields.Nested(VoucherSchema)
+
+    @pre_load
+    def _from_form(self, data, **kwargs):
+        """The web form sends ``voucher_*`` fields and datasets as one line."""
+        data = dict(data or {})
+        voucher = {k[len("voucher_"):]: data.pop(k) for k in list(data)
+                   if k.startswith("voucher_")}
+        if any(str(v).strip() for v in voucher.values()) and "voucher" not in data:
+            data["voucher"] = voucher
+        if isinstance(data.get("datasets"), str):
+            data["datasets"] = [d for d in data["datasets"].replace(",", " ").split() if d]
+        return data
 
     @validates("datasets")
     def _few(self, value, **kwargs):
