@@ -214,3 +214,36 @@ def test_bad_applications_are_refused_clearly(running_app, client, datasets, peo
     assert res.status_code in (400, 401)  # anonymous: CSRF check or login required
     mine = client.get("/api/techdata/access/lists/mine", headers=people["company_h"]).get_json()
     assert mine["hits"]["total"] == 0
+
+
+def test_overdue_application_is_escalated_once(running_app, client, datasets, people, mailbox,
+                                              UserFixture, db):
+    """Due tomorrow: the provider is reminded; overdue: the bureau and provider, once each."""
+    from techdata.access.tasks import check_access_deadlines
+    from tests.conftest import _user_with_role
+
+    bureau = _user_with_role(UserFixture, running_app, db, "bureau-acc@test.example.org",
+                             "bureau-admin")
+    req = apply(client, people["company_h"], application(client, datasets["conditional"]))
+    rid = req.get_json()["id"]
+
+    def move_due(day):
+        stored = Request.get_record(rid)
+        stored["payload"] = {**stored["payload"], "due_date": day.isoformat()}
+        stored.commit()
+        db.session.commit()
+
+    move_due(working_days().add_working_days(today(), 1))
+    check_access_deadlines()
+    reminders = [m for m in mailbox if "Request due soon" in m.subject]
+    assert len(reminders) == 1 and "acc-curator@test.example.org" in reminders[0].recipients
+
+    move_due(today() - timedelta(days=3))
+    check_access_deadlines()
+    check_access_deadlines()  # nothing new to say
+    escalations = [m for m in mailbox if "Request overdue" in m.subject]
+    assert len(escalations) == 1
+    assert bureau.email in escalations[0].recipients
+    assert "acc-curator@test.example.org" in escalations[0].recipients
+    rows = client.get("/api/techdata/access/lists/inbox", headers=people["curator_h"]).get_json()
+    assert [h["overdue"] for h in rows["hits"]["hits"] if h["id"] == rid] == [True]
