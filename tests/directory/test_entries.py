@@ -146,3 +146,25 @@ def test_iter_entries_streams_in_entry_order(running_app, db):
     assert got == ["c-iter0", "c-iter1", "c-iter3", "c-iter4"]
     # No review recorded: not in the open directory whatever the opening type says.
     assert not [e for e in store.iter_entries("open") if e["entry_id"].startswith("c-iter")]
+
+
+def test_restricting_a_record_takes_it_out_of_the_open_directory(
+        running_app, client, workflow, researcher_token):
+    """An edit to 不予开放 (metadata restricted) leaves only the resource entry."""
+    rec = workflow.publish(deposit(title="将被限制的数据集"))
+    entry_id = _entry_id(rec)
+    assert entry_id in _open_ids()
+    res = client.post(f"/api/records/{rec['id']}/draft", headers=researcher_token)
+    assert res.status_code == 201, res.get_json()
+    draft = res.get_json()
+    draft["custom_fields"].update({
+        "cdtd:opening_type": {"id": "none"}, "cdtd:opening_reason": "发现涉及个人信息",
+        "cdtd:opening_legal_basis": "《个人信息保护法》第十三条"})
+    res = client.put(f"/api/records/{rec['id']}/draft", json=draft, headers=researcher_token)
+    assert res.status_code == 200, res.get_json()
+    res = client.post(f"/api/records/{rec['id']}/draft/actions/publish",
+                      headers=researcher_token)
+    assert res.status_code == 202, res.get_json()
+    assert entry_id not in _open_ids() and entry_id in _resource_ids()
+    row = store.get_entry(entry_id)
+    assert not row.in_open and row.opening_type == "none"

@@ -161,4 +161,10 @@ def create_ui_blueprint(app):
                     methods=["POST"])
     bp.add_url_rule("/directory/upkeep", view_func=upkeep_page)
     bp.add_url_rule("/directory/plan", view_func=plan_page, methods=["GET", "POST"])
+    bp.context_processor(lambda: {"directory_access": directory_access})
     return bp
+
+
+def directory_access():
+    """What the current user may open from the directory menu."""
+    return {"resource": permissions.may_read_resource(), "bureau": permissions.is_bureau()}
