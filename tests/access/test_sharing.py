@@ -3,6 +3,7 @@
 from invenio_requests.records.api import Request
 
 from techdata.access import clock
+from techdata.access.grants import expire_grants
 from techdata.access.sharing import apply_for_sharing
 from techdata.review.workflow import acting_as
 from techdata.workdays import working_days
@@ -62,6 +63,11 @@ def test_government_unit_is_granted_the_files(running_app, client, datasets, peo
     assert content(client, recid, dept_h) == 200
     assert content(client, recid, people["company_h"]) == 403
     assert content(client, recid) == 403
+
+    # At the end of the term the shared access is withdrawn like any grant.
+    end = date.fromisoformat(sharing_form(recid)["term_end"])
+    assert req["id"] in expire_grants(on=end + timedelta(days=1))
+    assert content(client, recid, dept_h) == 403
 
 
 def test_sharing_deadline_across_national_day_and_return(running_app, client, datasets, people,
