@@ -172,3 +172,20 @@ def test_described_data_is_granted_by_naming_the_open_record(
     granted = reload(body["id"])
     assert granted.status == "accepted"
     assert granted["payload"]["opening"] == {"record": opened["id"], "listed": True}
+
+
+def test_no_grant_while_the_record_has_unpublished_changes(
+    running_app, client, workflow, researcher_token, company, curator
+):
+    """An edit in progress would be opened unreviewed with the grant: refused until published."""
+    record = workflow.publish(deposit(**NOT_OPENED))
+    rid = str(apply_for_opening(who(company), _form(record["id"])).id)
+    res = client.post(f"/api/records/{record['id']}/draft", headers=researcher_token)
+    assert res.status_code == 201, res.get_json()
+    with pytest.raises(ValidationError, match="unpublished changes"):
+        act(curator, rid, "grant", data={})
+    assert reload(rid).status == "submitted"
+    res = client.delete(f"/api/records/{record['id']}/draft", headers=researcher_token)
+    assert res.status_code == 204, res.get_json()
+    act(curator, rid, "grant", data={})
+    assert reload(rid).status == "accepted"

@@ -111,6 +111,10 @@ def open_record(request, identity, uow):
     """A 无条件开放 draft of the topic record and its confidentiality review."""
     recid = request["payload"]["record"]
     record = published_record(recid)
+    if has_open_draft(recid):
+        refuse("该数据集有尚未发布的修改，请先发布或放弃后再同意开放（以免未经审核的修改随之开放）。 / "
+               "The dataset has unpublished changes: publish or discard them before granting, "
+               "so that no unreviewed change is opened with it (CD-TD Art. 24).", "record")
     records_service.edit(system_identity, recid, uow=uow)
     doc = records_service.read_draft(system_identity, recid).to_dict()
     cf = doc.setdefault("custom_fields", {})
@@ -127,6 +131,15 @@ def open_record(request, identity, uow):
     creator = provider_of(record)
     review = open_confidentiality_review(draft, request, identity, creator, uow)
     return {"record": recid, "confidentiality_review": str(review.id), "listed": False}
+
+
+def has_open_draft(recid):
+    """True when the published record ``recid`` has an edit in progress."""
+    try:
+        RDMDraft.pid.resolve(recid, registered_only=False)
+    except Exception:  # no live draft (deleted on publication)
+        return False
+    return True
 
 
 class OpeningApplication(ClockedRequestType):
