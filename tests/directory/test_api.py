@@ -226,3 +226,22 @@ def test_deposited_entry_is_not_edited_as_catalogued(running_app, client, workfl
                      headers=bureau_token)
     assert res.status_code == 400 and _bilingual(res)
     assert store.get_entry(entry_id).data["title_zh"] == "不可直接编辑的条目"
+
+
+def test_compiler_cannot_review_own_entry(running_app, client, UserFixture, db):
+    """Whoever compiled a catalogued entry may not pass its review (CD-TD Art. 24)."""
+    from invenio_accounts.proxies import current_datastore
+
+    from tests.conftest import _token, _user_with_role
+
+    both = _user_with_role(UserFixture, running_app, db, "both@test.example.org", "bureau-admin")
+    current_datastore.add_role_to_user(both.user, "confidentiality-reviewer")
+    db.session.commit()
+    headers = _token(both, db)
+    res = client.post("/api/directories/entries", json=CATALOGUED, headers=headers)
+    assert res.status_code == 201, res.get_json()
+    entry_id = res.get_json()["entry_id"]
+    res = client.post(f"/api/directories/entries/{entry_id}/review",
+                      json={"decision": "pass", "checklist": CHECKLIST}, headers=headers)
+    assert res.status_code == 403 and _bilingual(res)
+    assert client.get(f"/api/directories/open/entries/{entry_id}").status_code == 404
