@@ -18,7 +18,6 @@ from invenio_accounts.models import Role, User
 from invenio_communities.communities.records.api import Community
 from invenio_communities.proxies import current_communities
 from invenio_db import db
-from invenio_pidstore.errors import PIDDeletedError, PIDDoesNotExistError
 from invenio_rdm_records.records.api import RDMRecord
 from invenio_records_resources.services.uow import UnitOfWork
 from invenio_requests.proxies import current_requests_service
@@ -34,7 +33,7 @@ def published_record(recid, field="record"):
     """The published record ``recid`` (a bilingual 400 if there is none)."""
     try:
         return RDMRecord.pid.resolve(str(recid))
-    except (PIDDoesNotExistError, PIDDeletedError, Exception):
+    except Exception:  # unknown, deleted, or not published
         refuse(NO_RECORD.format(id=recid), field)
 
 

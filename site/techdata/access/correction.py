@@ -14,8 +14,6 @@ names the three answers, all recorded as the request's decision (action
 * ``resolved-by-discussion`` (沟通解决): with a summary of what was agreed.
 """
 
-from datetime import date
-
 from invenio_i18n import lazy_gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -127,7 +125,7 @@ def report_error(identity, data, on=None):
     """File a correction report; returns the submitted request item."""
     data = CorrectionReportSchema().load(data or {})
     found_on = data["found_on"]
-    check_reported_in_time(found_on, on=on if isinstance(on, date) else None)
+    check_reported_in_time(found_on, on=on)
     record = published_record(data["record"])
     payload = {
         "record": str(record.pid.pid_value),

@@ -80,7 +80,6 @@ def check_access_deadlines():
         remind=lambda row: send_deadline_mail("reminder", row, _providers(row)),
         escalate=lambda row: send_deadline_mail(
             "escalation", row, sorted(set(bureau) | set(_providers(row)))),
-        running=lambda payload: payload.get("clock") == clock.RUNNING,
     )
     db.session.commit()
     return counts

@@ -31,12 +31,12 @@ def _role_emails(roles):
     return sorted({u.email for u in users})
 
 
-def notify_deadlines(rows, ahead, remind, escalate, running=None):
+def notify_deadlines(rows, ahead, remind, escalate):
     """Remind ``ahead`` working days before due, escalate after, once each.
 
-    For each request row with a ``due_date`` in its payload (and, if given,
-    ``running(payload)`` true): ``escalate(row)`` once it is overdue,
-    ``remind(row)`` once it is due within ``ahead`` working days. The flags
+    For each request row with a ``due_date`` in its payload: ``escalate(row)``
+    once it is overdue, ``remind(row)`` once it is due within ``ahead``
+    working days. The flags
     ``reminded`` / ``escalated`` in the payload make each happen once per due
     date (whoever moves the due date clears them). Returns the counts; the
     caller commits.
@@ -46,7 +46,7 @@ def notify_deadlines(rows, ahead, remind, escalate, running=None):
     counts = {"reminded": 0, "escalated": 0}
     for row in rows:
         payload = dict(row.json.get("payload") or {})
-        if not payload.get("due_date") or (running and not running(payload)):
+        if not payload.get("due_date"):
             continue
         due = date.fromisoformat(payload["due_date"])
         left = cal.working_days_between(now, due)
