@@ -58,7 +58,6 @@ def live_server_url(app, database, search, app_config):
     (inst / "invenio.cfg").symlink_to(ROOT / "invenio.cfg")
     (inst / "static").symlink_to(static)
     port = _free_port()
-    redis = app_config["CACHE_REDIS_URL"].rsplit("/", 1)[0]
     env = {
         **os.environ,
         "INVENIO_INSTANCE_PATH": str(inst),
@@ -70,8 +69,12 @@ def live_server_url(app, database, search, app_config):
         "TD_PG_DB": app_config["SQLALCHEMY_DATABASE_URI"].rsplit("/", 1)[1],
         "TD_INDEX_PREFIX": app_config["SEARCH_INDEX_PREFIX"],
         "INVENIO_CACHE_REDIS_URL": app_config["CACHE_REDIS_URL"],
-        "INVENIO_ACCOUNTS_SESSION_REDIS_URL": f"{redis}/14",
-        "INVENIO_COMMUNITIES_IDENTITIES_CACHE_REDIS_URL": f"{redis}/15",
+        # the test app's own Redis databases (TD_TEST_REDIS_DB based): two test
+        # runs side by side never share them, and the identity cache the test
+        # app invalidates is the one the server reads
+        "INVENIO_ACCOUNTS_SESSION_REDIS_URL": app_config["ACCOUNTS_SESSION_REDIS_URL"],
+        "INVENIO_COMMUNITIES_IDENTITIES_CACHE_REDIS_URL":
+            app_config["COMMUNITIES_IDENTITIES_CACHE_REDIS_URL"],
         "INVENIO_CELERY_TASK_ALWAYS_EAGER": "True",
     }
     log = inst / "gunicorn.log"

@@ -15,24 +15,6 @@ COMPANY = ("company-journey@test.example.org", "Company-Journey-2026")
 """The company user (a registered user with no role, like company@example.org)."""
 
 
-def forget_community_roles(email):
-    """Drop the live server's cached community roles of ``email``'s user id.
-
-    The browser server's identity cache is a fixed Redis database shared by
-    every test run on the machine (``tests/browser/conftest.py``), keyed by
-    user id: a run on another test database may have left roles there for
-    the same id.
-    """
-    import redis
-    from invenio_accounts.models import User
-
-    user = User.query.filter_by(email=email).one()
-    from tests.conftest import REDIS
-
-    redis.StrictRedis.from_url(f"{REDIS}/15").delete(
-        f"identityuser-communities:{user.id}")
-
-
 @pytest.fixture(scope="module")
 def company(running_app, database, UserFixture):
     """The company's account, committed so the live server sees it."""
@@ -82,7 +64,6 @@ def test_company_applies_is_granted_and_downloads(datasets, company, live_server
         context.close()
 
     # The data centre's curator grants download access from the inbox.
-    forget_community_roles("acc-curator@test.example.org")
     context, page, console = login(chromium, live_server_url, "acc-curator@test.example.org",
                                    "Workflow-Test-2026", locale="zh-CN")
     try:
