@@ -8,15 +8,59 @@ from techdata.cli import techdata
 from techdata.health import collect_health
 
 
+def _demo_counts():
+    """What the demo put into the directories and the request inbox."""
+    from invenio_requests.records.models import RequestMetadata
+
+    from techdata.directory.models import DirectoryEntry, OpenPlanItem
+    from techdata.directory.releases.models import OpenDirectoryRelease
+
+    def requests(type_id):
+        rows = RequestMetadata.query.filter(
+            RequestMetadata.json["type"].as_string() == type_id).all()
+        return sorted(r.json["status"] for r in rows)
+
+    entries = DirectoryEntry.query.filter_by(withdrawn=False).all()
+    return {
+        "deposited": sum(e.source == "deposited" for e in entries),
+        "catalogued": sorted((e.data["title_zh"], e.in_open) for e in entries
+                             if e.source == "catalogued"),
+        "open": sum(e.in_open for e in entries),
+        "plan": sorted((i.entity, i.title, i.high_value) for i in OpenPlanItem.query),
+        "releases": [(r.number, r.status, r.entry_count, r.reviewed_by is not None)
+                     for r in OpenDirectoryRelease.query.order_by(OpenDirectoryRelease.id)],
+        "conditional-access": requests("conditional-access"),
+        "correction": requests("correction"),
+    }
+
+
 def test_demo_is_idempotent(running_app, db, empty_search, cli_runner):
-    """`invenio techdata demo` creates roles, users and records once only."""
+    """`invenio techdata demo` creates roles, users, records, directory content and
+    requests from outside once only; a second run adds nothing."""
     first = cli_runner(techdata, None, "demo")
-    assert first.exit_code == 0, first.output
-    assert "demo records published: 6" in first.output
+    assert first.exit_code == 0, (first.output, first.exception)
+    assert "demo records published: 7" in first.output
+    assert "open-directory release published: 1" in first.output
+    assert "demo requests filed: 2" in first.output
+    counts = _demo_counts()
+    assert counts["deposited"] == 7
+    # one catalogued entry passed its review and is open, the other is resource-only
+    assert counts["catalogued"] == [("成都市科技型企业研发投入统计台账", False),
+                                    ("成都市轨道交通线网客流统计数据", True)]
+    assert counts["open"] == 8  # 6 unconditional + 1 conditional record + 1 catalogued
+    assert len(counts["plan"]) == 3 and len({p[0] for p in counts["plan"]}) == 2
+    # the release went through the review and carries exactly the open entries
+    assert counts["releases"] == [(1, "published", 8, True)]
+    assert counts["conditional-access"] == ["submitted"]
+    assert counts["correction"] == ["submitted"]
+
     second = cli_runner(techdata, None, "demo")
-    assert second.exit_code == 0, second.output
+    assert second.exit_code == 0, (second.output, second.exception)
     assert "demo records published: 0" in second.output
     assert "roles created: 0" in second.output
+    assert "open-directory release published: none" in second.output
+    assert "demo requests filed: 0" in second.output
+    assert _demo_counts() == counts
 
     assert set(running_app.config["TECHDATA_DOMAIN_ROLES"]) <= {r.name for r in Role.query.all()}
     researcher = User.query.filter_by(email="researcher@example.org").one()
@@ -33,10 +77,10 @@ def test_health_reports_counts(running_app, db, empty_search, cli_runner):
     records.indexer.refresh()
     report = collect_health()
     assert report["database"].startswith("up ")
-    assert "records=6" in report["database"]
+    assert "records=7" in report["database"]
     assert report["search"].startswith("up (")
-    assert "rdmrecords-records=6" in report["search"]
+    assert "rdmrecords-records=7" in report["search"]
 
     out = cli_runner(techdata, None, "status")
     assert out.exit_code == 0
-    assert "records=6" in out.output
+    assert "records=7" in out.output

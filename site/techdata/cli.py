@@ -12,8 +12,8 @@ def techdata():
 @techdata.command("demo")
 @with_appcontext
 def demo():
-    """Create domain roles, demo users and demo records (idempotent)."""
-    from .demo import loader
+    """Create domain roles, demo users, records, directories and requests (idempotent)."""
+    from .demo import directory, loader, outside
 
     roles = loader.ensure_roles()
     click.echo(f"roles created: {len(roles)}")
@@ -21,6 +21,11 @@ def demo():
     click.echo(f"demo users: {len(users)}")
     created = loader.ensure_records(users["researcher@example.org"])
     click.echo(f"demo records published: {len(created)}")
+    counts = directory.ensure_directories()
+    click.echo("directory entries of records: {entries}, catalogued entries added: "
+               "{catalogued}, open-plan items added: {plan_items}".format(**counts))
+    click.echo(f"open-directory release published: {counts['release'] or 'none (exists)'}")
+    click.echo(f"demo requests filed: {outside.ensure_requests()}")
 
 
 @techdata.command("roles")

@@ -83,6 +83,10 @@ def demo_record_data(spec):
             custom[f"cdtd:{field}"] = {"id": spec[key]}
     if spec.get("storage_format"):
         custom["cdtd:storage_format"] = spec["storage_format"]
+    if spec.get("opening_type"):  # a restricted opening states why (CD-TD Art. 18)
+        custom["cdtd:opening_type"] = {"id": spec["opening_type"]}
+        custom["cdtd:opening_reason"] = spec.get("opening_reason", "")
+        custom["cdtd:opening_legal_basis"] = spec.get("opening_legal_basis", "")
     subjects = [{"subject": s} for s in spec["subjects"]]
     if spec.get("subject"):
         subjects.insert(0, {"id": spec["subject"]})
@@ -142,13 +146,24 @@ def _exists(title):
     The RDM schema stores titles NFKC-normalised (full-width brackets become
     ASCII ones), so the spec's title is compared in that form.
     """
+    return db.session.query(_published(title).exists()).scalar()
+
+
+def _published(title):
+    """Query of the published, live records titled ``title`` (NFKC-compared)."""
     model = records.record_cls.model_cls
     title = unicodedata.normalize("NFKC", title)
-    query = model.query.filter(
+    return model.query.filter(
         model.json[("metadata", "title")].as_string() == title,
         model.deletion_status == "P",
     )
-    return db.session.query(query.exists()).scalar()
+
+
+def published_recid(title):
+    """The record id of the newest published demo record titled ``title``, or None."""
+    model = records.record_cls.model_cls
+    row = _published(title).order_by(model.created.desc()).first()
+    return row.json["id"] if row else None
 
 
 def depositor_identity(user):
