@@ -54,6 +54,21 @@ def status(as_json):
         click.echo(f"{name:<22} {item}")
 
 
+def missing_indices():
+    """Names of the search mappings whose write alias does not exist yet.
+
+    ``current_search.create(ignore_existing=True)`` alone is not idempotent:
+    each call makes a new timestamp-suffixed index for every mapping and adds
+    it to the alias, which then points at two indices and takes no writes.
+    """
+    from invenio_search import current_search
+    from invenio_search.utils import build_alias_name
+
+    client = current_search.client
+    return [name for name in current_search.mappings
+            if not client.indices.exists_alias(name=build_alias_name(name))]
+
+
 @techdata.command("upgrade")
 @with_appcontext
 def upgrade():
@@ -62,11 +77,15 @@ def upgrade():
 
     from .demo import loader
 
-    db.create_all()  # creates only the tables that are missing
+    db.create_all()  # creates only the missing tables (and their triggers, on create)
     from invenio_search import current_search
 
-    created = [name for name, _ in current_search.create(ignore_existing=True)]
-    click.echo(f"search indices ensured: {len(created)}")
+    missing = missing_indices()
+    created = []
+    if missing:  # an empty index_list would mean "all of them"
+        created = [name for name, _ in current_search.create(ignore_existing=True,
+                                                             index_list=missing)]
+    click.echo(f"search indices created: {len(created)}")
     click.echo(f"roles created: {len(loader.ensure_roles())}")
     from .review.centres import ensure_city_centre
 

@@ -29,11 +29,16 @@ def centre_level(community):
 
 
 def ensure_city_centre():
-    """Create the city data centre if missing; returns its slug (idempotent)."""
+    """Create the city data centre if missing; returns its slug (idempotent).
+
+    A centre whose creation stopped half-way (stored, but its curators not
+    added, e.g. when indexing failed) gets its curators on the next call.
+    """
     spec = current_app.config["TECHDATA_CITY_CENTRE"]
     service = current_communities.service
     try:
-        service.read(system_identity, spec["slug"])
+        community = service.read(system_identity, spec["slug"])
+        _ensure_curators(community.id)
         return spec["slug"]
     except PIDDoesNotExistError:
         pass
@@ -47,12 +52,21 @@ def ensure_city_centre():
             "custom_fields": {"cdtd:centre_level": spec["level"]},
         },
     )
-    service.members.add(
-        system_identity,
-        community.id,
-        {
-            "members": [{"type": "group", "id": current_app.config["TECHDATA_CURATOR_ROLE"]}],
-            "role": "curator",
-        },
-    )
+    _ensure_curators(community.id)
     return spec["slug"]
+
+
+def _ensure_curators(community_id):
+    """Make the holders of the curator role (a group) curators of the centre, once."""
+    from invenio_accounts.models import Role
+    from invenio_communities.members.records.models import MemberModel
+
+    name = current_app.config["TECHDATA_CURATOR_ROLE"]
+    role = Role.query.filter_by(name=name).one_or_none()
+    if role is not None and MemberModel.query.filter_by(
+            community_id=str(community_id), group_id=role.id).first():
+        return
+    current_communities.service.members.add(
+        system_identity, community_id,
+        {"members": [{"type": "group", "id": name}], "role": "curator"},
+    )
