@@ -4,7 +4,10 @@ REST (the API app, under ``/api``):
 - ``POST /api/techdata/reviews/<request_id>/decision`` — a deposit-review
   decision ``{"decision": "accept"|"decline"|"return", "comment", "grading"}``
   or a confidentiality decision ``{"decision": "pass"|"fail", "checklist", "reasons"}``;
-- ``GET /api/techdata/reviews/queue`` — the caller's open reviews, overdue first.
+- ``GET /api/techdata/reviews/queue`` — the caller's open reviews, overdue first;
+- ``POST /api/techdata/reviews/revisions/<recid>`` — the owner of a new version or
+  an edit of an accepted, opened dataset asks for its confidentiality review
+  (``revisions.py``).
 
 Pages: ``/review/queue`` and ``/review/<request_id>`` (the decision form,
 which posts to the REST endpoint, so both paths run the same service).
@@ -19,6 +22,7 @@ from marshmallow import ValidationError
 from flask_principal import PermissionDenied
 from flask import g
 
+from .revisions import request_revision_review
 from .service import CHECKLIST, ReviewDecisions, review_queue
 
 
@@ -82,11 +86,23 @@ def queue():
     return jsonify({"hits": {"total": len(hits), "hits": hits}})
 
 
+def revision_review(recid):
+    """Open the confidentiality review of a later version or an edit (CD-TD Art. 24)."""
+    if not current_user.is_authenticated:
+        return _forbidden()
+    review = request_revision_review(_identity(), recid)
+    payload = review.get("payload") or {}
+    return jsonify({"id": str(review.id), "type": review.type.type_id,
+                    "status": review.status, "due_date": payload.get("due_date"),
+                    "record": recid}), 201
+
+
 def create_api_blueprint(app):
     """REST blueprint (registered on the API app)."""
     bp = Blueprint("techdata_review_api", __name__, url_prefix="/techdata/reviews")
     bp.add_url_rule("/<uuid:request_id>/decision", view_func=decide, methods=["POST"])
     bp.add_url_rule("/queue", view_func=queue, methods=["GET"])
+    bp.add_url_rule("/revisions/<recid>", view_func=revision_review, methods=["POST"])
     bp.register_error_handler(ValidationError, _bad_request)
     bp.register_error_handler(PermissionDeniedError, _forbidden)
     bp.register_error_handler(PermissionDenied, _forbidden)
