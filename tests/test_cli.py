@@ -84,3 +84,30 @@ def test_health_reports_counts(running_app, db, empty_search, cli_runner):
     out = cli_runner(techdata, None, "status")
     assert out.exit_code == 0
     assert "records=7" in out.output
+
+
+def test_upgrade_is_idempotent(running_app, db, empty_search, cli_runner):
+    """`invenio techdata upgrade` twice: every alias keeps one index (so it takes
+    writes), the directory, release and agreement tables and the release triggers exist."""
+    from invenio_search import current_search
+    from invenio_search.utils import build_alias_name
+    from sqlalchemy import text
+
+    for _ in range(2):
+        result = cli_runner(techdata, None, "upgrade")
+        assert result.exit_code == 0, (result.output, result.exception)
+    assert "search indices created: 0" in result.output
+    client = current_search.client
+    for name in current_search.mappings:
+        alias = build_alias_name(name)
+        assert len(client.indices.get_alias(name=alias)) == 1, alias
+
+    tables = {r[0] for r in db.session.execute(text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"))}
+    assert {"techdata_directory_entry", "techdata_directory_plan_item",
+            "techdata_directory_release", "techdata_directory_release_item",
+            "techdata_access_agreement"} <= tables, tables
+    triggers = {r[0] for r in db.session.execute(text(
+        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"))}
+    assert {"techdata_directory_release_immutable",
+            "techdata_directory_release_item_immutable"} <= triggers
