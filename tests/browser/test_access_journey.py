@@ -35,6 +35,7 @@ def test_company_applies_is_granted_and_downloads(datasets, company, live_server
         page.goto(f"{live_server_url}/records/{recid}")
         page.locator("#apply-access").click()
         page.locator("#agreement-text").wait_for(state="visible")
+        page.locator("#access-form[data-ready]").wait_for()  # its script is attached
         assert "第三方" in page.locator("#agreement-text").inner_text()
         page.fill("#applicant_name", "王芳")
         page.fill("#organisation", "成都某某科技有限公司")
@@ -69,7 +70,7 @@ def test_company_applies_is_granted_and_downloads(datasets, company, live_server
     try:
         page.goto(f"{live_server_url}/access/inbox")
         page.locator(f"a[href='{request_url[len(live_server_url):]}']").click()
-        page.locator("#decision-form").wait_for(state="visible")
+        page.locator("#decision-form[data-ready]").wait_for(state="visible")
         page.click("#action-grant")
         page.locator("#grant").wait_for(state="visible")
         assert "已同意" in page.locator("#request-status").inner_text()

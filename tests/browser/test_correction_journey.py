@@ -33,6 +33,7 @@ def test_company_reports_an_error_and_the_centre_answers(datasets, company,  # n
     context, page, console = login(chromium, live_server_url, *COMPANY, locale="zh-CN")
     try:
         page.goto(f"{live_server_url}/access/new/correction?record={recid}")
+        page.locator("#new-request-form[data-ready]").wait_for()  # its script is attached
         assert page.locator("#record").input_value() == recid
         page.fill("#what", "样点 S-12 镉含量单位错误")
         page.fill("#where", "soil.csv 第 118 行")
@@ -56,7 +57,7 @@ def test_company_reports_an_error_and_the_centre_answers(datasets, company,  # n
                                    "Workflow-Test-2026", locale="zh-CN")
     try:
         page.goto(f"{live_server_url}/access/answer/{request_id}")
-        page.locator("#form-answer").wait_for(state="visible")
+        page.locator("#form-answer[data-ready]").wait_for(state="visible")
         page.select_option("#answer-outcome", "resolved-by-discussion")
         page.click("#action-answer")  # the summary is missing
         errors = page.locator("#form-answer .negative.message")

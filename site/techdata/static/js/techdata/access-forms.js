@@ -3,7 +3,8 @@
    A submit button with data-action posts to data-endpoint + "/" + action.
    Checkboxes with data-list collect into a list; other checkboxes are booleans;
    inputs with data-type="int" are numbers. Errors are shown in the form's
-   .negative.message; on success the page goes to data-redirect ({id}) or reloads. */
+   .negative.message; on success the page goes to data-redirect ({id}) or reloads.
+   Once a form's handler is attached it carries data-ready="1". */
 (function () {
   function cookie(name) {
     var m = document.cookie.match("(^|;)\\s*" + name + "\\s*=\\s*([^;]+)");
@@ -53,5 +54,6 @@
       var button = ev.submitter;
       send(form, button && button.dataset.action ? button.dataset.action : "");
     });
+    form.dataset.ready = "1";  // handlers attached: a click now posts, never reloads
   });
 })();
