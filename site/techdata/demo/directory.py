@@ -54,12 +54,14 @@ def reviewer():
 
 
 def catalogued_row(title_zh):
-    """The live catalogued entry titled ``title_zh``, or None."""
+    """The catalogued entry titled ``title_zh`` (live first, then withdrawn), or None.
+
+    An entry the bureau withdrew stays withdrawn: the demo does not bring it back.
+    """
     return DirectoryEntry.query.filter(
         DirectoryEntry.source == SOURCE_CATALOGUED,
-        DirectoryEntry.withdrawn.is_(False),
         DirectoryEntry.data["title_zh"].as_string() == title_zh,
-    ).first()
+    ).order_by(DirectoryEntry.withdrawn, DirectoryEntry.id).first()
 
 
 def ensure_catalogued(spec):
@@ -76,7 +78,7 @@ def ensure_catalogued(spec):
             row = catalogue.create(dict(item["entry"]), compiler.id)
             db.session.commit()
             created.append(title)
-        if item.get("review") == "pass" and not row.review_passed:
+        if item.get("review") == "pass" and not row.review_passed and not row.withdrawn:
             catalogue.review(row.entry_id, PASS, checker.id)
             db.session.commit()
     return created
@@ -101,7 +103,7 @@ def ensure_plan(spec, year=None):
             payload["record"] = published_recid(item["record"])
         if item.get("catalogued"):
             row = catalogued_row(item["catalogued"])
-            payload["entry_id"] = row.entry_id if row else None
+            payload["entry_id"] = row.entry_id if row and not row.withdrawn else None
         plan.create_item(payload, compiler.id)
         db.session.commit()
         added += 1
