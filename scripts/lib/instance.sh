@@ -31,7 +31,7 @@ instance_translations() {
 
 # _inputs_hash DIR...: hash of requirements.lock and the files under DIRs.
 _inputs_hash() {
-  (cd "$TD_ROOT" && cat requirements.lock && find "$@" -type f -not -name package-lock.json -print0 \
+  (cd "$TD_ROOT" && cat requirements.lock && find "$@" -type f -not -name package-lock.json -not -path '*/__pycache__/*' -print0 \
     | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
 }
 
