@@ -23,6 +23,8 @@ Every refusal is JSON with a message in Chinese and English; bad input is a
 400 with field errors and stores nothing.
 """
 
+from functools import wraps
+
 from flask import Blueprint, current_app, g, jsonify, request
 from invenio_db import db
 
@@ -146,62 +148,76 @@ def api_read(audience, entry_id):
     return jsonify(doc)
 
 
-def _require(check, what):
-    """Refuse unless ``check()`` holds for the caller."""
-    if not check():
-        raise _deny(what)
+def _requires(check, what):
+    """Decorator of a view: refuse unless ``check()`` holds for the caller."""
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not check():
+                raise _deny(what)
+            return view(*args, **kwargs)
+        return guarded
+    return decorate
 
 
+def _committed(doc=None, status=200):
+    """Commit the session; ``doc`` as JSON with ``status`` (204 without ``doc``)."""
+    db.session.commit()
+    if doc is None:
+        return "", 204
+    return jsonify(doc), status
+
+
+CATALOGUERS = (permissions.is_bureau,
+               "仅市科技局可编目 / only the tech bureau catalogues entries.")
+"""Who catalogues entries (CD-TD Art. 7, 19)."""
+
+PLANNERS = (permissions.is_bureau, "仅市科技局可编制开放计划 / only the tech bureau plans.")
+"""Who keeps the open plan (CD-PD Art. 33)."""
+
+
+@_requires(*CATALOGUERS)
 def api_create():
     """``POST /directories/entries``: a catalogued entry (bureau)."""
-    _require(permissions.is_bureau, "仅市科技局可编目 / only the tech bureau catalogues entries.")
-    row = catalogue.create(_body(), _user())
-    db.session.commit()
-    return jsonify(catalogue.entry_document(row)), 201
+    return _committed(catalogue.entry_document(catalogue.create(_body(), _user())), 201)
 
 
+@_requires(*CATALOGUERS)
 def api_update(entry_id):
     """``PUT /directories/entries/<entry_id>``: replace a catalogued entry (bureau)."""
-    _require(permissions.is_bureau, "仅市科技局可编目 / only the tech bureau catalogues entries.")
-    row = catalogue.update(entry_id, _body(), _user())
-    db.session.commit()
-    return jsonify(catalogue.entry_document(row))
+    return _committed(catalogue.entry_document(catalogue.update(entry_id, _body(), _user())))
 
 
+@_requires(*CATALOGUERS)
 def api_withdraw(entry_id):
     """``DELETE /directories/entries/<entry_id>``: withdraw a catalogued entry (bureau)."""
-    _require(permissions.is_bureau, "仅市科技局可编目 / only the tech bureau catalogues entries.")
     catalogue.withdraw(entry_id)
-    db.session.commit()
-    return "", 204
+    return _committed()
 
 
+@_requires(permissions.is_confidentiality_reviewer,
+           "仅保密审查员可审查 / only confidentiality reviewers review entries.")
 def api_review(entry_id):
     """``POST /directories/entries/<entry_id>/review``: confidentiality review (CD-TD Art. 24)."""
-    _require(permissions.is_confidentiality_reviewer,
-             "仅保密审查员可审查 / only confidentiality reviewers review entries.")
-    row = catalogue.review(entry_id, _body(), _user())
-    db.session.commit()
-    return jsonify(catalogue.entry_document(row))
+    return _committed(catalogue.entry_document(catalogue.review(entry_id, _body(), _user())))
 
 
+@_requires(permissions.may_check,
+           "仅市科技局或单位数据管理员可核查 / only the bureau or an entity data admin checks "
+           "entries.")
 def api_checked(entry_id):
     """``POST /directories/entries/<entry_id>/checked``: the yearly check (QY Art. 8)."""
-    _require(permissions.may_check,
-             "仅市科技局或单位数据管理员可核查 / only the bureau or an entity data admin checks "
-             "entries.")
     try:
         row = store.mark_checked(entry_id, _user())
     except store.EntryNotFound:
         raise BilingualError(404, f"没有目录条目 {str(entry_id)[:64]} / No directory entry "
                                   f"{str(entry_id)[:64]}.")
-    db.session.commit()
-    return jsonify(catalogue.entry_document(row))
+    return _committed(catalogue.entry_document(row))
 
 
+@_requires(permissions.is_bureau, "仅市科技局可查看 / only the tech bureau sees upkeep.")
 def api_upkeep():
     """``GET /directories/upkeep``: pending changes and unchecked entries (bureau)."""
-    _require(permissions.is_bureau, "仅市科技局可查看 / only the tech bureau sees upkeep.")
     return jsonify({"pending_changes": store.pending_changes(),
                     "unchecked": store.unchecked_entries(),
                     "upkeep_days": current_app.config["TECHDATA_DIRECTORY_UPKEEP_DAYS"]})
@@ -219,28 +235,23 @@ def api_plan():
     return jsonify(plan.progress(plan_year()))
 
 
+@_requires(*PLANNERS)
 def api_plan_create():
     """``POST /directories/plan``: add a plan item (bureau; CD-PD Art. 33)."""
-    _require(permissions.is_bureau, "仅市科技局可编制开放计划 / only the tech bureau plans.")
-    item = plan.create_item(_body(), _user())
-    db.session.commit()
-    return jsonify(plan.item_dict(item)), 201
+    return _committed(plan.item_dict(plan.create_item(_body(), _user())), 201)
 
 
+@_requires(*PLANNERS)
 def api_plan_update(item_id):
     """``PUT /directories/plan/<id>``: replace a plan item (bureau)."""
-    _require(permissions.is_bureau, "仅市科技局可编制开放计划 / only the tech bureau plans.")
-    item = plan.update_item(item_id, _body(), _user())
-    db.session.commit()
-    return jsonify(plan.item_dict(item))
+    return _committed(plan.item_dict(plan.update_item(item_id, _body(), _user())))
 
 
+@_requires(*PLANNERS)
 def api_plan_delete(item_id):
     """``DELETE /directories/plan/<id>``: remove a plan item (bureau)."""
-    _require(permissions.is_bureau, "仅市科技局可编制开放计划 / only the tech bureau plans.")
     plan.delete_item(item_id)
-    db.session.commit()
-    return "", 204
+    return _committed()
 
 
 def create_api_blueprint(app):
