@@ -79,3 +79,31 @@ def test_answer_page_shows_only_what_the_caller_may_do(
     assert 'id="action-overturn"' in html and 'id="action-uphold"' in html
     assert 'id="action-grant"' not in html
     assert _get(client, "/access/answer/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_request_page_links_to_the_answer_forms(
+    running_app, client, workflow, company, curator, expert
+):
+    """The request page of the four types leads whoever may answer to /access/answer forms."""
+    record = workflow.publish(deposit(**NOT_OPENED))
+    rid = str(apply_for_opening(who(company), {"record": record["id"], "description": "数据",
+                                               "purpose": "研究 / research"}).id)
+    client = _login(running_app, curator)
+    html = _get(client, f"/access/request/{rid}").get_data(as_text=True)
+    for action in ("grant", "refuse", "return"):
+        assert f'href="/access/answer/{rid}#form-{action}"' in html, action
+    assert 'id="decision-form"' not in html  # C's grant/refuse form is for its own two types
+    client = _login(running_app, company)
+    html = _get(client, f"/access/request/{rid}").get_data(as_text=True)
+    assert 'id="answer-links"' not in html and 'id="action-cancel"' in html
+
+    act(curator, rid, "refuse", comment="不予开放 / refused")
+    client = _login(running_app, curator)
+    html = _get(client, f"/access/request/{rid}").get_data(as_text=True)
+    assert 'id="answer-links"' not in html  # nothing left to answer
+    appeal = str(file_appeal(who(company), {"request": rid, "grounds": "理由不成立 / no"}).id)
+    client = _login(running_app, expert)
+    html = _get(client, f"/access/request/{appeal}").get_data(as_text=True)
+    assert f"/access/answer/{appeal}#form-overturn" in html
+    assert f"/access/answer/{appeal}#form-uphold" in html
+    assert "#form-grant" not in html

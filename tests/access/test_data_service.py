@@ -125,3 +125,18 @@ def test_due_in_2027(running_app, company, curator):
     item = ask_for_service(who(company), _ask(), on=date(2026, 12, 14))
     due = date.fromisoformat(item["payload"]["due_date"])
     assert due.year == 2027 and due.weekday() < 5
+
+
+def test_quoted_and_delivered_in_the_lists(running_app, workflow, company, curator):
+    """A quoted service is still open (listed before finished ones); both statuses have labels."""
+    from techdata.access import lists
+
+    rec = workflow.publish(deposit())
+    quoted = str(ask_for_service(who(company), _ask(rec["id"])).id)
+    act(curator, quoted, "quote", data={"price": "100", "deliver_by": "2026-12-31"})
+    refused = str(ask_for_service(who(company), _ask(rec["id"])).id)  # newer, finished
+    act(curator, refused, "refuse", comment="无法提供 / cannot be provided")
+    rows = lists.my_requests(who(company))
+    assert [r["id"] for r in rows] == [quoted, refused]
+    assert rows[0]["status_label"] == "已报价待交付 Quoted, awaiting delivery"
+    assert lists.STATUS_LABELS["delivered"] == "已交付 Delivered"

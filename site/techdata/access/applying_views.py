@@ -169,6 +169,25 @@ def new_page(type_id):
                            fields=fields, kinds=KIND_LABELS, prefill=prefill)
 
 
+def answer_forms(identity, req):
+    """The receiver's answer forms ``(action, title, fields)`` that ``identity`` may use now.
+
+    Empty for other request types, for actions the request's status does not
+    allow and for actions the caller has no permission for.
+    """
+    forms = []
+    for action, title, fields in ANSWERS.get(req.type.type_id, []):
+        try:
+            allowed = RequestActions.get_action(req, action).can_execute()
+            current_requests_service.require_permission(identity, f"action_{action}",
+                                                        request=req)
+        except PermissionDeniedError:
+            continue
+        if allowed:
+            forms.append((action, title, fields))
+    return forms
+
+
 @login_required
 def answer_page(request_id):
     """The receiver's answer forms (only the actions the caller may take)."""
@@ -181,16 +200,7 @@ def answer_page(request_id):
         abort(404)
     if req.type.type_id not in ANSWERS:
         abort(404)
-    forms = []
-    for action, title, fields in ANSWERS[req.type.type_id]:
-        try:
-            allowed = RequestActions.get_action(req, action).can_execute()
-            current_requests_service.require_permission(g.identity, f"action_{action}",
-                                                        request=req)
-        except PermissionDeniedError:
-            continue
-        if allowed:
-            forms.append((action, title, fields))
+    forms = answer_forms(g.identity, req)
     if not forms and req.status in ("submitted", "quoted"):
         abort(403)
     return render_template("techdata/access/answer.html", req=req,

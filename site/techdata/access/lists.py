@@ -34,8 +34,13 @@ STATUS_LABELS = {
     "declined": "已拒绝 Refused",
     "cancelled": "已撤回 Withdrawn",
     "expired": "已到期 Expired",
+    "quoted": "已报价待交付 Quoted, awaiting delivery",
+    "delivered": "已交付 Delivered",
 }
 """Bilingual status labels (stored text, shown as is in both languages)."""
+
+OPEN_STATUSES = ("submitted", "returned", "quoted")
+"""Statuses of requests still in progress (``quoted``: a data service waiting for delivery)."""
 
 CLOCK_LABELS = {clock.RUNNING: "计时中 running", clock.PAUSED: "暂停 paused",
                 clock.STOPPED: "已停止 stopped"}
@@ -122,8 +127,8 @@ def _rows(query_filters=()):
 
 def _sorted(rows):
     """Overdue first, then open ones by due date, then finished ones (newest first)."""
-    open_ = [r for r in rows if r["status"] in ("submitted", "returned")]
-    done = [r for r in rows if r["status"] not in ("submitted", "returned")]
+    open_ = [r for r in rows if r["status"] in OPEN_STATUSES]
+    done = [r for r in rows if r["status"] not in OPEN_STATUSES]
     open_.sort(key=lambda r: (not r["overdue"], r["due_date"] or "9999-12-31"))
     limit = current_app.config.get("TECHDATA_ACCESS_LIST_PAGE_SIZE", 200)
     return (open_ + done)[:limit]

@@ -39,6 +39,7 @@ from marshmallow import ValidationError
 
 from ..review.views import _bad_request, _forbidden
 from . import agreements, lists
+from .applying_views import answer_forms
 from .base import execute_clocked, get_clocked, refuse
 from .conditional_access import answer_return, apply_for_access
 from .grants import active_grants, applicant_token
@@ -213,7 +214,9 @@ def request_page(request_id):
         clock_label=lists.CLOCK_LABELS.get(payload.get("clock"), ""),
         days_left=lists.row_of(req.model, lists._Names())["days_left"],
         overdue=lists.clock.is_overdue(payload),
-        can_decide=(req.status == "submitted" and can("return") and not is_applicant),
+        can_decide=(req.type.type_id in APPLY and req.status == "submitted" and can("return")
+                    and not is_applicant),
+        answers=[] if is_applicant else answer_forms(g.identity, req),
         is_applicant=is_applicant,
         actions=list(req.type.available_actions),
         token=applicant_token(req, current_user.id) if req.status == "accepted" else None,
