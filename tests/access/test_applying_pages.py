@@ -107,3 +107,19 @@ def test_request_page_links_to_the_answer_forms(
     assert f"/access/answer/{appeal}#form-overturn" in html
     assert f"/access/answer/{appeal}#form-uphold" in html
     assert "#form-grant" not in html
+
+
+def test_invenio_dashboard_page_of_a_service_leads_to_our_page(
+    running_app, client, company, curator
+):
+    """A data service has no record topic: InvenioRDM renders the type's user_dashboard.html."""
+    from techdata.access.service_request import ask_for_service
+
+    sid = str(ask_for_service(who(company), {
+        "organisation": "成都某科技有限公司", "contact": "王经理 028-12345678",
+        "kind": "analysis", "description": "按区县统计土壤镉含量"}).id)
+    client = _login(running_app, company)
+    res = _get(client, f"/me/requests/{sid}")
+    assert res.status_code == 200
+    html = res.get_data(as_text=True)
+    assert 'id="techdata-access-banner"' in html and f"/access/request/{sid}" in html
