@@ -2,7 +2,8 @@
 
 Bilingual plain-text mail through Invenio's mail extension, as the reviews
 send theirs (``review/notify.py``). ``provider_emails`` and
-``applicant_emails`` are also used by reminders and escalation (``tasks.py``).
+``applicant_emails`` and ``send_request_mail`` (kinds ``reminder`` and
+``escalation``) are also used by reminders and escalation (``tasks.py``).
 """
 
 from flask import current_app
@@ -19,6 +20,8 @@ SUBJECTS = {
     "decision": "【已答复】{type_zh} / Your request was answered: {title}",
     "cancel": "【已撤回】{type_zh} / Request withdrawn: {title}",
     "expire": "【已到期】{type_zh} / Access ended: {title}",
+    "reminder": "【提醒】{type_zh}即将到期 / Request due soon: {title} (due {due})",
+    "escalation": "【督办】{type_zh}已逾期 / Request overdue: {title} (was due {due})",
 }
 """Subjects of the mails, by kind."""
 

@@ -18,47 +18,21 @@ ended (``expire_grants`` of the conditional-access grants).
 
 from celery import shared_task
 from flask import current_app
-from flask_mail import Message
 from invenio_db import db
 from invenio_requests.records.models import RequestMetadata
 
 from ..review.tasks import _role_emails, notify_deadlines
 from . import clock
-from .notify import TYPE_NAMES, provider_emails
+from .notify import provider_emails, send_request_mail
 
 REQUEST_TYPES = ("conditional-access", "conditional-sharing", "opening-application",
                  "appeal", "correction", "data-service")
 """The request types from outside, all on a working-day clock."""
 
-SUBJECTS = {
-    "reminder": "【提醒】{type_zh}即将到期 / Request due soon: {title} (due {due})",
-    "escalation": "【督办】{type_zh}已逾期 / Request overdue: {title} (was due {due})",
-}
-"""Subjects of the reminder and the escalation."""
-
 
 def send_deadline_mail(kind, row, recipients):
-    """One reminder or escalation about the request ``row`` (no-op without recipients)."""
-    if not recipients:
-        return
-    doc = row.json
-    payload = doc.get("payload") or {}
-    title = doc.get("title") or doc.get("type")
-    due = payload.get("due_date", "")
-    link = current_app.config.get("SITE_UI_URL", "") + f"/access/request/{row.id}"
-    body = (
-        f"{TYPE_NAMES.get(doc.get('type'), '')} {doc.get('type')} · {title}\n"
-        f"收到 Received: {payload.get('received_on', '')}\n"
-        f"到期 Due (working days 工作日): {due}\n"
-        f"{link}\n"
-    )
-    current_app.extensions["mail"].send(Message(
-        subject=SUBJECTS[kind].format(type_zh=TYPE_NAMES.get(doc.get("type"), ""),
-                                      title=title, due=due),
-        recipients=recipients,
-        body=body,
-        sender=current_app.config.get("MAIL_DEFAULT_SENDER", "noreply@localhost"),
-    ))
+    """One ``reminder`` or ``escalation`` about the request ``row`` (no-op without recipients)."""
+    send_request_mail(kind, {**row.json, "id": str(row.id)}, recipients)
 
 
 def _providers(row):
