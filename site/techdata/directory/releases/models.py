@@ -86,43 +86,47 @@ class OpenDirectoryReleaseItem(db.Model):
     content_hash = db.Column(db.String(64), nullable=False)
 
 
-RELEASE_GUARD = DDL("""
-CREATE OR REPLACE FUNCTION techdata_directory_release_guard() RETURNS trigger AS $$
-BEGIN
-  -- CD-TD Art. 7, 11: a published directory release is never changed nor removed
-  IF OLD.status = 'published' THEN
-    RAISE EXCEPTION 'directory release %% (%%) is published and immutable', OLD.number, OLD.audience
+def _immutability_guard(table, events, refused, message, declare="", prelude=""):
+    """DDL of a trigger refusing ``events`` on ``table`` when ``refused`` holds.
+
+    ``refused`` is a PL/pgSQL condition, ``message`` the RAISE arguments
+    (``%%`` for a placeholder), ``declare``/``prelude`` the function's
+    variables and first statements; the function is ``<table>_guard`` and
+    the trigger ``<table>_immutable`` (CD-TD Art. 7, 11).
+    """
+    return DDL(f"""
+CREATE OR REPLACE FUNCTION {table}_guard() RETURNS trigger AS $$
+{declare}BEGIN
+  -- CD-TD Art. 7, 11: a published directory release and its entries are fixed
+  {prelude}
+  IF {refused} THEN
+    RAISE EXCEPTION {message}
       USING ERRCODE = 'restrict_violation';
   END IF;
   IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
   RETURN NEW;
 END $$ LANGUAGE plpgsql;
-CREATE TRIGGER techdata_directory_release_immutable
-  BEFORE UPDATE OR DELETE ON techdata_directory_release
-  FOR EACH ROW EXECUTE FUNCTION techdata_directory_release_guard();
+CREATE TRIGGER {table}_immutable
+  BEFORE {events} ON {table}
+  FOR EACH ROW EXECUTE FUNCTION {table}_guard();
 """)
+
+
+RELEASE_GUARD = _immutability_guard(
+    "techdata_directory_release", "UPDATE OR DELETE",
+    "OLD.status = 'published'",
+    "'directory release %% (%%) is published and immutable', OLD.number, OLD.audience")
 """Trigger: UPDATE/DELETE of a published release fails (CD-TD Art. 7)."""
 
-ITEM_GUARD = DDL("""
-CREATE OR REPLACE FUNCTION techdata_directory_release_item_guard() RETURNS trigger AS $$
-DECLARE rid integer;
-BEGIN
-  -- CD-TD Art. 7, 11: the entries of a published release are fixed
-  IF TG_OP = 'INSERT' THEN rid := NEW.release_id; ELSE rid := OLD.release_id; END IF;
-  IF EXISTS (SELECT 1 FROM techdata_directory_release r
+ITEM_GUARD = _immutability_guard(
+    "techdata_directory_release_item", "INSERT OR UPDATE OR DELETE",
+    """EXISTS (SELECT 1 FROM techdata_directory_release r
              WHERE r.id = rid AND r.status = 'published')
      OR (TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM techdata_directory_release r
-             WHERE r.id = NEW.release_id AND r.status = 'published')) THEN
-    RAISE EXCEPTION 'entries of published directory release %% are immutable', rid
-      USING ERRCODE = 'restrict_violation';
-  END IF;
-  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-  RETURN NEW;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER techdata_directory_release_item_immutable
-  BEFORE INSERT OR UPDATE OR DELETE ON techdata_directory_release_item
-  FOR EACH ROW EXECUTE FUNCTION techdata_directory_release_item_guard();
-""")
+             WHERE r.id = NEW.release_id AND r.status = 'published'))""",
+    "'entries of published directory release %% are immutable', rid",
+    declare="DECLARE rid integer;\n",
+    prelude="IF TG_OP = 'INSERT' THEN rid := NEW.release_id; ELSE rid := OLD.release_id; END IF;")
 """Trigger: any change to the items of a published release fails (CD-TD Art. 7)."""
 
 event.listen(OpenDirectoryRelease.__table__, "after_create",
