@@ -56,6 +56,13 @@ def field_errors(response):
     return {e["field"]: e["messages"] for e in body.get("errors", [])}
 
 
+def registered_user(UserFixture, app, db, email, password):
+    """A registered, active user without a role (e.g. a company)."""
+    user = UserFixture(email=email, password=password)
+    user.create(app, db)
+    return user
+
+
 GRADING = {"grade": "general", "basis": "按《成都市科技数据管理实施办法》第十一条分级 / graded per CD-TD Art. 11"}
 """A curator's grading confirmation."""
 

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import _token, _user_with_role
-from tests.helpers import deposit
+from tests.helpers import deposit, registered_user
 
 NOT_OPENED = dict(opening_type={"id": "none"}, opening_reason="涉及未公开专利",
                   opening_legal_basis="《专利法》第二十一条",
@@ -32,9 +32,7 @@ def bureau_token(bureau_user, db):
 @pytest.fixture()
 def company_user(UserFixture, app, db):
     """A registered company user (no role)."""
-    u = UserFixture(email="company@test.example.org", password="Company-Test-2026")
-    u.create(app, db)
-    return u
+    return registered_user(UserFixture, app, db, "company@test.example.org", "Company-Test-2026")
 
 
 @pytest.fixture()
