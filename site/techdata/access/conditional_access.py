@@ -270,13 +270,23 @@ def apply_for_access(identity, recid, data, on=None):
     loaded = ApplicationSchema().load(data)
     loaded["uscc"] = loaded["uscc"].strip().upper()
     acceptance = _accepted(record, loaded)
-    refuse_duplicate(ConditionalAccess.type_id, record, identity)
+    return file_on_record(identity, ConditionalAccess, record, "有条件开放申请 Conditional access",
+                          loaded, acceptance, on=on)
+
+
+def file_on_record(identity, type_cls, record, title_prefix, loaded, acceptance, on=None):
+    """File a validated application about ``record`` with its providing entity and submit it.
+
+    Shared by conditional access and conditional sharing: one open request
+    per applicant and dataset, the clock starts on submission.
+    """
+    refuse_duplicate(type_cls.type_id, record, identity)
     title = record["metadata"].get("title", "")
     item = current_requests_service.create(
         identity,
-        {"title": f"有条件开放申请 Conditional access: {title}"[:250],
+        {"title": f"{title_prefix}: {title}"[:250],
          "payload": _application_payload(record, loaded, acceptance)},
-        ConditionalAccess(),
+        type_cls(),
         receiver=providing_entity(record),
         topic=record,
     )

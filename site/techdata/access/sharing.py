@@ -15,20 +15,17 @@ Applicants hold one of the government roles ``TECHDATA_ACCESS_SHARING_ROLES``.
 
 from flask import current_app
 from invenio_i18n import lazy_gettext as _
-from invenio_requests.proxies import current_requests_service
 from marshmallow import EXCLUDE, Schema, fields
 
 from . import agreements
-from .base import execute_clocked, refuse
+from .base import refuse
 from .conditional_access import (
     _REQUIRED,
     _SHORT,
     _TEXT,
     GrantingRequestType,
     TermMixin,
-    _application_payload,
-    providing_entity,
-    refuse_duplicate,
+    file_on_record,
 )
 
 
@@ -84,14 +81,5 @@ def apply_for_sharing(identity, recid, data, on=None):
         refuse("只有“有条件共享”的数据集需要共享申请 / Only datasets shared on conditions "
                "(有条件共享) take sharing applications.", "record")
     loaded = SharingApplicationSchema().load(data)
-    refuse_duplicate(ConditionalSharing.type_id, record, identity)
-    title = record["metadata"].get("title", "")
-    item = current_requests_service.create(
-        identity,
-        {"title": f"有条件共享申请 Conditional sharing: {title}"[:250],
-         "payload": _application_payload(record, loaded, None)},
-        ConditionalSharing(),
-        receiver=providing_entity(record),
-        topic=record,
-    )
-    return execute_clocked(identity, item.id, "submit", on=on)
+    return file_on_record(identity, ConditionalSharing, record,
+                          "有条件共享申请 Conditional sharing", loaded, None, on=on)
