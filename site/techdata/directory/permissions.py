@@ -44,7 +44,12 @@ def is_bureau(identity=None):
 
 
 def may_check(identity=None):
-    """The bureau and entity data admins mark entries checked (QY Art. 8; CD-TD Art. 9)."""
+    """The bureau and entity data admins mark entries checked (QY Art. 8; CD-TD Art. 9).
+
+    Any entity data admin may check any entry: a user carries roles only, no
+    link to their entity (``td-entities`` is a vocabulary, not an account
+    attribute), so "their own entries" cannot be told yet.
+    """
     return _holds(identity, "TECHDATA_DIRECTORY_CHECK_ROLES")
 
 

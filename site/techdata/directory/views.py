@@ -7,7 +7,7 @@
   the others for government roles);
 - ``/directory/upkeep``: the bureau's upkeep list (changes due within 15
   working days, CD-PD Art. 14; entries unchecked for a year, QY Art. 8),
-  with a "checked" button;
+  with a "checked" button (every form posts the session's CSRF token);
 - ``/directory/plan?year=``: the annual open plan and its progress per
   entity (public); the bureau adds items here (CD-PD Art. 33).
 """
@@ -19,6 +19,7 @@ from invenio_db import db
 
 from . import catalogue, permissions, plan, store
 from .api import BilingualError, read_entry, search_params
+from .csrf import check_csrf, generate_csrf
 from .fields import DIRECTORY_FIELDS
 
 FACET_TITLES = {
@@ -79,7 +80,7 @@ def entry_page(entry_id):
     doc = catalogue.entry_document(row, audience)
     return render_template("techdata/directory/entry.html", entry=doc, row=row,
                            fields=DIRECTORY_FIELDS, audience=audience,
-                           may_check=permissions.may_check())
+                           may_check=permissions.may_check(), csrf_token=generate_csrf())
 
 
 def _login_or_403(check):
@@ -100,7 +101,7 @@ def upkeep_page():
         "techdata/directory/upkeep.html", pending=store.pending_changes(),
         unchecked=store.unchecked_entries(),
         days=current_app.config["TECHDATA_DIRECTORY_UPKEEP_DAYS"],
-        checked=request.args.get("checked"))
+        checked=request.args.get("checked"), csrf_token=generate_csrf())
 
 
 def mark_checked(entry_id):
@@ -108,6 +109,7 @@ def mark_checked(entry_id):
     refused = _login_or_403(permissions.may_check)
     if refused is not None:
         return refused
+    check_csrf()
     try:
         store.mark_checked(entry_id, g.identity.id)
     except store.EntryNotFound:
@@ -132,7 +134,9 @@ def plan_page():
         refused = _login_or_403(permissions.is_bureau)
         if refused is not None:
             return refused
+        check_csrf()
         form = request.form.to_dict()
+        form.pop("csrf_token", None)
         payload = {k: v for k, v in form.items() if v not in ("", None)}
         payload["high_value"] = bool(form.get("high_value"))
         try:
@@ -148,7 +152,7 @@ def plan_page():
             errors = exc.errors or [{"field": "", "messages": [exc.message]}]
     return render_template("techdata/directory/plan.html", progress=plan.progress(year),
                            year=year, is_bureau=permissions.is_bureau(), errors=errors,
-                           form=form)
+                           form=form, csrf_token=generate_csrf())
 
 
 def create_ui_blueprint(app):

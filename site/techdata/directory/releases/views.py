@@ -17,13 +17,12 @@ from flask import (Blueprint, abort, current_app, flash, g, redirect, render_tem
                    request, url_for)
 from flask_login import login_required
 from flask_babel import get_locale
-from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from invenio_db import db
 from invenio_i18n import lazy_gettext as _
 from sqlalchemy.exc import SQLAlchemyError
-from wtforms import ValidationError as WTFValidationError
 
 from ...certificates.api import bilingual
+from ..csrf import check_csrf, generate_csrf
 from ..fields import DIRECTORY_FIELDS
 from .api import FORMATS, TITLES
 from .service import ReleaseError, is_bureau, is_government, is_reviewer, releases
@@ -89,16 +88,6 @@ def manage():
     )
 
 
-def _check_csrf():
-    """Refuse a form post without the session's CSRF token (when CSRF is on)."""
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except (CSRFError, WTFValidationError):
-        abort(400, description=bilingual(_("The form has expired; reload the page and try again.")))
-
-
 DONE = {
     "compile": _("The draft release was compiled."),
     "submit": _("The draft release was sent to confidentiality review."),
@@ -113,7 +102,7 @@ def manage_action(action):
     """``POST /directory/releases/manage/<action>``: run one workflow step."""
     if action not in DONE:
         abort(404)
-    _check_csrf()
+    check_csrf()
     audience = _audience()
     try:
         if action == "compile":
