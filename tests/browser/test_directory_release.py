@@ -10,6 +10,7 @@ withdrawn or the not-opened one.
 
 import csv
 import io
+from contextlib import contextmanager
 
 import pytest
 
@@ -18,6 +19,19 @@ from tests.browser.helpers import SHOTS, login
 PASS = {"decision": "pass", "reasons": "无涉密内容",
         "checklist": {"no_state_secret": True, "no_personal_information": True,
                       "no_commercial_secret": True, "desensitised": True}}
+
+
+@contextmanager
+def _logged_in(chromium, url, email, password):
+    """A page logged in as ``email`` (Chinese locale); prints the console if the block fails."""
+    context, page, console = login(chromium, url, email, password, locale="zh-CN")
+    try:
+        yield page
+    except Exception:
+        print("\n".join(console))
+        raise
+    finally:
+        context.close()
 
 
 def _entry(n, title, opening="unconditional"):
@@ -65,9 +79,7 @@ def test_bureau_releases_and_visitor_downloads_csv(directory_with_release_1, liv
                                                    chromium):
     """Compile → diff → submit → review passes → publish → anonymous CSV download."""
     url = live_server_url
-    context, page, console = login(chromium, url, "bureau@example.org", "Bureau-Demo-2026",
-                                   locale="zh-CN")
-    try:
+    with _logged_in(chromium, url, "bureau@example.org", "Bureau-Demo-2026") as page:
         page.goto(url + "/directory/releases/manage")
         page.click("#release-compile")
         page.locator("#diff-table").wait_for(state="visible")
@@ -85,15 +97,8 @@ def test_bureau_releases_and_visitor_downloads_csv(directory_with_release_1, liv
         assert page.locator("#release-publish").count() == 0  # not before the review
         page.click("#release-submit")
         page.locator("#release-draft[data-status='in_review']").wait_for()
-    except Exception:
-        print("\n".join(console))
-        raise
-    finally:
-        context.close()
 
-    context, page, console = login(chromium, url, "reviewer@example.org", "Reviewer-Demo-2026",
-                                   locale="zh-CN")
-    try:
+    with _logged_in(chromium, url, "reviewer@example.org", "Reviewer-Demo-2026") as page:
         page.goto(url + "/directory/releases/manage")
         assert page.locator("#release-compile").count() == 0  # reviewers do not compile
         page.locator("#release-review-form").wait_for(state="visible")
@@ -104,24 +109,12 @@ def test_bureau_releases_and_visitor_downloads_csv(directory_with_release_1, liv
         page.fill("#reasons", "已逐条核查，无涉密、个人信息和商业秘密")
         page.click("#review-pass")
         page.locator("#release-draft[data-status='approved']").wait_for()
-    except Exception:
-        print("\n".join(console))
-        raise
-    finally:
-        context.close()
 
-    context, page, console = login(chromium, url, "bureau@example.org", "Bureau-Demo-2026",
-                                   locale="zh-CN")
-    try:
+    with _logged_in(chromium, url, "bureau@example.org", "Bureau-Demo-2026") as page:
         page.goto(url + "/directory/releases/manage")
         page.click("#release-publish")
         page.locator("#no-draft").wait_for(state="visible")
         assert "2" in page.locator("#release-previous").inner_text()
-    except Exception:
-        print("\n".join(console))
-        raise
-    finally:
-        context.close()
 
     context = chromium.new_context(locale="zh-CN", accept_downloads=True)
     page = context.new_page()
