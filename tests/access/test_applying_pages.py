@@ -90,8 +90,9 @@ def test_request_page_links_to_the_answer_forms(
                                                "purpose": "研究 / research"}).id)
     client = _login(running_app, curator)
     html = _get(client, f"/access/request/{rid}").get_data(as_text=True)
+    assert f'href="/access/answer/{rid}"' in html
     for action in ("grant", "refuse", "return"):
-        assert f'href="/access/answer/{rid}#form-{action}"' in html, action
+        assert f'id="answer-link-{action}"' in html, action
     assert 'id="decision-form"' not in html  # C's grant/refuse form is for its own two types
     client = _login(running_app, company)
     html = _get(client, f"/access/request/{rid}").get_data(as_text=True)
@@ -104,9 +105,9 @@ def test_request_page_links_to_the_answer_forms(
     appeal = str(file_appeal(who(company), {"request": rid, "grounds": "理由不成立 / no"}).id)
     client = _login(running_app, expert)
     html = _get(client, f"/access/request/{appeal}").get_data(as_text=True)
-    assert f"/access/answer/{appeal}#form-overturn" in html
-    assert f"/access/answer/{appeal}#form-uphold" in html
-    assert "#form-grant" not in html
+    assert f'href="/access/answer/{appeal}"' in html
+    assert 'id="answer-link-overturn"' in html and 'id="answer-link-uphold"' in html
+    assert 'id="answer-link-grant"' not in html
 
 
 def test_invenio_dashboard_page_of_a_service_leads_to_our_page(

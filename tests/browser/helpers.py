@@ -1,5 +1,6 @@
 """What the browser journeys share: logging in, and watching the page."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 SHOTS = Path(__file__).resolve().parents[2] / ".services" / "logs" / "screenshots"
@@ -25,3 +26,29 @@ def login(chromium, url, email, password, locale="en"):
     page.wait_for_load_state("networkidle")
     assert "/login" not in page.url, f"login of {email} failed"
     return context, page, console
+
+
+@contextmanager
+def logged_in_page(chromium, url, email, password, failure_shot, locale="zh-CN"):
+    """A page logged in as ``email`` for one step of a journey.
+
+    On failure it leaves ``failure_shot`` (a file name in ``SHOTS``) and
+    prints the console; the browser context is closed in any case.
+    """
+    context, page, console = login(chromium, url, email, password, locale=locale)
+    try:
+        yield page
+    except Exception:
+        page.screenshot(path=str(SHOTS / failure_shot), full_page=True)
+        print("\n".join(console))
+        raise
+    finally:
+        context.close()
+
+
+def committed_user(app, database, UserFixture, email, password):
+    """A registered user without roles, committed so the live server sees it."""
+    u = UserFixture(email=email, password=password)
+    u.create(app, database)
+    database.session.commit()
+    return u

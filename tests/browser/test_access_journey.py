@@ -9,7 +9,7 @@ restrictions (CD-PD Art. 30; LZ Art. 27) and downloads the file.
 import pytest
 
 from tests.access.conditional import FILE_BODY, FILE_KEY, USCC, datasets  # noqa: F401
-from tests.browser.helpers import SHOTS, login
+from tests.browser.helpers import SHOTS, committed_user, logged_in_page
 
 COMPANY = ("company-journey@test.example.org", "Company-Journey-2026")
 """The company user (a registered user with no role, like company@example.org)."""
@@ -18,10 +18,7 @@ COMPANY = ("company-journey@test.example.org", "Company-Journey-2026")
 @pytest.fixture(scope="module")
 def company(running_app, database, UserFixture):
     """The company's account, committed so the live server sees it."""
-    u = UserFixture(email=COMPANY[0], password=COMPANY[1])
-    u.create(running_app, database)
-    database.session.commit()
-    return u
+    return committed_user(running_app, database, UserFixture, *COMPANY)
 
 
 def test_company_applies_is_granted_and_downloads(datasets, company, live_server_url,  # noqa: F811
@@ -30,8 +27,7 @@ def test_company_applies_is_granted_and_downloads(datasets, company, live_server
     from techdata.review.deadlines import today
 
     recid = datasets["conditional"]
-    context, page, console = login(chromium, live_server_url, *COMPANY, locale="zh-CN")
-    try:
+    with logged_in_page(chromium, live_server_url, *COMPANY, "access-failure.png") as page:
         page.goto(f"{live_server_url}/records/{recid}")
         page.locator("#apply-access").click()
         page.locator("#agreement-text").wait_for(state="visible")
@@ -57,33 +53,20 @@ def test_company_applies_is_granted_and_downloads(datasets, company, live_server
         assert "待答复" in page.locator("#request-status").inner_text()
         assert page.locator("#due-date").inner_text().startswith(str(today().year))
         page.screenshot(path=str(SHOTS / "access-applied.png"), full_page=True)
-    except Exception:
-        page.screenshot(path=str(SHOTS / "access-failure.png"), full_page=True)
-        print("\n".join(console))
-        raise
-    finally:
-        context.close()
 
     # The data centre's curator grants download access from the inbox.
-    context, page, console = login(chromium, live_server_url, "acc-curator@test.example.org",
-                                   "Workflow-Test-2026", locale="zh-CN")
-    try:
+    with logged_in_page(chromium, live_server_url, "acc-curator@test.example.org",
+                        "Workflow-Test-2026", "access-grant-failure.png") as page:
         page.goto(f"{live_server_url}/access/inbox")
         page.locator(f"a[href='{request_url[len(live_server_url):]}']").click()
         page.locator("#decision-form[data-ready]").wait_for(state="visible")
         page.click("#action-grant")
         page.locator("#grant").wait_for(state="visible")
         assert "已同意" in page.locator("#request-status").inner_text()
-    except Exception:
-        page.screenshot(path=str(SHOTS / "access-grant-failure.png"), full_page=True)
-        print("\n".join(console))
-        raise
-    finally:
-        context.close()
 
     # The company sees the restrictions on the record page and downloads the file.
-    context, page, console = login(chromium, live_server_url, *COMPANY, locale="zh-CN")
-    try:
+    with logged_in_page(chromium, live_server_url, *COMPANY,
+                        "access-download-failure.png") as page:
         page.goto(request_url)
         assert "第三方" in page.locator("#use-restrictions").inner_text()
         page.goto(f"{live_server_url}/records/{recid}")
@@ -94,9 +77,3 @@ def test_company_applies_is_granted_and_downloads(datasets, company, live_server
             page.locator(f"a[href*='/files/{FILE_KEY}?download=1']").first.click()
         with open(download.value.path(), "rb") as fp:
             assert fp.read() == FILE_BODY
-    except Exception:
-        page.screenshot(path=str(SHOTS / "access-download-failure.png"), full_page=True)
-        print("\n".join(console))
-        raise
-    finally:
-        context.close()

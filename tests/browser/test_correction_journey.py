@@ -9,19 +9,18 @@ discussion" with a summary; the request is answered.
 import pytest
 
 from tests.access.conditional import datasets  # noqa: F401
-from tests.browser.helpers import SHOTS, login
+from tests.browser.helpers import SHOTS, committed_user, logged_in_page
 
 COMPANY = ("company-correction@test.example.org", "Company-Correction-2026")
 """The reporting company (a registered user with no role)."""
+CURATOR = ("acc-curator@test.example.org", "Workflow-Test-2026")
+"""The data centre's curator (made by the ``datasets`` fixture)."""
 
 
 @pytest.fixture(scope="module")
 def company(running_app, database, UserFixture):
     """The company's account, committed so the live server sees it."""
-    u = UserFixture(email=COMPANY[0], password=COMPANY[1])
-    u.create(running_app, database)
-    database.session.commit()
-    return u
+    return committed_user(running_app, database, UserFixture, *COMPANY)
 
 
 def test_company_reports_an_error_and_the_centre_answers(datasets, company,  # noqa: F811
@@ -30,8 +29,7 @@ def test_company_reports_an_error_and_the_centre_answers(datasets, company,  # n
     from techdata.review.deadlines import today
 
     recid = datasets["open"]
-    context, page, console = login(chromium, live_server_url, *COMPANY, locale="zh-CN")
-    try:
+    with logged_in_page(chromium, live_server_url, *COMPANY, "correction-failure.png") as page:
         page.goto(f"{live_server_url}/access/new/correction?record={recid}")
         page.locator("#new-request-form[data-ready]").wait_for()  # its script is attached
         assert page.locator("#record").input_value() == recid
@@ -45,18 +43,12 @@ def test_company_reports_an_error_and_the_centre_answers(datasets, company,  # n
         assert "待答复" in page.locator("#request-status").inner_text()
         assert page.locator("#due-date").inner_text().startswith(str(today().year))
         page.screenshot(path=str(SHOTS / "correction-reported.png"), full_page=True)
-    except Exception:
-        page.screenshot(path=str(SHOTS / "correction-failure.png"), full_page=True)
-        print("\n".join(console))
-        raise
-    finally:
-        context.close()
 
-    request_id = request_path.rsplit("/", 1)[1]
-    context, page, console = login(chromium, live_server_url, "acc-curator@test.example.org",
-                                   "Workflow-Test-2026", locale="zh-CN")
-    try:
-        page.goto(f"{live_server_url}/access/answer/{request_id}")
+    with logged_in_page(chromium, live_server_url, *CURATOR,
+                        "correction-answer-failure.png") as page:
+        page.goto(f"{live_server_url}{request_path}")
+        page.click("#answer-link-answer")  # the request page leads to the answer form
+        page.wait_for_url("**/access/answer/**")
         page.locator("#form-answer[data-ready]").wait_for(state="visible")
         page.select_option("#answer-outcome", "resolved-by-discussion")
         page.click("#action-answer")  # the summary is missing
@@ -69,9 +61,3 @@ def test_company_reports_an_error_and_the_centre_answers(datasets, company,  # n
         page.goto(f"{live_server_url}{request_path}")
         assert "已同意" in page.locator("#request-status").inner_text()
         page.screenshot(path=str(SHOTS / "correction-answered.png"), full_page=True)
-    except Exception:
-        page.screenshot(path=str(SHOTS / "correction-answer-failure.png"), full_page=True)
-        print("\n".join(console))
-        raise
-    finally:
-        context.close()
