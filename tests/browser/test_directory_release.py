@@ -10,28 +10,14 @@ withdrawn or the not-opened one.
 
 import csv
 import io
-from contextlib import contextmanager
 
 import pytest
 
-from tests.browser.helpers import SHOTS, login
+from tests.browser.helpers import SHOTS, logged_in_page
 
 PASS = {"decision": "pass", "reasons": "无涉密内容",
         "checklist": {"no_state_secret": True, "no_personal_information": True,
                       "no_commercial_secret": True, "desensitised": True}}
-
-
-@contextmanager
-def _logged_in(chromium, url, email, password):
-    """A page logged in as ``email`` (Chinese locale); prints the console if the block fails."""
-    context, page, console = login(chromium, url, email, password, locale="zh-CN")
-    try:
-        yield page
-    except Exception:
-        print("\n".join(console))
-        raise
-    finally:
-        context.close()
 
 
 def _entry(n, title, opening="unconditional"):
@@ -79,7 +65,8 @@ def test_bureau_releases_and_visitor_downloads_csv(directory_with_release_1, liv
                                                    chromium):
     """Compile → diff → submit → review passes → publish → anonymous CSV download."""
     url = live_server_url
-    with _logged_in(chromium, url, "bureau@example.org", "Bureau-Demo-2026") as page:
+    with logged_in_page(chromium, url, "bureau@example.org", "Bureau-Demo-2026",
+                        "directory-release-compile-failed.png") as page:
         page.goto(url + "/directory/releases/manage")
         page.click("#release-compile")
         page.locator("#diff-table").wait_for(state="visible")
@@ -98,7 +85,8 @@ def test_bureau_releases_and_visitor_downloads_csv(directory_with_release_1, liv
         page.click("#release-submit")
         page.locator("#release-draft[data-status='in_review']").wait_for()
 
-    with _logged_in(chromium, url, "reviewer@example.org", "Reviewer-Demo-2026") as page:
+    with logged_in_page(chromium, url, "reviewer@example.org", "Reviewer-Demo-2026",
+                        "directory-release-review-failed.png") as page:
         page.goto(url + "/directory/releases/manage")
         assert page.locator("#release-compile").count() == 0  # reviewers do not compile
         page.locator("#release-review-form").wait_for(state="visible")
@@ -110,7 +98,8 @@ def test_bureau_releases_and_visitor_downloads_csv(directory_with_release_1, liv
         page.click("#review-pass")
         page.locator("#release-draft[data-status='approved']").wait_for()
 
-    with _logged_in(chromium, url, "bureau@example.org", "Bureau-Demo-2026") as page:
+    with logged_in_page(chromium, url, "bureau@example.org", "Bureau-Demo-2026",
+                        "directory-release-publish-failed.png") as page:
         page.goto(url + "/directory/releases/manage")
         page.click("#release-publish")
         page.locator("#no-draft").wait_for(state="visible")
