@@ -44,7 +44,8 @@
           return;
         }
         var next = form.dataset.redirect;
-        window.location.href = next ? next.replace("{id}", res[1].id) : window.location.href;
+        if (next) { window.location.href = next.replace("{id}", res[1].id); }
+        else { window.location.reload(); }  // assigning the same href with a #part only scrolls
       })
       .catch(function (err) { errors.style.display = "block"; errors.textContent = String(err); });
   }
