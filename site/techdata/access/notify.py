@@ -8,10 +8,11 @@ send theirs (``review/notify.py``). ``provider_emails`` and
 
 from flask import current_app
 from flask_mail import Message
-from invenio_accounts.models import Role, User
+from invenio_accounts.models import User
 from invenio_db import db
 from invenio_communities.members.records.models import MemberModel
 
+from ..review.notify import role_emails
 from .base import PROVIDER_ROLES
 
 SUBJECTS = {
@@ -36,14 +37,6 @@ TYPE_NAMES = {
 """Chinese names of the request types, for subjects."""
 
 
-def _role_emails(roles):
-    """Active users holding any of the roles (by name)."""
-    if not roles:
-        return []
-    users = User.query.join(User.roles).filter(Role.name.in_(roles), User.active.is_(True))
-    return sorted({u.email for u in users})
-
-
 def provider_emails(request_json):
     """E-mail addresses of whoever answers the request (its receiver)."""
     receiver = request_json.get("receiver") or {}
@@ -51,8 +44,7 @@ def provider_emails(request_json):
         user = db.session.get(User, int(receiver["user"]))
         return [user.email] if user and user.active else []
     if "group" in receiver:
-        role = db.session.get(Role, receiver["group"])
-        return _role_emails([role.name] if role else [])
+        return role_emails([receiver["group"]])
     if "community" in receiver:
         members = MemberModel.query.filter(
             MemberModel.community_id == receiver["community"],
@@ -66,8 +58,7 @@ def provider_emails(request_json):
                 if user and user.active:
                     emails.add(user.email)
             elif m.group_id:
-                role = db.session.get(Role, m.group_id)
-                emails.update(_role_emails([role.name] if role else []))
+                emails.update(role_emails([m.group_id]))
         return sorted(emails)
     return []
 

@@ -21,7 +21,8 @@ from flask import current_app
 from invenio_db import db
 from invenio_requests.records.models import RequestMetadata
 
-from ..review.tasks import _role_emails, notify_deadlines
+from ..review.notify import role_emails
+from ..review.tasks import notify_deadlines
 from . import clock
 from .notify import provider_emails, send_request_mail
 
@@ -43,7 +44,7 @@ def _providers(row):
 @shared_task(ignore_result=True)
 def check_access_deadlines():
     """Remind before, escalate after the due date of running request clocks (once each)."""
-    bureau = _role_emails([current_app.config["TECHDATA_ACCESS_ESCALATION_ROLE"]])
+    bureau = role_emails([current_app.config["TECHDATA_ACCESS_ESCALATION_ROLE"]])
     rows = RequestMetadata.query.filter(
         RequestMetadata.json["type"].as_string().in_(REQUEST_TYPES),
         RequestMetadata.json[("payload", "clock")].as_string() == clock.RUNNING,

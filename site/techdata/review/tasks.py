@@ -4,13 +4,12 @@ from datetime import date
 
 from celery import shared_task
 from flask import current_app
-from invenio_accounts.models import Role, User
 from invenio_db import db
 from invenio_requests.records.models import RequestMetadata
 
 from ..workdays import working_days
 from .deadlines import today
-from .notify import send_review_mail
+from .notify import role_emails, send_review_mail
 from .service import OPEN_STATUSES
 
 
@@ -22,13 +21,7 @@ def _receivers(row):
         roles.append(receiver["group"])
     if "community" in receiver:
         roles.append(current_app.config["TECHDATA_CURATOR_ROLE"])
-    return _role_emails(roles)
-
-
-def _role_emails(roles):
-    """Active users holding any of ``roles``."""
-    users = User.query.join(User.roles).filter(Role.id.in_(roles), User.active.is_(True))
-    return sorted({u.email for u in users})
+    return role_emails(roles)
 
 
 def notify_deadlines(rows, ahead, remind, escalate):
@@ -72,7 +65,7 @@ def check_review_deadlines():
     Each request is reminded and escalated at most once per due date (flags in
     its payload), so the beat schedule can run as often as it likes.
     """
-    admins = _role_emails([current_app.config["TECHDATA_CENTRE_ADMIN_ROLE"]])
+    admins = role_emails([current_app.config["TECHDATA_CENTRE_ADMIN_ROLE"]])
     rows = RequestMetadata.query.filter(
         RequestMetadata.json["type"].as_string().in_(("deposit-review", "confidentiality-review")),
         RequestMetadata.json["status"].as_string().in_(OPEN_STATUSES),

@@ -8,7 +8,8 @@ A mail that cannot be sent is logged; it never undoes or fails the step.
 
 from flask import current_app
 from flask_mail import Message
-from invenio_accounts.models import Role, User
+
+from ...review.notify import role_emails
 
 SUBJECTS = {
     "submitted": "【保密审查】目录版本待审查 / Directory release awaits confidentiality review ({audience})",
@@ -19,12 +20,6 @@ SUBJECTS = {
 
 AUDIENCE_NAMES = {"open": "开放目录 open directory", "resource": "资源目录 resource directory"}
 """Names of the directories in mail."""
-
-
-def role_emails(roles):
-    """E-mail addresses of the active holders of ``roles`` (role names)."""
-    users = User.query.join(User.roles).filter(Role.name.in_(list(roles)), User.active.is_(True))
-    return sorted({u.email for u in users})
 
 
 def send_release_mail(kind, release):

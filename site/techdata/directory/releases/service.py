@@ -21,7 +21,6 @@ from invenio_db import db
 from invenio_i18n import lazy_gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import and_, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import aliased
 
 from ...certificates.api import bilingual
