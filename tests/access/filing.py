@@ -15,7 +15,7 @@ from techdata.access.base import execute_clocked
 from techdata.review.deadlines import today
 from techdata.review.workflow import acting_as
 from tests.conftest import _token, _user_with_role
-from tests.helpers import deposit
+from tests.helpers import deposit, registered_user
 
 NOT_OPENED = dict(opening_type={"id": "none"},
                   opening_reason="含未脱敏的样点坐标 / unmasked sampling coordinates",
@@ -31,17 +31,13 @@ CONDITIONAL = dict(opening_type={"id": "conditional"},
 @pytest.fixture()
 def company(UserFixture, app, db):
     """A registered company user (the applicant)."""
-    u = UserFixture(email="company@test.example.org", password="Company-Test-2026")
-    u.create(app, db)
-    return u
+    return registered_user(UserFixture, app, db, "company@test.example.org", "Company-Test-2026")
 
 
 @pytest.fixture()
 def other_company(UserFixture, app, db):
     """Another registered company user."""
-    u = UserFixture(email="other@test.example.org", password="Other-Test-2026")
-    u.create(app, db)
-    return u
+    return registered_user(UserFixture, app, db, "other@test.example.org", "Other-Test-2026")
 
 
 @pytest.fixture()
