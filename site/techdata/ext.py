@@ -1,6 +1,7 @@
 """The ``TechData`` Flask extension: registers the site's settings and services."""
 
 from . import config
+from .kernel.errors import DomainError, handle_domain_error
 
 
 class TechData:
@@ -15,6 +16,7 @@ class TechData:
         """Register the extension on ``app``."""
         self.init_config(app)
         self.init_services(app)
+        self.init_error_handlers(app)
         app.extensions["techdata"] = self
 
     def init_services(self, app):
@@ -27,6 +29,14 @@ class TechData:
         self.projects_resource = ProjectResource(
             ProjectResourceConfig.build(app), self.projects_service
         )
+
+    @staticmethod
+    def init_error_handlers(app):
+        """One error type (``kernel.errors.DomainError``) answered the same everywhere.
+
+        Our services refuse with ``DomainService.require`` (401/403, bilingual).
+        """
+        app.register_error_handler(DomainError, handle_domain_error)
 
     @staticmethod
     def init_config(app):
