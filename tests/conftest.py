@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 from invenio_access.permissions import system_identity
 from invenio_app.factory import create_app as _create_app
+from invenio_communities.proxies import current_communities
 from invenio_vocabularies.proxies import current_service as vocabulary_service
+
+from techdata.i18n import build_catalog
+from techdata.kernel import roles
+from techdata.review.centres import ensure_city_centre
+from tests.helpers import Workflow, token_headers, user_with_role
 
 _env = os.environ.get
 
@@ -36,6 +42,8 @@ REDIS = "redis://127.0.0.1:{}".format(_env("TD_REDIS_PORT", "6380"))
 REDIS_DB = int(_env("TD_TEST_REDIS_DB", "12"))
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = Path(_env("TD_SERVICES", ROOT / ".services")) / "instance" / "static"
+TEMPLATES = ROOT / "templates"
+"""The instance's template overrides (linked into every instance folder)."""
 
 
 @pytest.fixture(scope="module")
@@ -43,11 +51,14 @@ def instance_path():
     """A temporary instance folder, serving the JS/CSS that set-up built.
 
     Pages render with the real webpack manifest, so a template that names a
-    bundle which does not exist fails here as it would in production.
+    bundle which does not exist fails here as it would in production; the
+    instance's template overrides (``templates/``) are linked in as
+    ``scripts/run`` links them.
     """
     if not (STATIC / "dist" / "manifest.json").exists():
         pytest.fail(f"no built assets in {STATIC}: run scripts/test, which builds them")
     path = tempfile.mkdtemp(prefix="techdata-test-")
+    (Path(path) / "templates").symlink_to(TEMPLATES)
     os.environ["INVENIO_INSTANCE_PATH"] = path
     os.environ["INVENIO_STATIC_FOLDER"] = str(STATIC)
     yield path
@@ -83,8 +94,6 @@ def cache_uri():
 @pytest.fixture(scope="session", autouse=True)
 def chinese_catalogue():
     """Compile our Chinese catalogue, as set-up does."""
-    from techdata.i18n import build_catalog
-
     build_catalog()
 
 
@@ -174,70 +183,37 @@ def researcher(UserFixture, app, db):
 @pytest.fixture()
 def researcher_token(researcher, db):
     """Authorization headers with a personal API token of the researcher."""
-    from invenio_oauth2server.models import Token
-
-    token = Token.create_personal("test", researcher.id, scopes=[], is_internal=False)
-    db.session.commit()
-    return {"Authorization": f"Bearer {token.access_token}"}
-
-
-def _user_with_role(UserFixture, app, db, email, role):
-    """A registered user holding a domain role (roles created on demand)."""
-    from invenio_accounts.proxies import current_datastore
-
-    from techdata.demo.loader import ensure_roles
-
-    ensure_roles()
-    u = UserFixture(email=email, password="Reviewer-Test-2026")
-    u.create(app, db)
-    current_datastore.add_role_to_user(u.user, role)
-    db.session.commit()
-    return u
-
-
-def _token(user, db):
-    """Authorization headers with a personal API token of ``user``."""
-    from invenio_oauth2server.models import Token
-
-    token = Token.create_personal("test", user.id, scopes=[], is_internal=False)
-    db.session.commit()
-    return {"Authorization": f"Bearer {token.access_token}"}
+    return token_headers(researcher, db)
 
 
 @pytest.fixture()
 def curator(UserFixture, app, db):
     """A data-centre curator (CD-TD Art. 11)."""
-    return _user_with_role(UserFixture, app, db, "curator@test.example.org",
-                           "data-centre-curator")
+    return user_with_role(UserFixture, app, db, "curator@test.example.org", roles.CURATOR)
 
 
 @pytest.fixture()
 def reviewer(UserFixture, app, db):
     """A confidentiality reviewer (CD-TD Art. 24)."""
-    return _user_with_role(UserFixture, app, db, "reviewer@test.example.org",
-                           "confidentiality-reviewer")
+    return user_with_role(UserFixture, app, db, "reviewer@test.example.org",
+                          roles.CONFIDENTIALITY_REVIEWER)
 
 
 @pytest.fixture()
 def curator_token(curator, db):
     """API token headers of the curator."""
-    return _token(curator, db)
+    return token_headers(curator, db)
 
 
 @pytest.fixture()
 def reviewer_token(reviewer, db):
     """API token headers of the confidentiality reviewer."""
-    return _token(reviewer, db)
+    return token_headers(reviewer, db)
 
 
 @pytest.fixture()
 def city_centre(running_app, db):
     """The city data centre community, as set-up creates it."""
-    from invenio_access.permissions import system_identity
-    from invenio_communities.proxies import current_communities
-
-    from techdata.review.centres import ensure_city_centre
-
     slug = ensure_city_centre()
     current_communities.service.indexer.refresh()
     return current_communities.service.read(system_identity, slug)
@@ -246,6 +222,11 @@ def city_centre(running_app, db):
 @pytest.fixture()
 def workflow(client, researcher_token, curator_token, reviewer_token, city_centre):
     """Deposit → data-centre review → confidentiality review, all over REST."""
-    from tests.helpers import Workflow
-
     return Workflow(client, researcher_token, curator_token, reviewer_token, city_centre.id)
+
+
+_user_with_role = user_with_role
+"""Old name of :func:`tests.helpers.user_with_role`, until every test module imports that."""
+
+_token = token_headers
+"""Old name of :func:`tests.helpers.token_headers`, until every test module imports that."""

@@ -1,6 +1,16 @@
-"""Test data builders shared by the test modules."""
+"""Test data builders and user helpers shared by the test modules."""
 
 import copy
+
+from invenio_access.permissions import system_identity
+from invenio_accounts.proxies import current_datastore
+from invenio_communities.proxies import current_communities
+from invenio_oauth2server.models import Token
+from pytest_invenio.user import UserFixtureBase
+
+from techdata.kernel import roles
+from techdata.kernel.roles import ensure_roles
+from techdata.review.centres import ensure_city_centre
 
 
 def deposit(title="成都平原土壤重金属监测数据集", abstract="三年土壤重金属含量观测数据。",
@@ -61,6 +71,22 @@ def registered_user(UserFixture, app, db, email, password):
     user = UserFixture(email=email, password=password)
     user.create(app, db)
     return user
+
+
+def user_with_role(UserFixture, app, db, email, role, password="Reviewer-Test-2026"):
+    """A registered user holding the domain role ``role`` (roles created on demand)."""
+    ensure_roles()
+    user = registered_user(UserFixture, app, db, email, password)
+    current_datastore.add_role_to_user(user.user, role)
+    db.session.commit()
+    return user
+
+
+def token_headers(user, db, name="test"):
+    """Authorization headers with a new personal API token of ``user``."""
+    token = Token.create_personal(name, user.id, scopes=[], is_internal=False)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token.access_token}"}
 
 
 GRADING = {"grade": "general", "basis": "按《成都市科技数据管理实施办法》第十一条分级 / graded per CD-TD Art. 11"}
@@ -160,25 +186,11 @@ class Workflow:
 
 def make_workflow(app, db, client, depositor_headers, tag="wf"):
     """A ``Workflow`` with its own curator and reviewer (for module-scoped data)."""
-    from invenio_accounts.proxies import current_datastore
-    from invenio_communities.proxies import current_communities
-    from invenio_oauth2server.models import Token
-    from pytest_invenio.user import UserFixtureBase
-
-    from techdata.demo.loader import ensure_roles
-    from techdata.review.centres import ensure_city_centre
-
-    ensure_roles()
     headers = []
-    for who, role in (("curator", "data-centre-curator"), ("reviewer", "confidentiality-reviewer")):
-        u = UserFixtureBase(email=f"{tag}-{who}@test.example.org", password="Workflow-Test-2026")
-        u.create(app, db)
-        current_datastore.add_role_to_user(u.user, role)
-        token = Token.create_personal(tag, u.id, scopes=[], is_internal=False)
-        db.session.commit()
-        headers.append({"Authorization": f"Bearer {token.access_token}"})
-    from invenio_access.permissions import system_identity
-
+    for who, role in (("curator", roles.CURATOR), ("reviewer", roles.CONFIDENTIALITY_REVIEWER)):
+        user = user_with_role(UserFixtureBase, app, db, f"{tag}-{who}@test.example.org", role,
+                              password="Workflow-Test-2026")
+        headers.append(token_headers(user, db, name=tag))
     centre = current_communities.service.read(system_identity, ensure_city_centre())
     current_communities.service.indexer.refresh()
     return Workflow(client, depositor_headers, headers[0], headers[1], centre.id)

@@ -1,11 +1,56 @@
-"""The ``invenio techdata`` commands: demo data and the health report."""
+"""The ``invenio techdata`` commands: demo data, the health report, set-up; the
+``invenio`` CLI run from a plain shell as the README shows."""
 
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
 from invenio_access.permissions import system_identity
 from invenio_accounts.models import Role, User
 from invenio_rdm_records.proxies import current_rdm_records_service as records
 
 from techdata.cli import techdata
 from techdata.health import collect_health
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICES = Path(os.environ.get("TD_SERVICES", ROOT / ".services"))
+SECRET_FILE = SERVICES / "secret_key"
+"""Where the scripts keep the instance's secret key (written once per machine)."""
+
+
+@pytest.fixture(scope="module")
+def app_config(app_config):
+    """The instance's secret key, so a token the CLI makes can authenticate here."""
+    if not SECRET_FILE.is_file():
+        pytest.fail(f"{SECRET_FILE} missing: scripts/test writes it")
+    app_config["SECRET_KEY"] = SECRET_FILE.read_text(encoding="utf-8").strip()
+    return app_config
+
+
+def plain_shell(app_config, **extra):
+    """The environment of a plain shell as the README has it: the venv on ``PATH``,
+    ``INVENIO_INSTANCE_PATH=.services/instance`` (relative), no ``TD_SECRET_KEY``;
+    pointed at the test database, index prefix and Redis databases."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("INVENIO_") and k not in ("TD_SECRET_KEY", "TD_SERVICES")}
+    if SERVICES.resolve() != (ROOT / ".services").resolve():
+        env["TD_SERVICES"] = str(SERVICES)  # a checkout whose services live elsewhere
+    env.update(
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        INVENIO_INSTANCE_PATH=os.path.relpath(SERVICES / "instance", ROOT),
+        TD_PG_DB=app_config["SQLALCHEMY_DATABASE_URI"].rsplit("/", 1)[1],
+        TD_INDEX_PREFIX=app_config["SEARCH_INDEX_PREFIX"],
+        INVENIO_CACHE_REDIS_URL=app_config["CACHE_REDIS_URL"],
+        INVENIO_ACCOUNTS_SESSION_REDIS_URL=app_config["ACCOUNTS_SESSION_REDIS_URL"],
+        INVENIO_COMMUNITIES_IDENTITIES_CACHE_REDIS_URL=(
+            app_config["COMMUNITIES_IDENTITIES_CACHE_REDIS_URL"]),
+    )
+    env.update(extra)
+    return env
 
 
 def _demo_counts():
@@ -111,3 +156,39 @@ def test_upgrade_is_idempotent(running_app, db, empty_search, cli_runner):
         "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"))}
     assert {"techdata_directory_release_immutable",
             "techdata_directory_release_item_immutable"} <= triggers
+
+
+def test_cli_from_a_plain_shell_makes_tokens_that_authenticate(
+        running_app, database, UserFixture, app_config, client):
+    """`invenio tokens create` run as the README says uses the instance's secret key
+    (from .services/secret_key), so the token it prints authenticates (issue 15)."""
+    email = f"cli-{uuid.uuid4().hex[:8]}@test.example.org"
+    user = UserFixture(email=email, password="Cli-Test-2026")
+    user.create(running_app, database)
+    database.session.commit()  # the CLI runs in another process
+
+    result = subprocess.run(
+        ["invenio", "tokens", "create", "-n", "cli-test", "-u", email],
+        cwd=ROOT, env=plain_shell(app_config), capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    token = result.stdout.strip().splitlines()[-1]
+
+    res = client.get("/api/user/records", headers={"Authorization": f"Bearer {token}"})
+    assert res.status_code == 200, res.get_json()
+    res = client.get("/api/user/records", headers={"Authorization": "Bearer not-a-token"})
+    assert res.status_code in (401, 403)
+
+
+def test_cli_refuses_to_start_without_a_secret_key(app_config, tmp_path):
+    """No TD_SECRET_KEY and no secret_key file: a clear message, no traceback, exit != 0."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    shutil.copy(ROOT / "invenio.cfg", instance / "invenio.cfg")  # a copy: no checkout nearby
+    env = plain_shell(app_config, INVENIO_INSTANCE_PATH=str(instance), TD_SERVICES=str(tmp_path))
+    result = subprocess.run(["invenio", "techdata", "status"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert "no SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,40 +1,85 @@
-"""``invenio techdata ...``: set-up, demo data and health of the instance."""
+"""``invenio techdata ...``: set-up, health, and the commands of the packages.
+
+Production commands (``upgrade``, ``roles``, ``status`` and the packages'
+groups) import nothing from ``techdata.demo`` or ``techdata.bench``: those two
+commands are loaded only when they are run (:class:`LazyGroup`).
+"""
+
+import importlib
+import json
+import os
 
 import click
 from flask.cli import with_appcontext
 
+from . import upgrade as setup
+from .certificates.cli import certificate_cli
+from .directory.cli import directory_cli
+from .health import collect_health
+from .kernel.roles import ensure_roles
+from .projects.cli import projects_cli
+from .workdays.cli import calendar_cli
 
-@click.group()
+
+def absolute_instance_path(environ=os.environ):
+    """Make a relative ``INVENIO_INSTANCE_PATH`` absolute (from the working directory).
+
+    The README runs the CLI as ``INVENIO_INSTANCE_PATH=.services/instance
+    invenio ...``; Flask refuses a relative instance path with a traceback.
+    The Flask CLI imports its plugin commands (this module) before it creates
+    the app, so resolving the path here is in time.
+    """
+    path = environ.get("INVENIO_INSTANCE_PATH")
+    if path and not os.path.isabs(path):
+        environ["INVENIO_INSTANCE_PATH"] = os.path.abspath(path)
+
+
+absolute_instance_path()
+
+
+class LazyGroup(click.Group):
+    """A click group whose ``lazy`` sub-commands are imported only when used.
+
+    ``lazy`` maps a command name to ``"module:attribute"`` (click's documented
+    lazy-loading pattern).
+    """
+
+    def __init__(self, *args, lazy=None, **kwargs):
+        """A group with the sub-commands of ``lazy`` besides the added ones."""
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx):
+        """Names of the added and of the lazy sub-commands."""
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx, name):
+        """The sub-command ``name``, imported now if it is a lazy one."""
+        if name in self.lazy:
+            module, attribute = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, lazy={
+    "demo": "techdata.demo.cli:demo",
+    "bench-seed": "techdata.bench.seed:bench_seed",
+})
 def techdata():
     """Chengdu tech-data repository commands."""
 
 
-@techdata.command("demo")
-@with_appcontext
-def demo():
-    """Create domain roles, demo users, records, directories and requests (idempotent)."""
-    from .demo import directory, loader, outside
-
-    roles = loader.ensure_roles()
-    click.echo(f"roles created: {len(roles)}")
-    users = loader.ensure_users()
-    click.echo(f"demo users: {len(users)}")
-    created = loader.ensure_records(users["researcher@example.org"])
-    click.echo(f"demo records published: {len(created)}")
-    counts = directory.ensure_directories()
-    click.echo("directory entries of records: {entries}, catalogued entries added: "
-               "{catalogued}, open-plan items added: {plan_items}".format(**counts))
-    click.echo(f"open-directory release published: {counts['release'] or 'none (exists)'}")
-    click.echo(f"demo requests filed: {outside.ensure_requests()}")
+techdata.add_command(calendar_cli)
+techdata.add_command(certificate_cli)
+techdata.add_command(directory_cli)
+techdata.add_command(projects_cli)
 
 
 @techdata.command("roles")
 @with_appcontext
 def roles():
     """Create the domain roles that are missing."""
-    from .demo import loader
-
-    click.echo(f"roles created: {len(loader.ensure_roles())}")
+    click.echo(f"roles created: {len(ensure_roles())}")
 
 
 @techdata.command("status")
@@ -42,10 +87,6 @@ def roles():
 @with_appcontext
 def status(as_json):
     """Report database and search-index health and record counts."""
-    import json
-
-    from .health import collect_health
-
     report = collect_health()
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
@@ -54,60 +95,9 @@ def status(as_json):
         click.echo(f"{name:<22} {item}")
 
 
-def missing_indices():
-    """Names of the search mappings whose write alias does not exist yet.
-
-    ``current_search.create(ignore_existing=True)`` alone is not idempotent:
-    each call makes a new timestamp-suffixed index for every mapping and adds
-    it to the alias, which then points at two indices and takes no writes.
-    """
-    from invenio_search import current_search
-    from invenio_search.utils import build_alias_name
-
-    client = current_search.client
-    return [name for name in current_search.mappings
-            if not client.indices.exists_alias(name=build_alias_name(name))]
-
-
 @techdata.command("upgrade")
 @with_appcontext
 def upgrade():
-    """Bring an existing database up to the code: new tables, roles, fixtures."""
-    from invenio_db import db
-
-    from .demo import loader
-
-    db.create_all()  # creates only the missing tables (and their triggers, on create)
-    from invenio_search import current_search
-
-    missing = missing_indices()
-    created = []
-    if missing:  # an empty index_list would mean "all of them"
-        created = [name for name, _ in current_search.create(ignore_existing=True,
-                                                             index_list=missing)]
-    click.echo(f"search indices created: {len(created)}")
-    click.echo(f"roles created: {len(loader.ensure_roles())}")
-    from .review.centres import ensure_city_centre
-
-    click.echo(f"city data centre: {ensure_city_centre()}")
-    from .directory.oai import ensure_oai_set
-
-    click.echo(f"OAI-PMH set of the open directory: {ensure_oai_set()}")
-
-
-def _register_subcommands():
-    """Attach the sub-groups of capability packages to the ``techdata`` group."""
-    from .bench.seed import bench_seed
-    from .certificates.cli import certificate_cli
-    from .directory.cli import directory_cli
-    from .projects.cli import projects_cli
-    from .workdays.cli import calendar_cli
-
-    techdata.add_command(bench_seed)
-    techdata.add_command(calendar_cli)
-    techdata.add_command(certificate_cli)
-    techdata.add_command(directory_cli)
-    techdata.add_command(projects_cli)
-
-
-_register_subcommands()
+    """Bring an existing database up to the code: tables, indices, roles, centre, OAI set."""
+    for label, result in setup.upgrade():
+        click.echo(f"{label}: {result}")

@@ -4,12 +4,40 @@ Loaded through the ``invenio_config.module`` entry point, after InvenioRDM's own
 defaults and before ``invenio.cfg`` and ``INVENIO_*`` environment variables, so
 everything here holds in tests too. Connection settings (database, search,
 Redis) are the instance's business and live in ``invenio.cfg``.
+
+This is the one place where InvenioRDM's keys are assigned. Feature packages
+provide the values (their ``config`` modules hold building blocks and assign
+no InvenioRDM key); their own ``TECHDATA_*`` settings get their defaults from
+their ``config`` module through ``TechData.init_config``.
+
+Every upper-case name here becomes a setting, so modules are imported by
+module name (``deposit_config.FACETS``), never their upper-case names.
 """
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from invenio_app_rdm import config as app_rdm
 from invenio_i18n import lazy_gettext as _
+from invenio_rdm_records import config as rdm
+from invenio_rdm_records.resources.config import record_serializers
+from invenio_rdm_records.services.components import DefaultRecordsComponents
+
+from .access import config as access_config
+from .components import DepositRulesComponent
+from .deposit import config as deposit_config
+from .deposit import fields as deposit_fields
+from .directory.components import DirectoryEntryComponent
+from .exports import config as exports_config
+from .identifiers import config as identifiers_config
+from .kernel import roles
+from .permissions import TechDataRecordPermissionPolicy, TechDataRequestsPermissionPolicy
+from .projects import config as projects_config
+from .projects.components import ProjectLinkComponent
+from .review import centres
+from .review import config as review_config
+from .review.components import DepositReviewComponent
+from .review.gate import ConfidentialityGate
 
 # Language and time
 # =================
@@ -24,6 +52,9 @@ built from the installed zh_CN catalogues plus ours (``techdata.i18n``).
 
 BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
 """All dates are shown in China Standard Time."""
+
+TECHDATA_TIMEZONE = BABEL_DEFAULT_TIMEZONE
+"""Zone of "today" and of working-day deadlines (``techdata.kernel.time``)."""
 
 I18N_LANGUAGES = [("en", _("English"))]
 """Other selectable UI languages (the default is not repeated here)."""
@@ -48,11 +79,11 @@ THEME_LOGO = "images/techdata-logo.svg"
 THEME_SHOW_FRONTPAGE_INTRO_SECTION = False
 """No "you have installed InvenioRDM" box on the front page."""
 
-THEME_FOOTER_TEMPLATE = "techdata/footer.html"
-"""Our footer: links of this repository, not of the InvenioRDM project."""
-
 INSTANCE_THEME_FILE = "./less/theme.less"
 """The instance's semantic-ui theme entry file, relative to the assets folder."""
+
+# Deposit form
+# ============
 
 APP_RDM_DEPOSIT_FORM_DEFAULTS = {
     "publication_date": lambda: datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d"),
@@ -72,8 +103,15 @@ APP_RDM_DEPOSIT_FORM_DEFAULTS = {
 
 APP_DEFAULT_SECURE_HEADERS = {
     "content_security_policy": {
-        "default-src": ["'self'", "data:", "'unsafe-inline'", "blob:"],
+        "default-src": ["'self'", "data:", "blob:"],
+        # No inline scripts (script-src has no 'unsafe-inline').
         "script-src": ["'self'", "blob:", "'wasm-unsafe-eval'"],
+        # Inline styles stay allowed: InvenioRDM's React and Semantic UI
+        # components set style attributes.
+        "style-src": ["'self'", "data:", "'unsafe-inline'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'self'"],  # no click-jacking by framing (issue 20)
     },
     "content_security_policy_report_only": False,
     "content_security_policy_report_uri": None,
@@ -103,83 +141,112 @@ SECURITY_CONFIRMABLE = False
 SECURITY_LOGIN_WITHOUT_CONFIRMATION = True
 """Registered users may log in straight away."""
 
-# Deposit model (custom fields, form sections, facets, search)
-# ============================================================
+# Deposit model: custom fields, form sections, facets, search
+# ===========================================================
 
-from .deposit.config import (  # noqa: E402,F401  (re-exported as settings)
-    RDM_CUSTOM_FIELDS,
-    RDM_CUSTOM_FIELDS_UI,
-    RDM_FACETS,
-    RDM_NAMESPACES,
-    RDM_RECORDS_SERVICE_COMPONENTS,
-    RDM_SEARCH,
-)
+RDM_NAMESPACES = deposit_config.NAMESPACES
+"""Custom-field namespace of the Chengdu tech-data model (``cdtd``)."""
 
-# Domain settings
-# ===============
+RDM_CUSTOM_FIELDS = deposit_fields.CUSTOM_FIELDS
+"""The ``cdtd:`` fields (``techdata.deposit.fields``)."""
 
-TECHDATA_DOMAIN_ROLES = {
-    "admin": "平台管理员 Platform administrator",
-    "bureau-admin": "市科技局 Tech bureau administrator",
-    "program-manager": "科技计划管理部门 Program manager",
-    "data-centre-curator": "科技数据中心 Data-centre curator",
-    "confidentiality-reviewer": "保密审查员 Confidentiality reviewer",
-    "entity-admin": "法人单位数据管理员 Legal-entity data administrator",
-    "department-admin": "主管部门 Competent department",
-    "expert-committee": "专家委员会 Expert committee (appeals)",
-}
-"""Roles of the domain (shared/DOMAIN.md "Who uses it"), created at set-up.
+RDM_CUSTOM_FIELDS_UI = exports_config.landing_custom_fields_ui(deposit_config.FORM_SECTIONS)
+"""The deposit form's ``cdtd:`` sections (``techdata.deposit.config``); those shown as
+our landing-page panels are hidden from InvenioRDM's generic "Additional details"."""
 
-Role descriptions are stored in the database once, so they carry both
-languages instead of a translatable string."""
+RDM_FACETS = {**rdm.RDM_FACETS, **deposit_config.FACETS}
+"""InvenioRDM's facets plus those of the deposit model."""
 
-# Data centres, deposit review, confidentiality review (CD-TD Art. 10-11, 24)
-# ==========================================================================
+RDM_SEARCH = deposit_config.SEARCH
+"""Record search: our facets, and a query analysed with OpenSearch's ``cjk`` analyzer."""
 
-from .permissions import (  # noqa: E402
-    TechDataRecordPermissionPolicy,
-    TechDataRequestsPermissionPolicy,
-)
-from .review.components import DepositReviewComponent  # noqa: E402
-from .review.gate import ConfidentialityGate  # noqa: E402
-from .review.config import (  # noqa: E402,F401  (re-exported as settings)
-    CELERY_BEAT_SCHEDULE,
-    COMMUNITIES_CUSTOM_FIELDS,
-    COMMUNITIES_CUSTOM_FIELDS_UI,
-    COMMUNITIES_NAMESPACES,
-    RDM_RECORDS_REVIEWS,
-    TECHDATA_CENTRE_ADMIN_ROLE,
-    TECHDATA_CITY_CENTRE,
-    TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE,
-    TECHDATA_CURATOR_ROLE,
-    TECHDATA_REVIEW_DEADLINES,
-    TECHDATA_REVIEW_REMINDER_DAYS,
-)
-from .workdays.config import TECHDATA_WORKDAYS_TIMEZONE  # noqa: E402,F401
+# Records service and permissions
+# ===============================
 
-from .projects.components import ProjectLinkComponent  # noqa: E402
-from .projects.config import TECHDATA_PROJECT_OVERDUE_DIGEST_DAYS  # noqa: E402,F401
-
-from .directory.components import DirectoryEntryComponent  # noqa: E402
-
-RDM_RECORDS_SERVICE_COMPONENTS = RDM_RECORDS_SERVICE_COMPONENTS + [
+RDM_RECORDS_SERVICE_COMPONENTS = [
+    *DefaultRecordsComponents,
+    DepositRulesComponent,
     ProjectLinkComponent,
     DepositReviewComponent,
     ConfidentialityGate,
     DirectoryEntryComponent,
 ]
-"""Deposit rules, the deposit review, the confidentiality gate (CD-TD Art. 24), then the directory entry (CD-TD Art. 19)."""
+"""InvenioRDM's components, then the deposit rules (CD-TD Art. 2, 14, 18), the project
+link (CD-TD Art. 15), the deposit review, the confidentiality gate (CD-TD Art. 24) and
+the directory entry (CD-TD Art. 19)."""
 
 RDM_PERMISSION_POLICY = TechDataRecordPermissionPolicy
 """Who reads not-opened and conditional records (see ``techdata.permissions``)."""
 
+# Data centres, deposit review, confidentiality review (CD-TD Art. 10-11, 24)
+# ==========================================================================
+
+COMMUNITIES_NAMESPACES = centres.CENTRE_NAMESPACES
+"""Namespace of our community custom fields (the records one)."""
+
+COMMUNITIES_CUSTOM_FIELDS = centres.CENTRE_CUSTOM_FIELDS
+"""Community custom fields: the data-centre level (CD-TD Art. 10)."""
+
+COMMUNITIES_CUSTOM_FIELDS_UI = review_config.CENTRE_FORM_SECTIONS
+"""The centre level in the community settings form."""
+
+RDM_RECORDS_REVIEWS = review_config.REVIEWS
+"""Reviews a draft can be submitted with; a community submission to a data centre
+becomes a deposit review (CD-TD Art. 11)."""
+
 REQUESTS_PERMISSION_POLICY = TechDataRequestsPermissionPolicy
 """Request permissions with the deposit review's ``return`` action."""
 
-from .exports.config import *  # noqa: F401,F403
-from .identifiers.config import *  # noqa: F401,F403
-from .certificates.config import *  # noqa: F401,F403
-from .access.config import *  # noqa: E402,F401,F403
-from .directory.releases.config import *  # noqa: E402,F401,F403
-from .directory.config import *  # noqa: E402,F401,F403
-from .directory.exports.config import *  # noqa: E402,F401,F403
+# Identifiers: DataCite DOIs and CSTR (GB/T 32843)
+# ================================================
+
+RDM_PERSISTENT_IDENTIFIER_PROVIDERS = identifiers_config.with_doi_retries(
+    exports_config.with_our_datacite(rdm.RDM_PERSISTENT_IDENTIFIER_PROVIDERS)
+)
+"""InvenioRDM's record PID providers; DOIs registered with our DataCite metadata, with retries."""
+
+RDM_PARENT_PERSISTENT_IDENTIFIER_PROVIDERS = identifiers_config.with_doi_retries(
+    exports_config.with_our_datacite(rdm.RDM_PARENT_PERSISTENT_IDENTIFIER_PROVIDERS,
+                                     is_parent=True)
+) + [identifiers_config.CSTR_PROVIDER]
+"""Concept DOI (our metadata, with retries) and the dataset's CSTR."""
+
+RDM_PARENT_PERSISTENT_IDENTIFIERS = {
+    **rdm.RDM_PARENT_PERSISTENT_IDENTIFIERS,
+    "cstr": identifiers_config.CSTR_PARENT_PID,
+}
+"""Parent (concept) PIDs: InvenioRDM's concept DOI and our CSTR, required."""
+
+# Exports and the record page
+# ===========================
+
+APP_RDM_RECORD_EXPORTERS = exports_config.with_our_exporters(app_rdm.APP_RDM_RECORD_EXPORTERS)
+"""InvenioRDM's export menu, DataCite and DCAT-AP with the ``cdtd`` classification."""
+
+RDM_RECORDS_SERIALIZERS = identifiers_config.with_cstr_citation(
+    exports_config.with_our_serializers(record_serializers)
+)
+"""REST content negotiation: our DataCite and DCAT serializers; the citation names the CSTR."""
+
+APP_RDM_RECORD_LANDING_PAGE_TEMPLATE = exports_config.LANDING_TEMPLATE
+"""The record page: InvenioRDM's, with panels of the classification and directory
+fields (CD-TD Art. 2, 18, 19; LZ Art. 11; QY Art. 8)."""
+
+# Scheduled tasks
+# ===============
+
+CELERY_BEAT_SCHEDULE = {
+    **app_rdm.CELERY_BEAT_SCHEDULE,
+    **review_config.BEAT_SCHEDULE,
+    **projects_config.BEAT_SCHEDULE,
+    **access_config.BEAT_SCHEDULE,
+}
+"""InvenioRDM's schedule plus each package's tasks: review and access reminders and
+escalations, the overdue-project digest, the daily expiry of access grants."""
+
+# Domain
+# ======
+
+TECHDATA_DOMAIN_ROLES = roles.DOMAIN_ROLES
+"""Roles of the domain (shared/DOMAIN.md "Who uses it"), created at set-up
+(``techdata.kernel.roles``)."""

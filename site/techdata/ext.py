@@ -1,7 +1,35 @@
 """The ``TechData`` Flask extension: registers the site's settings and services."""
 
 from . import config
+from .access import config as access_config
+from .certificates import config as certificates_config
+from .deposit import config as deposit_config
+from .directory import config as directory_config
+from .directory.exports import config as directory_exports_config
+from .directory.releases import config as releases_config
+from .exports import config as exports_config
+from .identifiers import config as identifiers_config
 from .kernel.errors import DomainError, handle_domain_error
+from .projects import config as projects_config
+from .projects.resources.resource import ProjectResource, ProjectResourceConfig
+from .projects.services.config import ProjectServiceConfig
+from .projects.services.service import ProjectService
+from .review import config as review_config
+
+CONFIG_MODULES = (
+    config,
+    access_config,
+    certificates_config,
+    deposit_config,
+    directory_config,
+    directory_exports_config,
+    releases_config,
+    exports_config,
+    identifiers_config,
+    projects_config,
+    review_config,
+)
+"""Where the ``TECHDATA_*`` settings default: the site's and each feature's ``config``."""
 
 
 class TechData:
@@ -20,11 +48,11 @@ class TechData:
         app.extensions["techdata"] = self
 
     def init_services(self, app):
-        """The project service and its REST resource (CD-TD Art. 15)."""
-        from .projects.resources.resource import ProjectResource, ProjectResourceConfig
-        from .projects.services.config import ProjectServiceConfig
-        from .projects.services.service import ProjectService
+        """The services of the domain (reached through each package's ``proxies``).
 
+        Projects and their REST resource (CD-TD Art. 15), directories and
+        releases, reviews, requests from outside.
+        """
         self.projects_service = ProjectService(ProjectServiceConfig.build(app))
         self.projects_resource = ProjectResource(
             ProjectResourceConfig.build(app), self.projects_service
@@ -40,7 +68,12 @@ class TechData:
 
     @staticmethod
     def init_config(app):
-        """Give every ``TECHDATA_*`` setting its default."""
-        for key in dir(config):
-            if key.startswith("TECHDATA_"):
-                app.config.setdefault(key, getattr(config, key))
+        """Give every ``TECHDATA_*`` setting the default of its ``config`` module.
+
+        ``invenio.cfg``, ``INVENIO_*`` variables and the tests' ``app_config``
+        came first and win.
+        """
+        for module in CONFIG_MODULES:
+            for key in dir(module):
+                if key.startswith("TECHDATA_"):
+                    app.config.setdefault(key, getattr(module, key))

@@ -57,6 +57,7 @@ def live_server_url(app, database, search, app_config):
     inst = Path(tempfile.mkdtemp(prefix="techdata-browser-"))
     (inst / "invenio.cfg").symlink_to(ROOT / "invenio.cfg")
     (inst / "static").symlink_to(static)
+    (inst / "templates").symlink_to(ROOT / "templates")  # instance overrides, as scripts/run links them
     port = _free_port()
     env = {
         **os.environ,

@@ -1,5 +1,7 @@
 """Settings of requests from outside (DOMAIN "Requests and their deadlines")."""
 
+from celery.schedules import crontab
+
 TECHDATA_ACCESS_DEADLINES = {
     "conditional-access": 15,   # QY Art. 24; LZ Art. 25-26
     "conditional-sharing": 10,  # CD-PD Art. 26 (QY Art. 16 says 7)
@@ -27,3 +29,16 @@ TECHDATA_ACCESS_SHARING_ROLES = ["bureau-admin", "department-admin", "program-ma
 
 TECHDATA_ACCESS_LIST_PAGE_SIZE = 200
 """Most rows a request list page or API answer shows."""
+
+BEAT_SCHEDULE = {
+    "techdata-access-deadlines": {
+        "task": "techdata.access.tasks.check_access_deadlines",
+        "schedule": crontab(minute=15, hour="1,9"),
+    },
+    "techdata-access-expire-grants": {
+        "task": "techdata.access.tasks.expire_access_grants",
+        "schedule": crontab(minute=5, hour=0),
+    },
+}
+"""Scheduled tasks of requests from outside: reminders and escalations, the daily expiry
+of access grants (merged into ``CELERY_BEAT_SCHEDULE``)."""

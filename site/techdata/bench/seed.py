@@ -10,6 +10,9 @@ import time
 
 import click
 from flask.cli import with_appcontext
+from invenio_accounts.models import User
+
+from ..demo.loader import demo_record_data, depositor_identity, publish_record
 
 TOPICS_ZH = ["土壤", "水质", "大气", "气象", "地震", "生物多样性", "新能源", "集成电路",
              "生物医药", "航空航天", "人工智能", "轨道交通", "农业", "中医药", "材料"]
@@ -55,10 +58,6 @@ def count_bench_records():
 
 def seed_range(start, stop, owner, progress=None):
     """Publish synthetic records ``start`` .. ``stop - 1`` as ``owner``."""
-    from invenio_accounts.models import User
-
-    from ..demo.loader import demo_record_data, depositor_identity, publish_record
-
     identity = depositor_identity(User.query.filter_by(email=owner).one())
     rnd = random.Random(20261123 + start)
     for i in range(start, stop):

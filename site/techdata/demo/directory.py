@@ -17,9 +17,11 @@ from invenio_db import db
 from ..directory import catalogue, permissions, plan
 from ..directory.fields import SOURCE_CATALOGUED
 from ..directory.models import DirectoryEntry, OpenPlanItem
+from ..directory.records import sync_all
 from ..directory.releases.service import releases
+from ..kernel.time import today
 from ..review.service import CHECKLIST
-from .loader import _yaml, depositor_identity, published_recid
+from .loader import depositor_identity, published_recid, read_yaml
 
 PASS = {
     "decision": "pass",
@@ -86,8 +88,6 @@ def ensure_catalogued(spec):
 
 def ensure_plan(spec, year=None):
     """This year's open plan items that are missing; returns how many were added."""
-    from ..review.deadlines import today
-
     year = year or today().year
     compiler = bureau()
     added = 0
@@ -134,9 +134,7 @@ def ensure_directories():
 
     Returns counts for the CLI.
     """
-    from ..directory.records import sync_all
-
-    spec = _yaml("directory.yaml")
+    spec = read_yaml("directory.yaml")
     counts = sync_all()  # records published before the directory existed get their entries
     return {
         "entries": counts["synced"],

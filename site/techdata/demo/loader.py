@@ -1,40 +1,37 @@
 """Load the demo roles, users and records (idempotent)."""
 
 import unicodedata
+from datetime import datetime, timezone
 from importlib.resources import files
 from io import BytesIO
 
 import yaml
 from flask import current_app
 from flask_security.utils import hash_password
-from invenio_accounts.models import Role, User
+from invenio_access import any_user, authenticated_user
+from invenio_access.utils import get_identity
+from invenio_accounts.models import User
 from invenio_accounts.proxies import current_datastore
 from invenio_db import db
 from invenio_rdm_records.proxies import current_rdm_records_service as records
 
+from ..kernel.roles import ensure_roles
+from ..review.workflow import review_and_publish
 
-def _yaml(name):
+__all__ = ("demo_record_data", "demo_reviewers", "depositor_identity", "ensure_records",
+           "ensure_roles", "ensure_users", "has_cjk", "publish_record", "published_recid",
+           "read_yaml")
+
+
+def read_yaml(name):
     """Read one of the demo YAML files shipped with this package."""
     return yaml.safe_load(files(__package__).joinpath(name).read_text("utf-8"))
 
 
-def ensure_roles():
-    """Create the domain roles of ``TECHDATA_DOMAIN_ROLES`` that are missing."""
-    created = []
-    for name, description in current_app.config["TECHDATA_DOMAIN_ROLES"].items():
-        if not Role.query.filter_by(name=name).one_or_none():
-            current_datastore.create_role(id=name, name=name, description=str(description))
-            created.append(name)
-    db.session.commit()
-    return created
-
-
 def ensure_users():
     """Create the demo users (active, confirmed) and give them their roles."""
-    from datetime import datetime, timezone
-
     users = {}
-    for spec in _yaml("users.yaml"):
+    for spec in read_yaml("users.yaml"):
         user = User.query.filter_by(email=spec["email"]).one_or_none()
         if user is None:
             user = current_datastore.create_user(
@@ -123,8 +120,6 @@ def publish_record(identity, data, file_spec=None, reviewers=None):
             identity, draft.id, key, BytesIO(file_spec["content"].encode("utf-8"))
         )
         files_service.commit_file(identity, draft.id, key)
-    from ..review.workflow import review_and_publish
-
     curator, reviewer = reviewers or demo_reviewers()
     grade = (data.get("custom_fields") or {}).get("cdtd:grade") or {"id": "general"}
     grading = {"grade": grade["id"], "basis": "按数据内容与影响范围定级 / graded by content and impact (CD-TD Art. 11)"}
@@ -168,9 +163,6 @@ def published_recid(title):
 
 def depositor_identity(user):
     """The identity ``user`` has when logged in (with any/authenticated user needs)."""
-    from invenio_access import any_user, authenticated_user
-    from invenio_access.utils import get_identity
-
     identity = get_identity(user)
     identity.provides.update({any_user, authenticated_user})
     return identity
@@ -180,7 +172,7 @@ def ensure_records(owner):
     """Publish the demo records not yet present, owned by ``owner``."""
     identity = depositor_identity(owner)
     created = []
-    for spec in _yaml("records.yaml"):
+    for spec in read_yaml("records.yaml"):
         if _exists(spec["title"]):
             continue
         publish_record(identity, demo_record_data(spec), spec.get("file"))

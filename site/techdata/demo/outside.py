@@ -18,7 +18,7 @@ from invenio_requests.records.models import RequestMetadata
 from ..access import agreements
 from ..access.conditional_access import ConditionalAccess, apply_for_access
 from ..access.correction import Correction, report_error
-from ..review.deadlines import today
+from ..kernel.time import today
 from .loader import depositor_identity, published_recid
 
 COMPANY = "company@example.org"

@@ -1,28 +1,21 @@
-"""InvenioRDM wiring of the deposit model: custom fields, form, facets, search.
+"""Building blocks of the deposit model: custom fields, form, facets, search.
 
-Imported into ``techdata.config`` (so both the served app and the tests use
-it). Every label is translatable: English msgids, Chinese in our catalogue.
+``techdata.config`` assigns InvenioRDM's keys from these (``RDM_NAMESPACES``,
+``RDM_CUSTOM_FIELDS_UI``, ``RDM_FACETS``, ``RDM_SEARCH``); this module
+assigns none. Every label is translatable: English msgids, Chinese in our
+catalogue.
 """
 
 from invenio_i18n import lazy_gettext as _
-from invenio_rdm_records.config import RDM_FACETS as _RDM_FACETS
 from invenio_rdm_records.config import RDM_SEARCH as _RDM_SEARCH
-from invenio_rdm_records.services.components import DefaultRecordsComponents
 from invenio_records_resources.services.records.facets import CFTermsFacet
 from invenio_records_resources.services.records.queryparser import QueryParser
 from invenio_vocabularies.services.facets import VocabularyLabels
 
-from ..components import DepositRulesComponent
-from .fields import CUSTOM_FIELDS, NAMESPACE
+from .fields import NAMESPACE
 
-RDM_NAMESPACES = {NAMESPACE: "https://techdata.chengdu.example.org/terms/"}
-"""Custom-field namespace of the Chengdu tech-data model."""
-
-RDM_CUSTOM_FIELDS = CUSTOM_FIELDS
-"""The ``cdtd:`` fields (see ``techdata.deposit.fields``)."""
-
-RDM_RECORDS_SERVICE_COMPONENTS = DefaultRecordsComponents + [DepositRulesComponent]
-"""RDM record service components plus the deposit rules (CD-TD Art. 2, 14, 18)."""
+NAMESPACES = {NAMESPACE: "https://techdata.chengdu.example.org/terms/"}
+"""Custom-field namespace of the Chengdu tech-data model (``RDM_NAMESPACES``)."""
 
 
 def _f(name, widget, label, description, icon="pencil", **props):
@@ -40,7 +33,7 @@ def _dropdown(name, label, description, icon="tag", multiple=False, required=Fal
               multiple=multiple, clearable=True, required=required, placeholder="")
 
 
-RDM_CUSTOM_FIELDS_UI = [
+FORM_SECTIONS = [
     {
         "section": _("Funded project"),
         "fields": [
@@ -104,7 +97,7 @@ def _cf_facet(name, label, vocabulary):
     }
 
 
-TECHDATA_FACETS = {
+FACETS = {
     "category": _cf_facet("category", _("Tech-data category"), "td-categories"),
     "sharing_type": _cf_facet("sharing_type", _("Sharing type"), "td-sharing"),
     "opening_type": _cf_facet("opening_type", _("Opening type"), "td-opening"),
@@ -113,9 +106,6 @@ TECHDATA_FACETS = {
     "entity": _cf_facet("providing_entity", _("Providing entity"), "td-entities"),
 }
 """Facets of the deposit model (subject is InvenioRDM's own ``subject`` facet)."""
-
-RDM_FACETS = {**_RDM_FACETS, **TECHDATA_FACETS}
-"""InvenioRDM's facets plus ours."""
 
 SEARCH_FIELDS = [
     "custom_fields.cdtd:title_zh^3",
@@ -135,9 +125,9 @@ SEARCH_FIELDS = [
 
 _RDM_PARSER = _RDM_SEARCH["query_parser_cls"]
 
-RDM_SEARCH = {
+SEARCH = {
     **_RDM_SEARCH,
-    "facets": _RDM_SEARCH["facets"] + list(TECHDATA_FACETS) + ["subject"],
+    "facets": _RDM_SEARCH["facets"] + list(FACETS) + ["subject"],
     # InvenioRDM's parser (its restricted internal-notes terms kept), with
     # our fields and operator added.
     "query_parser_cls": QueryParser.factory(

@@ -1,95 +1,82 @@
-"""Settings of the exports: DataCite and DCAT-AP with the ``cdtd:`` fields.
+"""Building blocks of the exports: DataCite and DCAT-AP with the ``cdtd:`` fields.
 
-Star-imported at the end of ``techdata.config``. Every setting here starts
-from InvenioRDM's own value and replaces only the DataCite and DCAT entries,
-so the other export formats, content types and PID providers stay as
-InvenioRDM configures them.
+``techdata.config`` assigns InvenioRDM's keys from these; this module assigns
+none. Each function takes InvenioRDM's value and replaces only the DataCite
+and DCAT entries, so the other export formats, content types and PID
+providers stay as InvenioRDM configures them:
 
-- ``APP_RDM_RECORD_EXPORTERS``: the export menu of the landing page and
-  ``/records/<id>/export/<format>``;
-- ``RDM_RECORDS_SERIALIZERS``: REST content negotiation
-  (``Accept: application/vnd.datacite.datacite+json`` etc. on ``/api/records``);
-- ``RDM_PERSISTENT_IDENTIFIER_PROVIDERS`` and
-  ``RDM_PARENT_PERSISTENT_IDENTIFIER_PROVIDERS``: the DataCite DOI provider
-  takes its serializer as a constructor argument (there is no setting for
-  it), so it is configured here with ours: what DataCite receives is what the
-  export shows.
+- :func:`with_our_exporters`: ``APP_RDM_RECORD_EXPORTERS``, the export menu
+  of the landing page and ``/records/<id>/export/<format>``;
+- :func:`with_our_serializers`: ``RDM_RECORDS_SERIALIZERS``, REST content
+  negotiation (``Accept: application/vnd.datacite.datacite+json`` etc. on
+  ``/api/records``);
+- :func:`with_our_datacite`: the DataCite DOI provider of
+  ``RDM_PERSISTENT_IDENTIFIER_PROVIDERS`` and
+  ``RDM_PARENT_PERSISTENT_IDENTIFIER_PROVIDERS`` takes its serializer as a
+  constructor argument (there is no setting for it), so it is rebuilt with
+  ours: what DataCite receives is what the export shows;
+- :data:`LANDING_TEMPLATE` and :func:`landing_custom_fields_ui`: the record
+  page (``APP_RDM_RECORD_LANDING_PAGE_TEMPLATE``, ``RDM_CUSTOM_FIELDS_UI``).
+
+:data:`TECHDATA_LANDING_PANELS` is a feature setting: the ``TechData``
+extension gives it its default.
 """
 
-from invenio_app_rdm.config import APP_RDM_RECORD_EXPORTERS as _APP_RDM_RECORD_EXPORTERS
+from flask_resources import ResponseHandler
 from invenio_i18n import lazy_gettext as _
-from invenio_rdm_records.config import (
-    RDM_PARENT_PERSISTENT_IDENTIFIER_PROVIDERS as _RDM_PARENT_PID_PROVIDERS,
-)
-from invenio_rdm_records.config import (
-    RDM_PERSISTENT_IDENTIFIER_PROVIDERS as _RDM_PID_PROVIDERS,
-)
-from invenio_rdm_records.resources.config import record_serializers as _record_serializers
 from invenio_rdm_records.services.pids import providers as _providers
 
-from .landing import LANDING_TEMPLATE as _LANDING_TEMPLATE
-from .landing import landing_custom_fields_ui as _landing_custom_fields_ui
-from .landing import landing_panels as _landing_panels
+from .landing import LANDING_TEMPLATE, landing_custom_fields_ui, landing_panels
+from .serializers import (
+    TechDataDataCite45JSONSerializer,
+    TechDataDataCite45XMLSerializer,
+    TechDataDCATSerializer,
+)
 
-__all__ = [
-    "APP_RDM_RECORD_EXPORTERS",
-    "APP_RDM_RECORD_LANDING_PAGE_TEMPLATE",
-    "RDM_CUSTOM_FIELDS_UI",
-    "RDM_PARENT_PERSISTENT_IDENTIFIER_PROVIDERS",
-    "RDM_PERSISTENT_IDENTIFIER_PROVIDERS",
-    "RDM_RECORDS_SERIALIZERS",
+__all__ = (
+    "LANDING_TEMPLATE",
     "TECHDATA_LANDING_PANELS",
-]
-"""The settings this module adds to ``techdata.config``."""
+    "landing_custom_fields_ui",
+    "with_our_datacite",
+    "with_our_exporters",
+    "with_our_serializers",
+)
 
 _SERIALIZERS = "techdata.exports.serializers:"
 
-APP_RDM_RECORD_EXPORTERS = {
-    **_APP_RDM_RECORD_EXPORTERS,
-    "datacite-json": {
-        **_APP_RDM_RECORD_EXPORTERS["datacite-json"],
-        "serializer": _SERIALIZERS + "TechDataDataCite45JSONSerializer",
-    },
-    "datacite-xml": {
-        **_APP_RDM_RECORD_EXPORTERS["datacite-xml"],
-        "serializer": _SERIALIZERS + "TechDataDataCite45XMLSerializer",
-    },
-    "dcat-ap": {
-        **_APP_RDM_RECORD_EXPORTERS["dcat-ap"],
-        "serializer": _SERIALIZERS + "TechDataDCATSerializer",
-    },
+OUR_EXPORTERS = {
+    "datacite-json": _SERIALIZERS + "TechDataDataCite45JSONSerializer",
+    "datacite-xml": _SERIALIZERS + "TechDataDataCite45XMLSerializer",
+    "dcat-ap": _SERIALIZERS + "TechDataDCATSerializer",
 }
-"""InvenioRDM's exporters, DataCite and DCAT-AP with the cdtd classification."""
+"""Export-menu format -> our serializer (import string, as InvenioRDM expects)."""
+
+OUR_MIMETYPES = {
+    "application/vnd.datacite.datacite+json": TechDataDataCite45JSONSerializer,
+    "application/vnd.datacite.datacite+xml": TechDataDataCite45XMLSerializer,
+    "application/dcat+xml": TechDataDCATSerializer,
+}
+"""REST content type -> our serializer class."""
 
 
-def _record_serializers_with_ours():
-    """InvenioRDM's REST response handlers, DataCite and DCAT swapped for ours."""
-    from flask_resources import ResponseHandler
+def with_our_exporters(exporters):
+    """InvenioRDM's ``exporters``, DataCite and DCAT-AP with the cdtd classification."""
+    return {
+        **exporters,
+        **{fmt: {**exporters[fmt], "serializer": path} for fmt, path in OUR_EXPORTERS.items()},
+    }
 
-    from .serializers import (
-        TechDataDataCite45JSONSerializer,
-        TechDataDataCite45XMLSerializer,
-        TechDataDCATSerializer,
-    )
 
-    handlers = dict(_record_serializers)
-    for mimetype, cls in (
-        ("application/vnd.datacite.datacite+json", TechDataDataCite45JSONSerializer),
-        ("application/vnd.datacite.datacite+xml", TechDataDataCite45XMLSerializer),
-        ("application/dcat+xml", TechDataDCATSerializer),
-    ):
+def with_our_serializers(handlers):
+    """InvenioRDM's REST response ``handlers``, DataCite and DCAT swapped for ours."""
+    handlers = dict(handlers)
+    for mimetype, cls in OUR_MIMETYPES.items():
         handlers[mimetype] = ResponseHandler(cls(), headers=handlers[mimetype].headers)
     return handlers
 
 
-RDM_RECORDS_SERIALIZERS = _record_serializers_with_ours()
-"""REST content negotiation of records, with our DataCite and DCAT serializers."""
-
-
-def _with_our_datacite(providers, is_parent=False):
-    """The PID providers with the DataCite one using our serializer."""
-    from .serializers import TechDataDataCite45JSONSerializer
-
+def with_our_datacite(providers, is_parent=False):
+    """The PID ``providers``, the DataCite one registering our DataCite JSON."""
     out = []
     for provider in providers:
         if isinstance(provider, _providers.DataCitePIDProvider):
@@ -103,22 +90,6 @@ def _with_our_datacite(providers, is_parent=False):
     return out
 
 
-RDM_PERSISTENT_IDENTIFIER_PROVIDERS = _with_our_datacite(_RDM_PID_PROVIDERS)
-"""InvenioRDM's PID providers; DataCite DOIs are registered with our metadata."""
-
-RDM_PARENT_PERSISTENT_IDENTIFIER_PROVIDERS = _with_our_datacite(
-    _RDM_PARENT_PID_PROVIDERS, is_parent=True
-)
-"""Concept DOIs (parents) registered with our metadata too."""
-
-APP_RDM_RECORD_LANDING_PAGE_TEMPLATE = _LANDING_TEMPLATE
-"""The record page: InvenioRDM's, with panels of the classification and
-directory fields (CD-TD Art. 2, 18, 19; LZ Art. 11; QY Art. 8)."""
-
-TECHDATA_LANDING_PANELS = _landing_panels()
+TECHDATA_LANDING_PANELS = landing_panels()
 """The panels of the record page: the Classification and Directory sections
 of the deposit form (``techdata.exports.landing``)."""
-
-RDM_CUSTOM_FIELDS_UI = _landing_custom_fields_ui()
-"""The ``cdtd:`` sections of ``techdata.deposit.config``; those shown as our
-panels are hidden from InvenioRDM's generic "Additional details" list."""

@@ -14,7 +14,7 @@ A vocabulary value is shown by its labels, Chinese first, then English
 type it explains is restricted (CD-TD Art. 18; LZ Art. 16).
 """
 
-from ..deposit.config import RDM_CUSTOM_FIELDS_UI as _DEPOSIT_SECTIONS
+from ..deposit.config import FORM_SECTIONS
 from ..deposit.fields import CUSTOM_FIELDS, NAMESPACE
 
 LANDING_TEMPLATE = "techdata/landing/detail.html"
@@ -65,11 +65,11 @@ def panel(section, index):
     }
 
 
-def landing_panels(sections=_DEPOSIT_SECTIONS):
+def landing_panels(sections=FORM_SECTIONS):
     """The panels of the record page, in form order."""
     return [panel(s, i) for i, s in enumerate(s for s in sections if is_panel(s))]
 
 
-def landing_custom_fields_ui(sections=_DEPOSIT_SECTIONS):
+def landing_custom_fields_ui(sections=FORM_SECTIONS):
     """The form sections, those shown as our panels hidden from the generic details."""
     return [{**s, "hide_from_landing_page": True} if is_panel(s) else s for s in sections]

@@ -25,11 +25,8 @@ property element (InvenioRDM puts the subject URI on ``dct:subject``, which
 RDF/XML forbids; it belongs on the ``skos:Concept``).
 """
 
-from functools import lru_cache
-
 from flask_resources import BaseListSchema, MarshmallowSerializer
 from flask_resources.serializers import JSONSerializer, SimpleSerializer
-from invenio_access.permissions import system_identity
 from invenio_rdm_records.contrib.journal.processors import JournalDataciteDumper
 from invenio_rdm_records.resources.serializers import (
     DataCite43JSONSerializer,
@@ -43,13 +40,13 @@ from invenio_rdm_records.resources.serializers.datacite.schema import (
     DataCite45Schema,
 )
 from invenio_rdm_records.resources.serializers.dcat.schema import DcatSchema
-from invenio_vocabularies.proxies import current_service as vocabulary_service
 from lxml import etree
 from marshmallow import missing
 
-from ..deposit.fields import NAMESPACE
+from ..deposit.config import NAMESPACES
+from ..kernel.labels import NAMESPACE, TERM_VOCABULARIES, cf_value, labels
 
-TERMS = "https://techdata.chengdu.example.org/terms/"
+TERMS = NAMESPACES[NAMESPACE]
 """Base URI of our terms (the ``cdtd`` namespace of ``RDM_NAMESPACES``)."""
 
 LANGS = ("zh", "en")
@@ -85,38 +82,13 @@ NS = {
 """RDF namespaces the DCAT post-processing uses."""
 
 
-@lru_cache(maxsize=256)
-def _vocabulary_title(vocabulary, id_):
-    """The title dict of a vocabulary entry, read once (values never change)."""
-    try:
-        item = vocabulary_service.read(system_identity, (vocabulary, id_))
-    except Exception:  # noqa: BLE001  (an unknown id exports without label)
-        return {}
-    return dict(item.to_dict().get("title") or {})
-
-
-def cf_value(obj, name):
-    """The value of the custom field ``cdtd:<name>`` of a record dict."""
-    return (obj.get("custom_fields") or {}).get(f"{NAMESPACE}:{name}")
-
-
-def labels(value, vocabulary):
-    """``(zh, en)`` labels of a vocabulary value (from the record, else the vocabulary)."""
-    if not value or not value.get("id"):
-        return None
-    title = value.get("title") or _vocabulary_title(vocabulary, value["id"])
-    zh = title.get("zh") or title.get("en") or value["id"]
-    en = title.get("en") or zh
-    return zh, en
-
-
 class TechDataDataCiteMixin:
     """Adds the ``cdtd:`` classification to a DataCite (or DCAT) schema."""
 
     def get_type(self, obj):
         """Resource type, its text naming the tech-data category (CD-TD Art. 2)."""
         types = super().get_type(obj)
-        category = labels(cf_value(obj, "category"), "td-categories")
+        category = labels(cf_value(obj, "category"), TERM_VOCABULARIES["category"])
         if not category:
             return types
         types = dict(types) if types is not missing else {"resourceTypeGeneral": "Dataset"}
@@ -147,12 +119,9 @@ class TechDataDataCiteMixin:
         """Subjects, plus the tech-data category and the sensitivity grade."""
         subjects = super().get_subjects(obj)
         subjects = [] if subjects is missing else list(subjects)
-        for name, vocabulary, scheme in (
-            ("category", "td-categories", CATEGORY_SCHEME),
-            ("grade", "td-grades", GRADE_SCHEME),
-        ):
+        for name, scheme in (("category", CATEGORY_SCHEME), ("grade", GRADE_SCHEME)):
             value = cf_value(obj, name)
-            found = labels(value, vocabulary)
+            found = labels(value, TERM_VOCABULARIES[name])
             if not found:
                 continue
             for lang, text in zip(LANGS, found):
@@ -180,7 +149,7 @@ class TechDataDataCiteMixin:
         rights = [r for r in rights if not (r.get("rightsUri") or "").startswith(EU_REPO)]
         ours = [
             {"rights": text, "rightsUri": uri, "lang": lang}
-            for lang, text in zip(LANGS, labels(opening, "td-opening"))
+            for lang, text in zip(LANGS, labels(opening, TERM_VOCABULARIES["opening_type"]))
         ]
         return ours + rights
 

@@ -1,39 +1,31 @@
 """Settings of the identifiers: DataCite DOIs and CSTR (GB/T 32843).
 
-Star-imported at the very end of ``techdata.config``, so what is set here
-wins over earlier settings. The DataCite connection (``DATACITE_ENABLED``,
+``TECHDATA_*`` defaults, and the building blocks ``techdata.config`` assigns
+InvenioRDM's keys from; this module assigns no InvenioRDM key. The DataCite connection (``DATACITE_ENABLED``,
 ``DATACITE_PREFIX``, ``DATACITE_USERNAME``, ``DATACITE_PASSWORD``,
 ``DATACITE_TEST_MODE``, ``DATACITE_URL``, ``DATACITE_FORMAT``) is the
 deployment's business: ``invenio.cfg`` reads it from ``TD_DATACITE_*``
 environment variables.
 
-- ``RDM_PERSISTENT_IDENTIFIER_PROVIDERS`` and
-  ``RDM_PARENT_PERSISTENT_IDENTIFIER_PROVIDERS``: those of
-  ``techdata.exports.config`` (our DataCite serializer), the DataCite one
-  made a ``TechDataDataCitePIDProvider`` (configurable API address, remote
-  registration first, retries); the parent's get the ``CSTRPIDProvider``.
-- ``RDM_PARENT_PERSISTENT_IDENTIFIERS``: InvenioRDM's (the concept DOI) plus
-  ``cstr``, required: every dataset gets one CSTR at its first publication,
-  kept by all its versions. Parent PIDs are minted whatever the record's
-  access (InvenioRDM skips required *record* PIDs of restricted records), so
-  a 不予开放 record gets its CSTR and no DOI.
-- ``RDM_RECORDS_SERIALIZERS``: the citation (``text/x-bibliography``, the
-  landing page's citation box) ends with the CSTR.
+- :func:`with_doi_retries` (``RDM_PERSISTENT_IDENTIFIER_PROVIDERS`` and
+  ``RDM_PARENT_PERSISTENT_IDENTIFIER_PROVIDERS``): the DataCite provider made
+  a ``TechDataDataCitePIDProvider`` (configurable API address, remote
+  registration first, retries), keeping its serializer; the parents get
+  :data:`CSTR_PROVIDER` too.
+- :data:`CSTR_PARENT_PID` (``RDM_PARENT_PERSISTENT_IDENTIFIERS["cstr"]``):
+  required: every dataset gets one CSTR at its first publication, kept by all
+  its versions. Parent PIDs are minted whatever the record's access
+  (InvenioRDM skips required *record* PIDs of restricted records), so a
+  不予开放 record gets its CSTR and no DOI.
+- :func:`with_cstr_citation` (``RDM_RECORDS_SERIALIZERS``): the citation
+  (``text/x-bibliography``, the landing page's citation box) ends with the CSTR.
 """
 
+from flask_resources import ResponseHandler
 from invenio_i18n import lazy_gettext as _
-from invenio_rdm_records.config import (
-    RDM_PARENT_PERSISTENT_IDENTIFIERS as _RDM_PARENT_PERSISTENT_IDENTIFIERS,
-)
 from invenio_rdm_records.services.pids import providers as _providers
 
-from ..exports.config import (
-    RDM_PARENT_PERSISTENT_IDENTIFIER_PROVIDERS as _EXPORTS_PARENT_PROVIDERS,
-)
-from ..exports.config import (
-    RDM_PERSISTENT_IDENTIFIER_PROVIDERS as _EXPORTS_PROVIDERS,
-)
-from ..exports.config import RDM_RECORDS_SERIALIZERS as _EXPORTS_SERIALIZERS
+from .citation import CSTRCitationSerializer
 from .providers import (
     CSTRPIDProvider,
     TechDataDataCiteClient,
@@ -43,10 +35,8 @@ from .providers import (
 )
 
 __all__ = [
-    "RDM_PARENT_PERSISTENT_IDENTIFIERS",
-    "RDM_PARENT_PERSISTENT_IDENTIFIER_PROVIDERS",
-    "RDM_PERSISTENT_IDENTIFIER_PROVIDERS",
-    "RDM_RECORDS_SERIALIZERS",
+    "CSTR_PARENT_PID",
+    "CSTR_PROVIDER",
     "TECHDATA_CSTR_AGENCY_CODE",
     "TECHDATA_CSTR_ENABLED",
     "TECHDATA_CSTR_LOCAL_FORMAT",
@@ -55,8 +45,9 @@ __all__ = [
     "TECHDATA_DOI_RETRY_DELAY",
     "TECHDATA_DOI_RETRY_MAX",
     "TECHDATA_DOI_RETRY_MAX_DELAY",
+    "with_cstr_citation",
+    "with_doi_retries",
 ]
-"""The settings this module adds to ``techdata.config``."""
 
 # CSTR (GB/T 32843; XC: the registration certificate of deposited data)
 # =====================================================================
@@ -89,7 +80,7 @@ TECHDATA_DOI_RETRY_MAX = 10
 """Retries of a failed DOI registration before it is left to an administrator."""
 
 
-def _with_our_datacite(providers):
+def with_doi_retries(providers):
     """The providers, the DataCite one(s) replaced by ``TechDataDataCitePIDProvider``."""
     out = []
     for provider in providers:
@@ -104,42 +95,26 @@ def _with_our_datacite(providers):
     return out
 
 
-RDM_PERSISTENT_IDENTIFIER_PROVIDERS = _with_our_datacite(_EXPORTS_PROVIDERS)
-"""InvenioRDM's record PID providers; DOIs registered with retries, our metadata."""
+CSTR_PROVIDER = CSTRPIDProvider("cstr")
+"""The parent PID provider of the dataset's CSTR."""
 
-RDM_PARENT_PERSISTENT_IDENTIFIER_PROVIDERS = _with_our_datacite(_EXPORTS_PARENT_PROVIDERS) + [
-    CSTRPIDProvider("cstr"),
-]
-"""Concept DOI (with retries, our metadata) and the dataset's CSTR."""
-
-RDM_PARENT_PERSISTENT_IDENTIFIERS = {
-    **_RDM_PARENT_PERSISTENT_IDENTIFIERS,
-    "cstr": {
-        "providers": ["cstr"],
-        "required": True,
-        "label": _("CSTR"),
-        "validator": is_cstr,
-        "normalizer": normalize_cstr,
-        "is_enabled": CSTRPIDProvider.is_enabled,
-    },
+CSTR_PARENT_PID = {
+    "providers": ["cstr"],
+    "required": True,
+    "label": _("CSTR"),
+    "validator": is_cstr,
+    "normalizer": normalize_cstr,
+    "is_enabled": CSTRPIDProvider.is_enabled,
 }
-"""Parent (concept) PIDs: InvenioRDM's concept DOI and our CSTR."""
+"""The ``cstr`` parent (concept) PID, beside InvenioRDM's concept DOI."""
 
 
-def _serializers_with_cstr_citation():
-    """The REST serializers of ``techdata.exports``, the citation with the CSTR."""
-    from flask_resources import ResponseHandler
-
-    from .citation import CSTRCitationSerializer
-
-    handlers = dict(_EXPORTS_SERIALIZERS)
+def with_cstr_citation(handlers):
+    """The REST response ``handlers``, the formatted citation naming the CSTR."""
+    handlers = dict(handlers)
     old = handlers["text/x-bibliography"]
     handlers["text/x-bibliography"] = ResponseHandler(
         CSTRCitationSerializer(url_args_retriever=old.serializer.url_args_retriever),
         headers=old.headers,
     )
     return handlers
-
-
-RDM_RECORDS_SERIALIZERS = _serializers_with_cstr_citation()
-"""REST content negotiation; the formatted citation names the CSTR."""

@@ -11,12 +11,12 @@ from invenio_communities.proxies import current_communities
 from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_records_resources.services.custom_fields import KeywordCF
 
-from ..deposit.config import RDM_NAMESPACES
+from ..deposit.config import NAMESPACES
 
 CENTRE_LEVELS = ("city", "industry", "district", "unit")
 """Levels of data centres: city, industry, district, unit (CD-TD Art. 10)."""
 
-CENTRE_NAMESPACES = dict(RDM_NAMESPACES)
+CENTRE_NAMESPACES = dict(NAMESPACES)
 """Community custom-field namespaces (the same ``cdtd`` namespace)."""
 
 CENTRE_CUSTOM_FIELDS = [KeywordCF(name="cdtd:centre_level")]

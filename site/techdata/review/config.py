@@ -1,10 +1,12 @@
-"""Settings of data centres, deposit review and confidentiality review."""
+"""Settings of data centres, deposit review and confidentiality review.
 
-from invenio_app_rdm.config import CELERY_BEAT_SCHEDULE as _RDM_BEAT
+``TECHDATA_*`` defaults, and the building blocks ``techdata.config`` assigns
+InvenioRDM's keys from (the centre form sections, the reviews, this
+package's scheduled tasks); this module assigns no InvenioRDM key.
+"""
+
 from invenio_i18n import lazy_gettext as _
 from celery.schedules import crontab
-
-from .centres import CENTRE_CUSTOM_FIELDS, CENTRE_NAMESPACES
 
 TECHDATA_REVIEW_DEADLINES = {"deposit-review": 15, "confidentiality-review": 10}
 """Working days to answer each review (no seed fixes them: CD-PD Art. 14's 15 days as the model)."""
@@ -28,13 +30,7 @@ TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE = "confidentiality-reviewer"
 TECHDATA_CENTRE_ADMIN_ROLE = "bureau-admin"
 """Role escalated to when a review is overdue, besides the centre's owners."""
 
-COMMUNITIES_NAMESPACES = CENTRE_NAMESPACES
-"""Namespace of our community custom fields (the records one)."""
-
-COMMUNITIES_CUSTOM_FIELDS = CENTRE_CUSTOM_FIELDS
-"""Community custom fields: the data-centre level (CD-TD Art. 10)."""
-
-COMMUNITIES_CUSTOM_FIELDS_UI = [
+CENTRE_FORM_SECTIONS = [
     {
         "section": _("Data centre"),
         "fields": [
@@ -56,30 +52,16 @@ COMMUNITIES_CUSTOM_FIELDS_UI = [
         ],
     }
 ]
-"""The centre level in the community settings form."""
+"""The centre level in the community settings form (``COMMUNITIES_CUSTOM_FIELDS_UI``)."""
 
-RDM_RECORDS_REVIEWS = ["community-submission", "deposit-review"]
+REVIEWS = ["community-submission", "deposit-review"]
 """Reviews a draft can be submitted with; a community submission to a data
-centre is turned into a deposit review when it is submitted (CD-TD Art. 11)."""
+centre is turned into a deposit review when it is submitted (CD-TD Art. 11; ``RDM_RECORDS_REVIEWS``)."""
 
-CELERY_BEAT_SCHEDULE = {
-    **_RDM_BEAT,
+BEAT_SCHEDULE = {
     "techdata-review-deadlines": {
         "task": "techdata.review.tasks.check_review_deadlines",
         "schedule": crontab(minute=0, hour="1,9"),
     },
-    "techdata-overdue-projects": {
-        "task": "techdata.projects.tasks.send_overdue_digest",
-        "schedule": crontab(minute=30, hour=1),
-    },
-    "techdata-access-deadlines": {
-        "task": "techdata.access.tasks.check_access_deadlines",
-        "schedule": crontab(minute=15, hour="1,9"),
-    },
-    "techdata-access-expire-grants": {
-        "task": "techdata.access.tasks.expire_access_grants",
-        "schedule": crontab(minute=5, hour=0),
-    },
 }
-"""InvenioRDM's schedule plus review reminders/escalations, the overdue-project digest,
-reminders/escalations of requests from outside and the daily expiry of access grants."""
+"""Scheduled tasks of the reviews: reminders and escalations (merged into ``CELERY_BEAT_SCHEDULE``)."""

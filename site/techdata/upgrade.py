@@ -1,0 +1,50 @@
+"""Production set-up: what ``invenio techdata upgrade`` brings up to the code.
+
+Every step is idempotent and imports nothing from ``techdata.demo``: missing
+tables (with their triggers), the search indices whose alias is missing, the
+domain roles, the city data centre and its curators (CD-TD Art. 10-11), and
+the OAI-PMH set of the open directory (QY Art. 23; LZ Art. 22).
+"""
+
+from invenio_db import db
+from invenio_search import current_search
+from invenio_search.utils import build_alias_name
+
+from .directory.oai import ensure_oai_set
+from .kernel.roles import ensure_roles
+from .review.centres import ensure_city_centre
+
+
+def missing_indices():
+    """Names of the search mappings whose write alias does not exist yet.
+
+    ``current_search.create(ignore_existing=True)`` alone is not idempotent:
+    each call makes a new timestamp-suffixed index for every mapping and adds
+    it to the alias, which then points at two indices and takes no writes.
+    """
+    client = current_search.client
+    return [name for name in current_search.mappings
+            if not client.indices.exists_alias(name=build_alias_name(name))]
+
+
+def create_missing_indices():
+    """Create the indices of :func:`missing_indices`; returns their names."""
+    missing = missing_indices()
+    if not missing:  # an empty index_list would mean "all of them"
+        return []
+    return [name for name, _ in current_search.create(ignore_existing=True,
+                                                      index_list=missing)]
+
+
+def create_missing_tables():
+    """Create the tables (and their triggers, on create) that do not exist yet."""
+    db.create_all()
+
+
+def upgrade():
+    """Run every set-up step; yields ``(label, result)`` as each one is done."""
+    create_missing_tables()
+    yield "search indices created", len(create_missing_indices())
+    yield "roles created", len(ensure_roles())
+    yield "city data centre", ensure_city_centre()
+    yield "OAI-PMH set of the open directory", ensure_oai_set()
