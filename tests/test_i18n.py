@@ -33,7 +33,8 @@ def test_app_uses_fixed_translation(app):
 
 
 def test_every_message_of_ours_has_chinese(tmp_path):
-    """Each translatable string in the site package has a Chinese translation."""
+    """Each translatable string in the site package and the instance's template
+    overrides (``templates/``) has a Chinese translation."""
     import subprocess
     import sys
     from pathlib import Path
@@ -45,7 +46,7 @@ def test_every_message_of_ours_has_chinese(tmp_path):
     subprocess.run(
         [str(Path(sys.executable).parent / "pybabel"), "--quiet", "extract",
          "-F", str(root / "translations" / "babel.ini"), "-k", "_", "-k", "lazy_gettext",
-         "-o", str(pot), str(root / "site" / "techdata")],
+         "-o", str(pot), str(root / "site" / "techdata"), str(root / "templates")],
         check=True, cwd=root,
     )
     po = read_po(open(root / "site/techdata/translations/zh/LC_MESSAGES/messages.po", "rb"), locale="zh")
