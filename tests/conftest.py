@@ -16,12 +16,15 @@ import pytest
 from invenio_access.permissions import system_identity
 from invenio_app.factory import create_app as _create_app
 from invenio_communities.proxies import current_communities
+from invenio_oauth2server.models import Token
+from invenio_requests.proxies import current_requests_service
 from invenio_vocabularies.proxies import current_service as vocabulary_service
 
 from techdata.i18n import build_catalog
 from techdata.kernel import roles
 from techdata.review.centres import ensure_city_centre
-from tests.helpers import Workflow, token_headers, user_with_role
+from tests.access.conditional import CONDITIONAL, upload
+from tests.helpers import Workflow, deposit, make_workflow, token_headers, user_with_role
 
 _env = os.environ.get
 
@@ -225,8 +228,23 @@ def workflow(client, researcher_token, curator_token, reviewer_token, city_centr
     return Workflow(client, researcher_token, curator_token, reviewer_token, city_centre.id)
 
 
-_user_with_role = user_with_role
-"""Old name of :func:`tests.helpers.user_with_role`, until every test module imports that."""
+@pytest.fixture(scope="module")
+def datasets(running_app, UserFixture, database):
+    """A conditional dataset with a file and an open one, published through the reviews."""
+    owner = UserFixture(email="provider-owner@test.example.org", password="Owner-Test-2026")
+    owner.create(running_app, database)
+    token = Token.create_personal("acc", owner.id, scopes=[], is_internal=False)
+    database.session.commit()
+    headers = {"Authorization": f"Bearer {token.access_token}"}
+    client = running_app.test_client()
+    flow = make_workflow(running_app, database, client, headers, tag="acc")
 
-_token = token_headers
-"""Old name of :func:`tests.helpers.token_headers`, until every test module imports that."""
+    draft = flow.create(deposit(files=True, **CONDITIONAL))
+    upload(client, headers, draft["id"])
+    review = flow.submit(draft["id"])
+    flow.accept(review["id"])
+    current_requests_service.indexer.refresh()
+    flow.pass_review(flow.confidentiality_request(draft["id"])["id"])
+    opened = flow.publish(deposit())
+    return {"conditional": draft["id"], "open": opened["id"], "flow": flow,
+            "owner_headers": headers}

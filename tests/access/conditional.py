@@ -4,16 +4,15 @@ A dataset opened and shared on conditions, with a restricted file, published
 through the deposit and confidentiality reviews (module scope: once per test
 module); an open dataset; the company applicant, another company and the
 city centre's curator (the provider). Imported with
-``from tests.access.conditional import *``.
+``from tests.access.conditional import ...``; the fixtures ``datasets``
+(``tests/conftest.py``, the browser journeys use it too) and ``people``
+(``tests/access/conftest.py``) are built from it.
 """
 
 from datetime import date, timedelta
 
-import pytest
-
-from techdata.review.deadlines import today
-from tests.conftest import _token
-from tests.helpers import deposit, make_workflow
+from techdata.kernel.time import today
+from tests.helpers import deposit
 
 USCC = "91350100M000100Y43"
 """A valid unified social credit code (GB 32100-2015 check character 3)."""
@@ -40,48 +39,6 @@ def upload(client, headers, recid):
                      headers={**headers, "Content-Type": "application/octet-stream"})
     assert res.status_code == 200, res.get_json()
     assert client.post(f"{base}/{FILE_KEY}/commit", headers=headers).status_code == 200
-
-
-@pytest.fixture(scope="module")
-def datasets(running_app, UserFixture, database):
-    """A conditional dataset with a file and an open one, published through the reviews."""
-    from invenio_oauth2server.models import Token
-    from invenio_requests.proxies import current_requests_service
-
-    owner = UserFixture(email="provider-owner@test.example.org", password="Owner-Test-2026")
-    owner.create(running_app, database)
-    token = Token.create_personal("acc", owner.id, scopes=[], is_internal=False)
-    database.session.commit()
-    headers = {"Authorization": f"Bearer {token.access_token}"}
-    client = running_app.test_client()
-    flow = make_workflow(running_app, database, client, headers, tag="acc")
-
-    draft = flow.create(deposit(files=True, **CONDITIONAL))
-    upload(client, headers, draft["id"])
-    review = flow.submit(draft["id"])
-    flow.accept(review["id"])
-    current_requests_service.indexer.refresh()
-    flow.pass_review(flow.confidentiality_request(draft["id"])["id"])
-    opened = flow.publish(deposit())
-    return {"conditional": draft["id"], "open": opened["id"], "flow": flow,
-            "owner_headers": headers}
-
-
-@pytest.fixture()
-def people(running_app, UserFixture, db, datasets):
-    """The company applicant, another company, and the provider (the centre's curator)."""
-    from invenio_accounts.models import User
-
-    company = UserFixture(email="company@test.example.org", password="Company-Test-2026")
-    company.create(running_app, db)
-    other = UserFixture(email="other-company@test.example.org", password="Other-Test-2026")
-    other.create(running_app, db)
-    curator = User.query.filter_by(email="acc-curator@test.example.org").one()
-    return {
-        "company": company, "other": other, "curator": curator,
-        "company_h": _token(company, db), "other_h": _token(other, db),
-        "curator_h": datasets["flow"].curator,
-    }
 
 
 def application(client, recid, **extra):
@@ -126,5 +83,5 @@ def content(client, recid, headers=None):
 
 
 
-__all__ = ("USCC", "CONDITIONAL", "FILE_KEY", "FILE_BODY", "upload", "datasets", "people",
+__all__ = ("USCC", "CONDITIONAL", "FILE_KEY", "FILE_BODY", "upload",
            "application", "apply", "act", "content", "date", "timedelta", "today")

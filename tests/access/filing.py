@@ -1,6 +1,7 @@
 """Shared set-up of the tests of opening applications, appeals, corrections, services.
 
-Fixtures are imported by the test modules (``from tests.access.filing import *``).
+The test modules import these helpers by name; the people are fixtures of
+``tests/access/conftest.py``.
 People: a company applicant (no role), another company, the city centre's
 curator (the provider of its records), a confidentiality reviewer, the
 bureau and the expert committee.
@@ -8,14 +9,12 @@ bureau and the expert committee.
 
 from datetime import date, timedelta
 
-import pytest
 from invenio_requests.records.api import Request
 
 from techdata.access.base import execute_clocked
-from techdata.review.deadlines import today
+from techdata.kernel.time import today
 from techdata.review.workflow import acting_as
-from tests.conftest import _token, _user_with_role
-from tests.helpers import deposit, registered_user
+from tests.helpers import deposit
 
 NOT_OPENED = dict(opening_type={"id": "none"},
                   opening_reason="含未脱敏的样点坐标 / unmasked sampling coordinates",
@@ -26,36 +25,6 @@ CONDITIONAL = dict(opening_type={"id": "conditional"},
                    opening_reason="数据量大且需持续获取 / large and continuously updated",
                    opening_legal_basis="泸州市公共数据管理办法第二十五条 / LZ Art. 25")
 """Custom fields of a 有条件开放 deposit."""
-
-
-@pytest.fixture()
-def company(UserFixture, app, db):
-    """A registered company user (the applicant)."""
-    return registered_user(UserFixture, app, db, "company@test.example.org", "Company-Test-2026")
-
-
-@pytest.fixture()
-def other_company(UserFixture, app, db):
-    """Another registered company user."""
-    return registered_user(UserFixture, app, db, "other@test.example.org", "Other-Test-2026")
-
-
-@pytest.fixture()
-def company_token(company, db):
-    """API token headers of the company."""
-    return _token(company, db)
-
-
-@pytest.fixture()
-def bureau(UserFixture, app, db):
-    """A tech-bureau administrator (escalations go there)."""
-    return _user_with_role(UserFixture, app, db, "bureau@test.example.org", "bureau-admin")
-
-
-@pytest.fixture()
-def expert(UserFixture, app, db):
-    """A member of the expert committee (appeals)."""
-    return _user_with_role(UserFixture, app, db, "expert@test.example.org", "expert-committee")
 
 
 def who(user):
@@ -99,6 +68,6 @@ def working_days_ago(n):
     return day
 
 
-__all__ = ("company", "other_company", "company_token", "bureau", "expert", "who", "act",
+__all__ = ("who", "act",
            "reload", "set_due", "working_days_ago", "deposit", "NOT_OPENED", "CONDITIONAL",
            "date", "today", "timedelta")

@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 from techdata.access.appeal import file_appeal
 from techdata.access.opening import apply_for_opening
 from techdata.workdays import working_days
-from tests.access.filing import *  # noqa: F401,F403
+from tests.access.filing import CONDITIONAL, NOT_OPENED, act, date, deposit, reload, today, who
 from tests.helpers import field_errors
 
 APPEAL = "/api/techdata/access/apply/appeal"

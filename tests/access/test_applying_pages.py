@@ -4,7 +4,7 @@ from flask import g
 
 from techdata.access.appeal import file_appeal
 from techdata.access.opening import apply_for_opening
-from tests.access.filing import *  # noqa: F401,F403
+from tests.access.filing import NOT_OPENED, act, deposit, who
 
 
 def _login(app, user):

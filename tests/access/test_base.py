@@ -14,7 +14,7 @@ from marshmallow import ValidationError
 
 from techdata.access import clock
 from techdata.access.base import ClockedDecisionAction, ClockedRequestType, execute_clocked
-from tests.conftest import _token
+from tests.helpers import token_headers
 
 
 class ProbeAnswer(ClockedDecisionAction):
@@ -60,7 +60,7 @@ def _read(client, headers, request_id):
 
 def test_clock_follows_the_actions(client, probe, researcher, curator, db):
     """Submit 30 Sep 2026 → due 27 Oct; return 12 Oct pauses (4 used); resubmit 2 Nov → 17 Nov."""
-    applicant, provider = _token(researcher, db), _token(curator, db)
+    applicant, provider = token_headers(researcher, db), token_headers(curator, db)
 
     execute_clocked(researcher.identity, probe, "submit", on=date(2026, 9, 30))
     body = _read(client, applicant, probe)
@@ -112,10 +112,10 @@ def test_clock_follows_the_actions(client, probe, researcher, curator, db):
 
 def test_bare_rest_submit_starts_the_clock_today(client, probe, researcher, db):
     """Submitting through the standard REST action starts the clock from today."""
-    from techdata.review.deadlines import today
+    from techdata.kernel.time import today
     from techdata.workdays import working_days
 
-    applicant = _token(researcher, db)
+    applicant = token_headers(researcher, db)
     res = client.post(f"/api/requests/{probe}/actions/submit", headers=applicant)
     assert res.status_code == 200, res.get_json()
     payload = _read(client, applicant, probe)["payload"]
@@ -127,7 +127,7 @@ def test_cancel_stops_the_clock(client, probe, researcher, curator, db):
     """The applicant withdraws: cancelled, clock stopped, history kept."""
     execute_clocked(researcher.identity, probe, "submit", on=date(2026, 9, 30))
     execute_clocked(researcher.identity, probe, "cancel", on=date(2026, 10, 9))
-    body = _read(client, _token(curator, db), probe)
+    body = _read(client, token_headers(curator, db), probe)
     assert body["status"] == "cancelled"
     assert body["payload"]["clock"] == clock.STOPPED
     assert not clock.is_overdue(body["payload"], on=date(2026, 12, 1))

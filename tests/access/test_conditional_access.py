@@ -14,7 +14,7 @@ from techdata.access.conditional_access import apply_for_access, uscc_is_valid
 from techdata.access.grants import expire_grants
 from techdata.review.workflow import acting_as
 from techdata.workdays import working_days
-from tests.access.conditional import *  # noqa: F401,F403
+from tests.access.conditional import USCC, act, application, apply, content, date, timedelta, today
 
 
 def test_uscc_check_character():
@@ -220,9 +220,9 @@ def test_overdue_application_is_escalated_once(running_app, client, datasets, pe
                                               UserFixture, db):
     """Due tomorrow: the provider is reminded; overdue: the bureau and provider, once each."""
     from techdata.access.tasks import check_access_deadlines
-    from tests.conftest import _user_with_role
+    from tests.helpers import user_with_role
 
-    bureau = _user_with_role(UserFixture, running_app, db, "bureau-acc@test.example.org",
+    bureau = user_with_role(UserFixture, running_app, db, "bureau-acc@test.example.org",
                              "bureau-admin")
     req = apply(client, people["company_h"], application(client, datasets["conditional"]))
     rid = req.get_json()["id"]

@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 from techdata.access.appeal import file_appeal
 from techdata.access.correction import report_error
 from techdata.workdays import working_days
-from tests.access.filing import *  # noqa: F401,F403
+from tests.access.filing import act, date, deposit, reload, timedelta, today, who, working_days_ago
 from tests.helpers import field_errors
 
 REPORT = "/api/techdata/access/apply/correction"

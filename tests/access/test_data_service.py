@@ -8,8 +8,8 @@ from marshmallow import ValidationError
 from techdata.access.appeal import file_appeal
 from techdata.access.service_request import ask_for_service
 from techdata.workdays import working_days
-from tests.access.filing import *  # noqa: F401,F403
-from tests.conftest import _token
+from tests.access.filing import act, date, deposit, reload, who
+from tests.helpers import token_headers
 from tests.helpers import field_errors
 
 ASK = "/api/techdata/access/apply/data-service"
@@ -47,7 +47,7 @@ def test_voucher_quote_delivery_with_files(
     with pytest.raises(ValidationError, match="Upload the deliverables"):
         act(curator, sid, "deliver", data={"note": "见附件 / see the attachment"})
 
-    curator_headers = _token(curator, __import__("invenio_db").db)
+    curator_headers = token_headers(curator, __import__("invenio_db").db)
     res = client.put(f"/api/requests/{sid}/files/upload/report.txt", data=REPORT,
                      headers={**curator_headers, "Content-Type": "application/octet-stream"})
     assert res.status_code in (200, 201), res.get_json()
@@ -62,7 +62,7 @@ def test_voucher_quote_delivery_with_files(
 
     res = client.get(f"/api/requests/{sid}/files/{key}/content", headers=company_token)
     assert res.status_code == 200 and res.get_data() == REPORT
-    other = _token(other_company, __import__("invenio_db").db)
+    other = token_headers(other_company, __import__("invenio_db").db)
     res = client.get(f"/api/requests/{sid}/files/{key}/content", headers=other)
     assert res.status_code == 403
 

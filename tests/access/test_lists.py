@@ -4,8 +4,8 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.access.conditional import *  # noqa: F401,F403
-from tests.conftest import _token, _user_with_role
+from tests.access.conditional import act, application, apply
+from tests.helpers import token_headers, user_with_role
 
 
 def test_inbox_mine_and_bureau_list(running_app, client, datasets, people, UserFixture, db):
@@ -35,9 +35,9 @@ def test_inbox_mine_and_bureau_list(running_app, client, datasets, people, UserF
     # The bureau list: bureau administrators only, with filters.
     assert client.get("/api/techdata/access/lists/bureau",
                       headers=people["company_h"]).status_code == 403
-    bureau = _user_with_role(UserFixture, running_app, db, "bureau-c@test.example.org",
+    bureau = user_with_role(UserFixture, running_app, db, "bureau-c@test.example.org",
                              "bureau-admin")
-    bh = _token(bureau, db)
+    bh = token_headers(bureau, db)
     every = client.get("/api/techdata/access/lists/bureau", headers=bh).get_json()["hits"]
     assert {first["id"], second["id"]} <= {h["id"] for h in every["hits"]}
     refused = client.get("/api/techdata/access/lists/bureau?status=declined",
@@ -80,7 +80,7 @@ def test_list_pages_render(running_app, client, datasets, people, UserFixture, d
     recid = datasets["conditional"]
     req = apply(client, people["company_h"], application(client, recid)).get_json()
     # Any holder of the curator role acts for the city centre (its group member).
-    curator = _user_with_role(UserFixture, running_app, db, "page-curator@test.example.org",
+    curator = user_with_role(UserFixture, running_app, db, "page-curator@test.example.org",
                               "data-centre-curator")
     curator.login(client)
     page = client.get("/access/inbox")

@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 
 from techdata.access.opening import apply_for_opening
 from techdata.workdays import working_days
-from tests.access.filing import *  # noqa: F401,F403
+from tests.access.filing import CONDITIONAL, NOT_OPENED, act, date, deposit, reload, who
 from tests.helpers import field_errors
 
 APPLY = "/api/techdata/access/apply/opening-application"

@@ -7,8 +7,8 @@ from techdata.access.grants import expire_grants
 from techdata.access.sharing import apply_for_sharing
 from techdata.review.workflow import acting_as
 from techdata.workdays import working_days
-from tests.access.conditional import *  # noqa: F401,F403
-from tests.conftest import _token, _user_with_role
+from tests.access.conditional import act, content, date, timedelta, today
+from tests.helpers import token_headers, user_with_role
 
 
 def sharing_form(recid, **extra):
@@ -36,8 +36,8 @@ def share(client, headers, body):
 def test_government_unit_is_granted_the_files(running_app, client, datasets, people, UserFixture, db):
     """A department applies, due in 10 working days; the grant opens the files to it alone."""
     recid = datasets["conditional"]
-    dept = _user_with_role(UserFixture, running_app, db, "dept@test.example.org", "department-admin")
-    dept_h = _token(dept, db)
+    dept = user_with_role(UserFixture, running_app, db, "dept@test.example.org", "department-admin")
+    dept_h = token_headers(dept, db)
 
     # Companies and the public apply for conditional access instead.
     res = share(client, people["company_h"], sharing_form(recid))
@@ -74,7 +74,7 @@ def test_sharing_deadline_across_national_day_and_return(running_app, client, da
                                                           UserFixture, db):
     """Received 30 Sep 2026: due 20 Oct; returned and answered, the same request resumes."""
     recid = datasets["conditional"]
-    dept = _user_with_role(UserFixture, running_app, db, "dept2@test.example.org", "program-manager")
+    dept = user_with_role(UserFixture, running_app, db, "dept2@test.example.org", "program-manager")
     form = sharing_form(recid)
     form.pop("record")
     item = apply_for_sharing(acting_as(dept.identity), recid, form, on=date(2026, 9, 30))
@@ -85,7 +85,7 @@ def test_sharing_deadline_across_national_day_and_return(running_app, client, da
     assert res.status_code == 200, res.get_json()
     assert Request.get_record(item.id)["payload"]["clock"] == clock.PAUSED
 
-    res = act(client, _token(dept, db), item.id, "submit",
+    res = act(client, token_headers(dept, db), item.id, "submit",
               legal_basis="《土壤污染防治法》第七条第二款 / Art. 7(2)", comment="已补充")
     assert res.status_code == 200, res.get_json()
     body = res.get_json()

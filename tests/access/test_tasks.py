@@ -7,10 +7,8 @@ from techdata.access.opening import apply_for_opening
 from techdata.access.tasks import check_access_deadlines, expire_access_grants
 from techdata.workdays import working_days
 from tests.access import conditional as cond
-from tests.access.conditional import datasets, people  # noqa: F401 (fixtures)
-from tests.access.filing import (  # noqa: F401 (fixtures)
-    NOT_OPENED, act, bureau, company, date, deposit, expert, reload, set_due, timedelta,
-    today, who,
+from tests.access.filing import (
+    NOT_OPENED, act, date, deposit, reload, set_due, timedelta, today, who,
 )
 
 SOON, OVERDUE = "Request due soon", "Request overdue"

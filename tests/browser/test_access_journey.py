@@ -8,7 +8,7 @@ restrictions (CD-PD Art. 30; LZ Art. 27) and downloads the file.
 
 import pytest
 
-from tests.access.conditional import FILE_BODY, FILE_KEY, USCC, datasets  # noqa: F401
+from tests.access.conditional import FILE_BODY, FILE_KEY, USCC
 from tests.browser.helpers import SHOTS, committed_user, logged_in_page
 
 COMPANY = ("company-journey@test.example.org", "Company-Journey-2026")

@@ -8,7 +8,6 @@ discussion" with a summary; the request is answered.
 
 import pytest
 
-from tests.access.conditional import datasets  # noqa: F401
 from tests.browser.helpers import SHOTS, committed_user, logged_in_page
 
 COMPANY = ("company-correction@test.example.org", "Company-Correction-2026")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import _token, _user_with_role
+from tests.helpers import token_headers, user_with_role
 from tests.helpers import deposit, registered_user
 
 NOT_OPENED = dict(opening_type={"id": "none"}, opening_reason="涉及未公开专利",
@@ -20,13 +20,13 @@ def not_opened(title="未公开专利实验数据", **custom):
 @pytest.fixture()
 def bureau_user(UserFixture, app, db):
     """A tech-bureau administrator (CD-TD Art. 7)."""
-    return _user_with_role(UserFixture, app, db, "bureau@test.example.org", "bureau-admin")
+    return user_with_role(UserFixture, app, db, "bureau@test.example.org", "bureau-admin")
 
 
 @pytest.fixture()
 def bureau_token(bureau_user, db):
     """API token headers of the tech-bureau administrator."""
-    return _token(bureau_user, db)
+    return token_headers(bureau_user, db)
 
 
 @pytest.fixture()
@@ -38,11 +38,11 @@ def company_user(UserFixture, app, db):
 @pytest.fixture()
 def company_token(company_user, db):
     """API token headers of the company user."""
-    return _token(company_user, db)
+    return token_headers(company_user, db)
 
 
 @pytest.fixture()
 def entity_admin_token(UserFixture, app, db):
     """API token headers of a legal-entity data administrator."""
-    return _token(_user_with_role(UserFixture, app, db, "entity@test.example.org",
+    return token_headers(user_with_role(UserFixture, app, db, "entity@test.example.org",
                                   "entity-admin"), db)

@@ -232,12 +232,12 @@ def test_compiler_cannot_review_own_entry(running_app, client, UserFixture, db):
     """Whoever compiled a catalogued entry may not pass its review (CD-TD Art. 24)."""
     from invenio_accounts.proxies import current_datastore
 
-    from tests.conftest import _token, _user_with_role
+    from tests.helpers import token_headers, user_with_role
 
-    both = _user_with_role(UserFixture, running_app, db, "both@test.example.org", "bureau-admin")
+    both = user_with_role(UserFixture, running_app, db, "both@test.example.org", "bureau-admin")
     current_datastore.add_role_to_user(both.user, "confidentiality-reviewer")
     db.session.commit()
-    headers = _token(both, db)
+    headers = token_headers(both, db)
     res = client.post("/api/directories/entries", json=CATALOGUED, headers=headers)
     assert res.status_code == 201, res.get_json()
     entry_id = res.get_json()["entry_id"]

@@ -307,11 +307,11 @@ def test_permissions(running_app, db):
 
 def test_review_mails(running_app, db, mailbox, UserFixture, app):
     """Submitting asks the reviewers by mail; the decision goes back to the bureau."""
-    from tests.conftest import _user_with_role
+    from tests.helpers import user_with_role
 
-    reviewer = _user_with_role(UserFixture, app, db, "mail-reviewer@test.example.org",
+    reviewer = user_with_role(UserFixture, app, db, "mail-reviewer@test.example.org",
                                "confidentiality-reviewer")
-    bureau = _user_with_role(UserFixture, app, db, "mail-bureau@test.example.org",
+    bureau = user_with_role(UserFixture, app, db, "mail-bureau@test.example.org",
                              "bureau-admin")
     put(1)
     releases.compile(BUREAU, "open")

@@ -9,7 +9,7 @@ import io
 import json
 
 from techdata.directory import store
-from tests.conftest import _token, _user_with_role
+from tests.helpers import token_headers, user_with_role
 from tests.directory.conftest import not_opened
 from tests.helpers import CHECKLIST, deposit
 
@@ -146,7 +146,7 @@ def test_not_opened_record_never_in_release_or_exports(running_app, client, db, 
     closed_id = store.deposited_entry_id(closed["parent"]["id"])
     assert closed_id in [e["entry_id"] for e in store.iter_entries("resource")]
     # a second bureau account for the resource directory's release
-    other = _token(_user_with_role(UserFixture, app, db, "bureau2@test.example.org",
+    other = token_headers(user_with_role(UserFixture, app, db, "bureau2@test.example.org",
                                    "bureau-admin"), db)
     release = _release(client, bureau_token, reviewer_token)
     assert release["entry_count"] == 1

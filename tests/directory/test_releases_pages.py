@@ -1,7 +1,7 @@
 """Pages of directory releases: public list and release page, the manage page and its forms."""
 
 from techdata.directory import store
-from tests.conftest import _user_with_role
+from tests.helpers import user_with_role
 from tests.helpers import CHECKLIST
 
 
@@ -20,9 +20,9 @@ def _as(app, user):
 
 def test_manage_forms_and_public_pages(running_app, client, db, UserFixture, app):
     """Bureau compiles and submits, the reviewer passes, the bureau publishes; all read it."""
-    bureau = _user_with_role(UserFixture, app, db, "pages-bureau@test.example.org",
+    bureau = user_with_role(UserFixture, app, db, "pages-bureau@test.example.org",
                              "bureau-admin")
-    reviewer = _user_with_role(UserFixture, app, db, "pages-reviewer@test.example.org",
+    reviewer = user_with_role(UserFixture, app, db, "pages-reviewer@test.example.org",
                                "confidentiality-reviewer")
     public = UserFixture(email="pages-public@test.example.org", password="Public-Test-2026")
     public.create(app, db)
