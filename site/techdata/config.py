@@ -38,6 +38,7 @@ from .review import centres
 from .review import config as review_config
 from .review.components import DepositReviewComponent
 from .review.gate import ConfidentialityGate
+from .security import communities as community_security
 
 # Language and time
 # =================
@@ -196,6 +197,12 @@ becomes a deposit review (CD-TD Art. 11)."""
 
 REQUESTS_PERMISSION_POLICY = TechDataRequestsPermissionPolicy
 """Request permissions with the deposit review's ``return`` action."""
+
+COMMUNITIES_PERMISSION_POLICY = community_security.TechDataCommunityPermissionPolicy
+"""Only the bureau and the administrator create communities (CD-TD Art. 10; issue 20)."""
+
+COMMUNITIES_SERVICE_COMPONENTS = community_security.COMMUNITIES_SERVICE_COMPONENTS
+"""InvenioRDM's community components; only the bureau sets ``cdtd:centre_level``."""
 
 # Identifiers: DataCite DOIs and CSTR (GB/T 32843)
 # ================================================

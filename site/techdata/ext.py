@@ -15,6 +15,8 @@ from .projects.resources.resource import ProjectResource, ProjectResourceConfig
 from .projects.services.config import ProjectServiceConfig
 from .projects.services.service import ProjectService
 from .review import config as review_config
+from .security import config as security_config
+from .security import init_app as init_security_app
 
 CONFIG_MODULES = (
     config,
@@ -28,6 +30,7 @@ CONFIG_MODULES = (
     identifiers_config,
     projects_config,
     review_config,
+    security_config,
 )
 """Where the ``TECHDATA_*`` settings default: the site's and each feature's ``config``."""
 
@@ -45,6 +48,7 @@ class TechData:
         self.init_config(app)
         self.init_services(app)
         self.init_error_handlers(app)
+        self.init_security(app)
         app.extensions["techdata"] = self
 
     def init_services(self, app):
@@ -57,6 +61,14 @@ class TechData:
         self.projects_resource = ProjectResource(
             ProjectResourceConfig.build(app), self.projects_service
         )
+
+    def init_security(self, app):
+        """The input layer and the per-account log-in throttle (issue 20).
+
+        Hooks of the UI app and of the REST app alike (this extension is
+        loaded in both); see ``techdata.security``.
+        """
+        self.login_throttle = init_security_app(app)
 
     @staticmethod
     def init_error_handlers(app):

@@ -9,9 +9,9 @@ catalogue.
 from invenio_i18n import lazy_gettext as _
 from invenio_rdm_records.config import RDM_SEARCH as _RDM_SEARCH
 from invenio_records_resources.services.records.facets import CFTermsFacet
-from invenio_records_resources.services.records.queryparser import QueryParser
 from invenio_vocabularies.services.facets import VocabularyLabels
 
+from ..kernel.input import SearchQueryParser
 from .fields import NAMESPACE
 
 NAMESPACES = {NAMESPACE: "https://techdata.chengdu.example.org/terms/"}
@@ -130,7 +130,7 @@ SEARCH = {
     "facets": _RDM_SEARCH["facets"] + list(FACETS) + ["subject"],
     # InvenioRDM's parser (its restricted internal-notes terms kept), with
     # our fields and operator added.
-    "query_parser_cls": QueryParser.factory(
+    "query_parser_cls": SearchQueryParser.factory(
         tree_transformer_cls=_RDM_PARSER.keywords["tree_transformer_cls"],
         **_RDM_PARSER.keywords["extra_params"],
         fields=SEARCH_FIELDS,
