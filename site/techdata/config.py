@@ -251,6 +251,16 @@ CELERY_BEAT_SCHEDULE = {
 """InvenioRDM's schedule plus each package's tasks: review and access reminders and
 escalations, the overdue-project digest, the daily expiry of access grants."""
 
+# Notifications
+# =============
+
+NOTIFICATIONS_BUILDERS = {
+    **app_rdm.NOTIFICATIONS_BUILDERS,
+    **review_config.NOTIFICATION_BUILDERS,
+}
+"""InvenioRDM's notifications plus ours: review reminders and escalations
+(templates ``invenio_notifications/<type>.jinja``, zh and en)."""
+
 # Domain
 # ======
 

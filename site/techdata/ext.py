@@ -15,6 +15,7 @@ from .projects.resources.resource import ProjectResource, ProjectResourceConfig
 from .projects.services.config import ProjectServiceConfig
 from .projects.services.service import ProjectService
 from .review import config as review_config
+from .review.service import ReviewService, ReviewServiceConfig
 from .security import config as security_config
 from .security import init_app as init_security_app
 
@@ -61,6 +62,9 @@ class TechData:
         self.projects_resource = ProjectResource(
             ProjectResourceConfig.build(app), self.projects_service
         )
+
+        # Review decisions, the review queue, revision reviews (CD-TD Art. 11, 24).
+        self.review_service = ReviewService(ReviewServiceConfig.build(app))
 
     def init_security(self, app):
         """The input layer and the per-account log-in throttle (issue 20).

@@ -17,11 +17,9 @@ from invenio_records_permissions.generators import AnyUser, SameAs, SystemProces
 
 from invenio_requests.services.generators import Creator, Receiver, Reviewers, Status, Topic
 
-from .generators import ConfidentialityReviewers, DomainRoles
-
-GOVERNMENT_READERS = ("bureau-admin", "data-centre-curator", "confidentiality-reviewer",
-                      "department-admin", "program-manager")
-"""Roles that see not-opened records in the resource directory (CD-TD Art. 7, 11)."""
+from .kernel.generators import DomainRoles
+from .kernel.roles import BUREAU, GOVERNMENT_READERS
+from .review.generators import ConfidentialityReviewers
 
 
 class TechDataRecordPermissionPolicy(RDMRecordPermissionPolicy):
@@ -63,7 +61,7 @@ class TechDataRequestsPermissionPolicy(RDMRequestsPermissionPolicy):
         Status(["quoted", "delivered"], [Creator(), Receiver(), Topic()]),
         # Requests from outside (issue 8): the bureau follows every request and
         # its full history, refused and expired ones included (CD-PD Art. 26-28).
-        DomainRoles("bureau-admin"),
+        DomainRoles(BUREAU),
     ]
     # Decisions on requests from outside (``techdata.access``): the receiver,
     # i.e. the providing entity (QY Art. 24; LZ Art. 25-26; CD-PD Art. 26).

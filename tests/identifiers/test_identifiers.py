@@ -155,7 +155,7 @@ def test_new_version_new_doi_same_concept_doi_same_cstr(running_app, client, wor
 
 def test_failed_registration_is_retried(running_app, workflow, standin):
     """DataCite answers 500 once: the retry task registers the DOI, nothing left pending."""
-    from techdata.identifiers.tasks import failures
+    from techdata.identifiers.failures import failures
 
     standin.fail_next(1)
     rec = workflow.publish(deposit())
@@ -175,7 +175,7 @@ def test_failures_are_listed_for_administrators(running_app, client, workflow, s
     """DataCite down for good: the DOI stays reserved and is listed for administrators."""
     from flask import current_app
 
-    from techdata.identifiers.tasks import failures
+    from techdata.identifiers.failures import failures
 
     retries = current_app.config["TECHDATA_DOI_RETRY_MAX"]
     standin.fail_next(1000)

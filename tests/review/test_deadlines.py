@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from invenio_requests.records.api import Request
 
-from techdata.review.deadlines import today
+from techdata.kernel.time import today
 from techdata.review.tasks import check_review_deadlines
 from techdata.workdays import working_days
 from tests.helpers import deposit

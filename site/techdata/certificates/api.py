@@ -14,10 +14,9 @@ import secrets
 from datetime import timezone
 
 from flask import current_app
-from flask_babel import force_locale
 from invenio_db import db
-from invenio_i18n import lazy_gettext as _
 
+from ..kernel.i18n import _, bilingual
 from . import signing
 from .models import DepositCertificate, utcnow
 
@@ -38,19 +37,15 @@ _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, 
 _ID = re.compile(r"[A-Z0-9][A-Z0-9-]{0,63}")
 
 
+__all__ = ("CertificateError", "MalformedDocument", "bilingual", "certificates_of", "check_shape",
+           "get_certificate", "issue_certificate", "new_certificate_id", "verify_certificate",
+           "verify_document")
+# ``bilingual`` is re-exported only until the directory and access modules import
+# it from ``techdata.kernel.i18n`` (issue 15); then it goes from ``__all__``.
+
+
 class CertificateError(ValueError):
     """The data given for a certificate is not usable."""
-
-
-def bilingual(message):
-    """A translatable message in Chinese, then English: ``"中文 / English"``."""
-    texts = []
-    for locale in ("zh", "en"):
-        with force_locale(locale):
-            text = str(message)
-        if text not in texts:
-            texts.append(text)
-    return " / ".join(texts)
 
 
 def new_certificate_id(year):

@@ -6,6 +6,11 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from .api import get_certificate, verify_document
+from .offline import document_from_bytes
+from .signing import key_id, public_key_pem
+from .views import certificate_document
+
 
 @click.group("certificate")
 def certificate_cli():
@@ -17,9 +22,6 @@ def certificate_cli():
 @with_appcontext
 def verify(path):
     """Verify a certificate's JSON (or its PDF) with the platform key; exit 1 if invalid."""
-    from .api import verify_document
-    from .offline import document_from_bytes
-
     data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
     try:
         doc = document_from_bytes(data)
@@ -36,8 +38,6 @@ def verify(path):
 @with_appcontext
 def public_key():
     """Print the platform's public key (PEM) used to verify certificates."""
-    from .signing import key_id, public_key_pem
-
     click.echo(public_key_pem(), nl=False)
     click.echo(f"# key id: {key_id()}", err=True)
 
@@ -47,9 +47,6 @@ def public_key():
 @with_appcontext
 def show(certificate_id):
     """Print the signed JSON of a certificate (what GET /api/certificates/<id> returns)."""
-    from .api import get_certificate
-    from .views import certificate_document
-
     cert = get_certificate(certificate_id)
     if cert is None:
         raise click.ClickException(f"没有这个汇交凭证 / no certificate {certificate_id}")

@@ -31,10 +31,12 @@ any client may call it).
 import json
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
-from invenio_i18n import lazy_gettext as _
 
+from ..kernel.errors import DomainError, not_found
+from ..kernel.i18n import _, bilingual
 from . import signing
-from .api import MalformedDocument, bilingual, check_shape, get_certificate, verify_document
+from .api import MalformedDocument, check_shape, get_certificate, verify_document
+from .pdf import render_pdf
 
 
 def _api_links(cert_id):
@@ -53,14 +55,9 @@ def certificate_document(cert):
     return {**cert.to_document(), "links": _api_links(cert.id)}
 
 
-def _error(status, message):
-    """A JSON error with a bilingual message."""
-    return jsonify({"status": status, "message": bilingual(message)}), status
-
-
 def _not_found(cert_id):
     """The bilingual 404 of an unknown certificate id."""
-    return _error(404, _("No deposit certificate has the id %(id)s.", id=str(cert_id)[:64]))
+    return not_found(_("No deposit certificate has the id %(id)s.", id=str(cert_id)[:64]))
 
 
 def _wants_pdf():
@@ -74,8 +71,6 @@ def _wants_pdf():
 
 def pdf_response(cert):
     """The certificate's PDF, shown inline, named after the certificate."""
-    from .pdf import render_pdf
-
     pdf = render_pdf(certificate_document(cert))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{cert.id}.pdf"',
@@ -87,7 +82,7 @@ def api_read(cert_id):
     """``GET /api/certificates/<id>``: JSON, or the PDF."""
     cert = get_certificate(cert_id)
     if cert is None:
-        return _not_found(cert_id)
+        raise _not_found(cert_id)
     if _wants_pdf():
         return pdf_response(cert)
     return jsonify(certificate_document(cert))
@@ -132,11 +127,11 @@ def api_verify():
     """``POST /api/certificates/verify``: ``{"valid", "reasons"}``."""
     limit = current_app.config.get("TECHDATA_CERTIFICATE_MAX_DOCUMENT_BYTES", 1024 * 1024)
     if (request.content_length or 0) > limit:
-        return _error(400, _("The certificate is empty or too large."))
+        raise DomainError(400, _("The certificate is empty or too large."))
     try:
         doc = parse_document(request.get_data(cache=False, as_text=False)[: limit + 1])
     except MalformedDocument as exc:
-        return jsonify({"status": 400, "message": str(exc)}), 400
+        raise DomainError(400, str(exc))
     valid, reasons, _doc = check(doc)
     return jsonify({"valid": valid, "reasons": reasons})
 

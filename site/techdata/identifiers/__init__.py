@@ -16,6 +16,7 @@
   One CSTR is minted per dataset, on its parent record, at its first
   publication, whatever its access class (a 不予开放 record gets one too);
   every later version and edit keeps it, and ``/cstr/<id>`` resolves to the
-  latest version. Its local part comes from a database sequence, so a CSTR
+  latest version for whoever may read it (to anyone else the CSTR of a
+  不予开放 record answers like an unknown one: CD-TD Art. 18, 24). Its local part comes from a database sequence, so a CSTR
   is unique and never issued twice, even after a deletion.
 """

@@ -9,9 +9,6 @@ Celery task (``techdata.identifiers.tasks``) retries it with backoff.
 """
 
 import re
-from contextvars import ContextVar
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from datacite import DataCiteRESTClient
 from datacite.errors import DataCiteError, DataCiteServerError, HttpError
@@ -24,6 +21,10 @@ from invenio_rdm_records.services.pids.providers import (
     PIDProvider,
 )
 from invenio_rdm_records.utils import ChainObject
+
+from ..kernel.time import local_now
+from .failures import TransientRegistrationError, clear_failure, record_failure, retrying
+from .tasks import schedule_retry
 
 CSTR_PREFIX = "CSTR:"
 """The fixed prefix of every CSTR (GB/T 32843)."""
@@ -93,7 +94,7 @@ class CSTRPIDProvider(PIDProvider):
         cfg = current_app.config
         agency = str(cfg["TECHDATA_CSTR_AGENCY_CODE"])
         type_code = str(cfg["TECHDATA_CSTR_TYPE_CODE"])
-        now = datetime.now(ZoneInfo(cfg.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai"))
+        now = local_now()
         local = cfg["TECHDATA_CSTR_LOCAL_FORMAT"].format(
             year=now.year, seq=RecordIdentifier.next()
         )
@@ -162,14 +163,6 @@ TRANSIENT_ERRORS = (DataCiteServerError, HttpError)
 """DataCite failures worth retrying: its 5xx answers and network errors."""
 
 
-class TransientRegistrationError(Exception):
-    """A DOI registration or update failed for a reason a retry may cure."""
-
-
-_retrying = ContextVar("techdata_pid_retrying", default=False)
-"""True while the retry task runs: a transient failure then raises."""
-
-
 def _task_args(record):
     """``(recid, parent)`` of the record or ChainObject a provider is given."""
     if isinstance(record, ChainObject):
@@ -206,8 +199,6 @@ class TechDataDataCitePIDProvider(DataCitePIDProvider):
             return self._failed("register", pid, record, error)
         except HttpError as error:
             return self._failed("register", pid, record, error)
-        from .tasks import clear_failure
-
         clear_failure(pid.pid_value)
         return PIDProvider.register(self, pid)
 
@@ -224,8 +215,6 @@ class TechDataDataCitePIDProvider(DataCitePIDProvider):
             return self._failed("update", pid, record, error)
         except HttpError as error:
             return self._failed("update", pid, record, error)
-        from .tasks import clear_failure
-
         clear_failure(pid.pid_value)
         if pid.is_deleted():
             return pid.sync_status(PIDStatus.REGISTERED)
@@ -233,8 +222,6 @@ class TechDataDataCitePIDProvider(DataCitePIDProvider):
 
     def _failed(self, action, pid, record, error):
         """Log and record a failure; retry the transient ones. Returns ``False``."""
-        from .tasks import record_failure, schedule_retry
-
         transient = isinstance(error, TRANSIENT_ERRORS)
         current_app.logger.warning(
             "DataCite %s of DOI %s failed (%s)", action, pid.pid_value,
@@ -245,7 +232,7 @@ class TechDataDataCitePIDProvider(DataCitePIDProvider):
         recid, parent = _task_args(record)
         record_failure(pid.pid_value, recid, parent, action, error, transient)
         if transient:
-            if _retrying.get():
+            if retrying.get():
                 raise TransientRegistrationError(str(error)) from error
             schedule_retry(recid, self.pid_type, parent)
         return False

@@ -5,55 +5,16 @@ up on any error. Our DataCite provider schedules ``retry_pid_registration``
 when DataCite answers 5xx or cannot be reached: retried with exponential
 backoff (``TECHDATA_DOI_RETRY_DELAY`` doubled each time, at most
 ``TECHDATA_DOI_RETRY_MAX_DELAY``) up to ``TECHDATA_DOI_RETRY_MAX`` times.
-Every failure is kept (in the cache, by DOI) until the DOI is registered, and
+Every failure is kept (``failures.py``) until the DOI is registered, and
 listed for administrators at ``/api/techdata/identifiers/pending``.
 """
-
-from datetime import datetime, timezone
 
 from celery import shared_task
 from flask import current_app
 from invenio_access.permissions import system_identity
-from invenio_cache import current_cache
 from invenio_rdm_records.proxies import current_rdm_records
 
-FAILURES_KEY = "techdata:identifiers:failures"
-"""Cache key of the ``{doi: failure}`` dict of unregistered DOIs."""
-
-
-def failures():
-    """The recorded failures, ``{doi: {recid, parent, action, error, ...}}``."""
-    return dict(current_cache.get(FAILURES_KEY) or {})
-
-
-def record_failure(doi, recid, parent, action, error, transient):
-    """Remember that the registration (or update) of ``doi`` failed."""
-    found = failures()
-    previous = found.get(doi) or {}
-    found[doi] = {
-        "doi": doi,
-        "recid": recid,
-        "parent": parent,
-        "action": action,
-        "error": f"{type(error).__name__}: {error}"[:500],
-        "retried": transient,
-        "attempts": previous.get("attempts", 0) + 1,
-        "first_failed": previous.get("first_failed") or _now(),
-        "last_failed": _now(),
-    }
-    current_cache.set(FAILURES_KEY, found, timeout=0)
-
-
-def clear_failure(doi):
-    """Forget the failures of ``doi`` (it is registered now)."""
-    found = failures()
-    if found.pop(doi, None) is not None:
-        current_cache.set(FAILURES_KEY, found, timeout=0)
-
-
-def _now():
-    """The current UTC time, ISO 8601."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+from .failures import TransientRegistrationError, retrying
 
 
 def retry_delay(retries):
@@ -91,9 +52,7 @@ def retry_pid_registration(recid, scheme, parent=False, attempt=1):
     delay (explicitly, not with ``Task.retry``: under Flask-CeleryExt the
     task request is a fresh one, and ``retry`` would only re-raise).
     """
-    from .providers import TransientRegistrationError, _retrying
-
-    token = _retrying.set(True)
+    token = retrying.set(True)
     try:
         current_rdm_records.records_service.pids.register_or_update(
             id_=recid, identity=system_identity, scheme=scheme, parent=parent
@@ -101,4 +60,4 @@ def retry_pid_registration(recid, scheme, parent=False, attempt=1):
     except TransientRegistrationError:
         schedule_retry(recid, scheme, parent, attempt + 1)
     finally:
-        _retrying.reset(token)
+        retrying.reset(token)

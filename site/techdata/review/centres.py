@@ -7,6 +7,8 @@ curators (a group member), so a new curator needs only the role.
 
 from flask import current_app
 from invenio_access.permissions import system_identity
+from invenio_accounts.models import Role
+from invenio_communities.members.records.models import MemberModel
 from invenio_communities.proxies import current_communities
 from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_records_resources.services.custom_fields import KeywordCF
@@ -58,9 +60,6 @@ def ensure_city_centre():
 
 def _ensure_curators(community_id):
     """Make the holders of the curator role (a group) curators of the centre, once."""
-    from invenio_accounts.models import Role
-    from invenio_communities.members.records.models import MemberModel
-
     name = current_app.config["TECHDATA_CURATOR_ROLE"]
     role = Role.query.filter_by(name=name).one_or_none()
     if role is not None and MemberModel.query.filter_by(

@@ -5,8 +5,11 @@ InvenioRDM's keys from (the centre form sections, the reviews, this
 package's scheduled tasks); this module assigns no InvenioRDM key.
 """
 
-from invenio_i18n import lazy_gettext as _
 from celery.schedules import crontab
+
+from ..kernel import roles
+from ..kernel.i18n import _
+from .notify import BUILDERS
 
 TECHDATA_REVIEW_DEADLINES = {"deposit-review": 15, "confidentiality-review": 10}
 """Working days to answer each review (no seed fixes them: CD-PD Art. 14's 15 days as the model)."""
@@ -21,13 +24,13 @@ TECHDATA_CITY_CENTRE = {
 }
 """The city data centre every deposit can be submitted to (CD-TD Art. 10)."""
 
-TECHDATA_CURATOR_ROLE = "data-centre-curator"
+TECHDATA_CURATOR_ROLE = roles.CURATOR
 """Role whose holders curate the city centre's deposit reviews (CD-TD Art. 11)."""
 
-TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE = "confidentiality-reviewer"
+TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE = roles.CONFIDENTIALITY_REVIEWER
 """Role that receives confidentiality reviews (CD-TD Art. 24)."""
 
-TECHDATA_CENTRE_ADMIN_ROLE = "bureau-admin"
+TECHDATA_CENTRE_ADMIN_ROLE = roles.BUREAU
 """Role escalated to when a review is overdue, besides the centre's owners."""
 
 CENTRE_FORM_SECTIONS = [
@@ -65,3 +68,7 @@ BEAT_SCHEDULE = {
     },
 }
 """Scheduled tasks of the reviews: reminders and escalations (merged into ``CELERY_BEAT_SCHEDULE``)."""
+
+NOTIFICATION_BUILDERS = dict(BUILDERS)
+"""Notification builders of the reviews: reminder, overdue notice, escalation
+(merged into ``NOTIFICATIONS_BUILDERS``; templates ``invenio_notifications/review-*.jinja``)."""

@@ -1,21 +1,21 @@
 """Due dates of reviews in Chinese working days (CD-PD Art. 14 as the model)."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import current_app
 
+from ..kernel.time import today
 from ..workdays import working_days
 
-
-def today():
-    """Today's date where the deadlines run (Asia/Shanghai by default)."""
-    tz = ZoneInfo(current_app.config.get("TECHDATA_WORKDAYS_TIMEZONE", "Asia/Shanghai"))
-    return datetime.now(tz).date()
+__all__ = ("stamp_due_date", "today")
+# ``today`` is re-exported only until access, projects, directory and demo
+# import it from ``techdata.kernel.time`` (issue 15); then it goes.
 
 
 def stamp_due_date(request, kind, received=None):
-    """Write ``received_on`` and the working-day ``due_date`` into the payload."""
+    """Write ``received_on`` and the working-day ``due_date`` into the payload.
+
+    ``kind`` names the deadline in ``TECHDATA_REVIEW_DEADLINES`` (working
+    days, counted from the day received where the deadlines run).
+    """
     received = received or today()
     days = current_app.config["TECHDATA_REVIEW_DEADLINES"][kind]
     payload = dict(request.get("payload") or {})

@@ -8,16 +8,18 @@ submission, a new version, the demo loader and the bench seeder alike.
 """
 
 from invenio_drafts_resources.services.records.components import ServiceComponent
+from invenio_rdm_records.records.api import RDMDraft
 from invenio_requests.records.models import RequestMetadata
 from marshmallow import ValidationError
 
 from ..deposit import rules
+from ..kernel.labels import OPEN_TYPES
 from .fingerprint import content_fingerprint
 
 CONFIDENTIALITY_REVIEW = "confidentiality-review"
 """Request type id of the confidentiality review."""
 
-OPENING_NEEDS_REVIEW = ("unconditional", "conditional")
+OPENING_NEEDS_REVIEW = OPEN_TYPES
 """Opening types that open something: 无条件开放 and 有条件开放 (QY Art. 22)."""
 
 
@@ -41,8 +43,6 @@ def reviewed_draft(request):
     published record, with the old content; the edit's draft is what will
     be published, so that is what is reviewed and fingerprinted.
     """
-    from invenio_rdm_records.records.api import RDMDraft
-
     recid = (request.get("topic") or {}).get("record")
     try:
         return RDMDraft.pid.resolve(recid, registered_only=False)

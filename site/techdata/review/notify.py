@@ -1,49 +1,100 @@
-"""Review reminders and escalations by e-mail (Invenio's mail, bilingual)."""
+"""Review reminders and escalations, through invenio-notifications.
+
+Three notifications (builders registered in ``NOTIFICATIONS_BUILDERS`` by
+``review/config.py``, templates ``invenio_notifications/review-*.jinja`` in
+Chinese and English):
+
+- ``review-reminder``: to whoever decides the review, some working days
+  before it is due;
+- ``review-overdue``: to the same people, once it is past due;
+- ``review-escalation``: to the centre administrators
+  (``TECHDATA_CENTRE_ADMIN_ROLE``), once it is past due (督办).
+
+They are sent when the unit of work that flags the review commits
+(:func:`notify_review`).
+"""
 
 from flask import current_app
-from flask_mail import Message
-from invenio_accounts.models import Role, User
-from sqlalchemy import or_
+from invenio_notifications.models import Notification
+from invenio_notifications.services.builders import NotificationBuilder
+from invenio_notifications.services.generators import EmailBackendGenerator
+from invenio_notifications.services.uow import NotificationOp
 
-SUBJECTS = {
-    "reminder": "【提醒】审核即将到期 / Review due soon: {title} (due {due})",
-    "escalation": "【督办】审核已逾期 / Review overdue: {title} (was due {due})",
-}
-"""Subjects of the two kinds of review mail."""
+from ..kernel.notifications import ContextRoleRecipients, RoleRecipients
+from ..kernel.roles import role_emails  # noqa: F401
 
-
-def role_emails(roles):
-    """E-mail addresses of the active holders of ``roles`` (role ids or names).
-
-    The domain roles are created with id = name; InvenioRDM's own (``admin``)
-    may not be, so either matches. The one lookup every mail of ours uses.
-    """
-    roles = list(roles or [])
-    if not roles:
-        return []
-    users = User.query.join(User.roles).filter(
-        or_(Role.id.in_(roles), Role.name.in_(roles)), User.active.is_(True))
-    return sorted({u.email for u in users})
+# ``role_emails`` is re-exported only until access and the directory release
+# import it from ``techdata.kernel.roles`` (issue 15); nothing in review uses it.
 
 
-def send_review_mail(kind, row, recipients):
-    """Send one reminder or escalation about the review ``row`` (no-op without recipients)."""
-    if not recipients:
-        return
+def receiver_roles(request_json):
+    """Roles whose holders decide the review: its group, or the centre's curators."""
+    receiver = request_json.get("receiver") or {}
+    roles = []
+    if "group" in receiver:
+        roles.append(receiver["group"])
+    if "community" in receiver:
+        roles.append(current_app.config["TECHDATA_CURATOR_ROLE"])
+    return roles
+
+
+def review_context(row):
+    """What the templates show of the review ``row`` (JSON, sent through Celery)."""
     payload = row.json.get("payload") or {}
-    title = row.json.get("title") or row.json.get("type")
-    due = payload.get("due_date", "")
-    link = current_app.config.get("SITE_UI_URL", "") + f"/review/{row.id}"
-    body = (
-        f"{row.json.get('type')} · {title}\n"
-        f"收到 Received: {payload.get('received_on', '')}\n"
-        f"到期 Due (working days 工作日): {due}\n"
-        f"{link}\n"
-    )
-    msg = Message(
-        subject=SUBJECTS[kind].format(title=title, due=due),
-        recipients=recipients,
-        body=body,
-        sender=current_app.config.get("MAIL_DEFAULT_SENDER", "noreply@localhost"),
-    )
-    current_app.extensions["mail"].send(msg)
+    return {
+        "id": str(row.id),
+        "type": row.json.get("type"),
+        "title": row.json.get("title") or row.json.get("type"),
+        "received_on": payload.get("received_on", ""),
+        "due_date": payload.get("due_date", ""),
+        "link": current_app.config.get("SITE_UI_URL", "") + f"/review/{row.id}",
+    }
+
+
+class ReviewNotificationBuilder(NotificationBuilder):
+    """Base of the review notifications: the review in the context, sent by e-mail."""
+
+    context = []
+    recipients = [ContextRoleRecipients("roles")]
+    recipient_filters = []
+    recipient_backends = [EmailBackendGenerator()]
+
+    @classmethod
+    def build(cls, row):
+        """The notification about the review request ``row`` (a ``RequestMetadata``)."""
+        return Notification(type=cls.type, context={
+            "review": review_context(row),
+            "roles": receiver_roles(row.json),
+        })
+
+
+class ReviewReminderNotificationBuilder(ReviewNotificationBuilder):
+    """The review is due soon: to whoever decides it."""
+
+    type = "review-reminder"
+
+
+class ReviewOverdueNotificationBuilder(ReviewNotificationBuilder):
+    """The review is past due: to whoever decides it."""
+
+    type = "review-overdue"
+
+
+class ReviewEscalationNotificationBuilder(ReviewNotificationBuilder):
+    """The review is past due: escalated to the centre administrators (督办)."""
+
+    type = "review-escalation"
+    recipients = [RoleRecipients("config:TECHDATA_CENTRE_ADMIN_ROLE")]
+
+
+BUILDERS = {
+    builder.type: builder
+    for builder in (ReviewReminderNotificationBuilder, ReviewOverdueNotificationBuilder,
+                    ReviewEscalationNotificationBuilder)
+}
+"""The review's notification builders, by type (merged into ``NOTIFICATIONS_BUILDERS``)."""
+
+
+def notify_review(uow, builder, row):
+    """Send ``builder``'s notification about ``row`` when ``uow`` commits."""
+    uow.register(NotificationOp(builder.build(row)))

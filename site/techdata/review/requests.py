@@ -14,6 +14,7 @@ Decisions carry payloads (grading, checklist), so they are taken through
 review pages); a bare ``accept`` without a recorded decision is refused.
 """
 
+from flask import current_app
 from invenio_access.permissions import system_identity
 from invenio_accounts.models import Role
 from invenio_db import db
@@ -220,8 +221,6 @@ def refuse_same_person(request, identity):
 
 def open_confidentiality_review(draft, deposit_request, curator, community, uow):
     """Create and submit the confidentiality review of an accepted deposit."""
-    from flask import current_app
-
     role = db.session.get(Role, current_app.config["TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE"])
     payload = {
         "parent": str(draft.parent.pid.pid_value),

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from flask import current_app
 from invenio_db import db
 from invenio_rdm_records.proxies import current_rdm_records_service as records_service
-from invenio_rdm_records.records.api import RDMDraft
+from invenio_rdm_records.records.api import RDMDraft, RDMRecord
 from invenio_records_resources.services.uow import UnitOfWork
 from invenio_requests.records.api import Request
 from invenio_requests.records.models import RequestMetadata
@@ -49,8 +49,6 @@ def _accepted_deposit_review(draft):
         payload = row.json.get("payload") or {}
         if payload.get("deposit_review"):
             return Request.get_record(payload["deposit_review"])
-    from invenio_rdm_records.records.api import RDMRecord
-
     recids = [str(r.pid.pid_value)
               for r in RDMRecord.get_records_by_parent(draft.parent, with_deleted=False)]
     row = (
@@ -65,8 +63,6 @@ def _accepted_deposit_review(draft):
 
 def _latest_published(draft):
     """The dataset's latest published version, or ``None``."""
-    from invenio_rdm_records.records.api import RDMRecord
-
     try:
         return RDMRecord.get_latest_by_parent(draft.parent)
     except Exception:

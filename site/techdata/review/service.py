@@ -1,92 +1,67 @@
-"""``ReviewDecisions``: taking review decisions with what the rules ask of them.
+"""``ReviewService``: review decisions with what the rules ask of them.
 
 CD-TD Art. 11: a curator accepting a deposit confirms or changes its grading
 and classification, stating the basis. CD-TD Art. 24: a confidentiality
 reviewer records a checklist, a decision with reasons, their account and the
 time; the record of the decision carries a SHA-256 digest over all of it
 (and the reviewed content's fingerprint) so later changes are evident.
+
+The service is reached through ``techdata.review.proxies.current_review_service``;
+views parse, call it and render. Its refusals are ``kernel.errors.DomainError``
+answers: 400 with field errors, 401/403, 404, and 409 when a parallel
+decision on the same review won (optimistic concurrency).
 """
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from contextlib import contextmanager
 
+from flask_principal import PermissionDenied
 from invenio_access.permissions import system_identity
+from invenio_db import db
 from invenio_rdm_records.proxies import current_rdm_records_service as records_service
 from invenio_records_resources.services.errors import PermissionDeniedError
-from invenio_records_resources.services.uow import IndexRefreshOp, UnitOfWork
-from invenio_requests.proxies import current_events_service
-from invenio_requests.proxies import current_requests_service
+from invenio_records_resources.services.uow import IndexRefreshOp
+from invenio_requests.proxies import current_events_service, current_requests_service
 from invenio_requests.records.api import Request
 from invenio_requests.records.models import RequestMetadata
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError
+from sqlalchemy.orm.exc import NoResultFound, StaleDataError
 
 from ..deposit import rules
-from .deadlines import today
+from ..kernel.errors import DomainError, conflict, forbidden, invalid, not_found
+from ..kernel.i18n import _
+from ..kernel.services import DomainService, DomainServiceConfig, unit_of_work
+from ..kernel.time import today, utcnow
 from .fingerprint import content_fingerprint
-from .gate import reviewed_draft
+from .gate import CONFIDENTIALITY_REVIEW, reviewed_draft
+from .permissions import ReviewPermissionPolicy
 from .requests import refuse_same_person
+from .revisions import request_revision_review
+from .schemas import (
+    CHECKLIST,
+    ConfidentialityDecisionSchema,
+    DepositDecisionSchema,
+    GradingSchema,
+)
 
-CHECKLIST = ("no_state_secret", "no_personal_information", "no_commercial_secret",
-             "desensitised")
-"""What a confidentiality reviewer confirms (CD-TD Art. 24; CD-PD Art. 40)."""
+__all__ = ("CHECKLIST", "ConfidentialityDecisionSchema", "DepositDecisionSchema",
+           "GradingSchema", "OPEN_STATUSES", "REVIEW_TYPES", "ReviewService",
+           "ReviewServiceConfig", "decision_digest")
 
-_TEXT = validate.Length(max=4000)
-_REQUIRED = {"required": "必填 / Required."}
+DEPOSIT_REVIEW = "deposit-review"
+"""Request type id of the deposit review (CD-TD Art. 11)."""
 
+REVIEW_TYPES = (DEPOSIT_REVIEW, CONFIDENTIALITY_REVIEW)
+"""The request types this service decides."""
 
-class GradingSchema(Schema):
-    """The grading and classification a curator confirms (CD-TD Art. 11)."""
-
-    category = fields.String()
-    sharing_type = fields.String()
-    opening_type = fields.String()
-    grade = fields.String(required=True, error_messages=_REQUIRED)
-    basis = fields.String(required=True, validate=validate.Length(min=2, max=4000),
-                          error_messages=_REQUIRED)
-    sharing_reason = fields.String(validate=_TEXT)
-    sharing_legal_basis = fields.String(validate=_TEXT)
-    opening_reason = fields.String(validate=_TEXT)
-    opening_legal_basis = fields.String(validate=_TEXT)
+OPEN_STATUSES = ("submitted", "returned")
+"""Statuses of a review that still waits for someone."""
 
 
-class DepositDecisionSchema(Schema):
-    """A deposit-review decision: accept (with grading), decline or return."""
-
-    decision = fields.String(required=True, error_messages=_REQUIRED,
-                             validate=validate.OneOf(["accept", "decline", "return"]))
-    comment = fields.String(validate=_TEXT)
-    grading = fields.Nested(GradingSchema)
-
-    @validates_schema
-    def _complete(self, data, **kwargs):
-        """Accept needs grading; decline and return need a reason."""
-        if data.get("decision") == "accept" and not data.get("grading"):
-            raise ValidationError("接收须确认分级分类 / Grading required to accept.", "grading")
-        if data.get("decision") in ("decline", "return") and not (data.get("comment") or "").strip():
-            raise ValidationError("须说明理由 / A reason is required.", "comment")
-
-
-class ConfidentialityDecisionSchema(Schema):
-    """A confidentiality decision: pass (whole checklist) or fail (with reasons)."""
-
-    decision = fields.String(required=True, error_messages=_REQUIRED,
-                             validate=validate.OneOf(["pass", "fail"]))
-    checklist = fields.Dict(keys=fields.String(validate=validate.OneOf(CHECKLIST)),
-                            values=fields.Boolean(), load_default=dict)
-    reasons = fields.String(validate=_TEXT, load_default="")
-
-    @validates_schema
-    def _complete(self, data, **kwargs):
-        """Passing needs every checklist item confirmed; failing needs reasons."""
-        if data.get("decision") == "pass":
-            missing = [c for c in CHECKLIST if not data["checklist"].get(c)]
-            if missing:
-                raise ValidationError(
-                    f"通过须确认全部核查项 / Every checklist item must be confirmed: "
-                    f"{', '.join(missing)}", "checklist")
-        if data.get("decision") == "fail" and not data["reasons"].strip():
-            raise ValidationError("不通过须说明理由 / Reasons required.", "reasons")
+def _now():
+    """UTC timestamp, ISO 8601 (when a decision was taken)."""
+    return utcnow().isoformat(timespec="seconds")
 
 
 def _comment(text):
@@ -94,34 +69,118 @@ def _comment(text):
     return {"payload": {"content": text, "format": "html"}} if text else None
 
 
-def execute_with_comment(identity, request_id, action, text):
-    """Run ``action`` with ``text`` as its comment, visible in the timeline at once.
+def decision_digest(payload):
+    """SHA-256 over the decision fields of a confidentiality review payload (CD-TD Art. 24)."""
+    keys = ("parent", "record", "decision", "checklist", "reasons", "decided_by",
+            "decided_at", "fingerprint", "deposit_reviewer")
+    doc = {k: payload.get(k) for k in keys}
+    blob = json.dumps(doc, sort_keys=True, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
-    InvenioRDM refreshes the requests index after an action but not the
-    events index, so a reader could miss the comment that explains a decision.
+
+@contextmanager
+def answers():
+    """Turn what the layers below raise into the one error type.
+
+    marshmallow and request-action refusals → 400 with field errors; a
+    refused permission → 401/403; a parallel decision that won the race
+    (``StaleDataError``, the request's version changed under us) → 409.
     """
-    with UnitOfWork() as uow:
-        result = current_requests_service.execute_action(
-            identity, request_id, action, data=_comment(text), uow=uow
-        )
-        uow.register(IndexRefreshOp(indexer=current_events_service.indexer))
-        uow.commit()
-    return result
+    try:
+        yield
+    except DomainError:
+        raise
+    except ValidationError as err:
+        raise invalid(err)
+    except (PermissionDeniedError, PermissionDenied):
+        raise forbidden()
+    except StaleDataError:
+        db.session.rollback()
+        raise conflict(_("This review was decided by someone else meanwhile; "
+                         "reload the page to see the decision."))
 
 
-def _now():
-    """UTC timestamp, ISO 8601."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+class ReviewServiceConfig(DomainServiceConfig):
+    """Config of the review service."""
+
+    service_id = "techdata-reviews"
+    permission_policy_cls = ReviewPermissionPolicy
+    review_types = REVIEW_TYPES
+    open_statuses = OPEN_STATUSES
 
 
-class ReviewDecisions:
-    """Take deposit-review and confidentiality-review decisions."""
+class ReviewService(DomainService):
+    """Deposit-review and confidentiality-review decisions, the queue, revision reviews."""
+
+    #
+    # Reading
+    #
+    def _get(self, request_id):
+        """The request ``request_id`` (404 when there is none)."""
+        try:
+            return Request.get_record(request_id)
+        except (NoResultFound, ValueError, TypeError):
+            raise not_found(_("No such review request."))
+
+    def read_review(self, identity, request_id):
+        """``(review, draft)`` for the decision page, if ``identity`` may read the review."""
+        self.require(identity, "read_review")
+        review = self._get(request_id)
+        with answers():
+            current_requests_service.require_permission(identity, "read", request=review)
+        return review, review.topic.resolve()
+
+    def queue(self, identity):
+        """Open reviews ``identity`` may decide, overdue first, then by due date."""
+        self.require(identity, "read_queue")
+        rows = RequestMetadata.query.filter(
+            RequestMetadata.json["type"].as_string().in_(self.config.review_types),
+            RequestMetadata.json["status"].as_string().in_(self.config.open_statuses),
+        ).all()
+        now = today().isoformat()
+        out = []
+        for row in rows:
+            request = Request(row.json, model=row)
+            if not current_requests_service.check_permission(
+                    identity, "action_accept", request=request):
+                continue
+            payload = row.json.get("payload") or {}
+            due = payload.get("due_date") or "9999-12-31"
+            out.append({
+                "id": str(row.id),
+                "type": row.json["type"],
+                "title": row.json.get("title", ""),
+                "status": row.json["status"],
+                "record": (row.json.get("topic") or {}).get("record"),
+                "received_on": payload.get("received_on"),
+                "due_date": payload.get("due_date"),
+                "overdue": due < now,
+            })
+        out.sort(key=lambda r: (not r["overdue"], r["due_date"] or "9999-12-31"))
+        return out
+
+    #
+    # Decisions
+    #
+    def decide(self, identity, request_id, data):
+        """Take the decision ``data`` on a review, whichever its type."""
+        self.require(identity, "decide")
+        review = self._get(request_id)
+        if not isinstance(data, dict):
+            raise invalid(errors=[{"field": "_schema",
+                                   "messages": ["须为 JSON 对象 / A JSON object is required."]}])
+        if review.type.type_id == DEPOSIT_REVIEW:
+            return self.decide_deposit(identity, request_id, data)
+        if review.type.type_id == CONFIDENTIALITY_REVIEW:
+            return self.decide_confidentiality(identity, request_id, data)
+        raise invalid(errors=[{"field": "request",
+                               "messages": ["不是审核请求 / Not a review request."]}])
 
     def _request(self, identity, request_id, type_id, action):
         """The request, after checking ``identity`` may run ``action`` on it."""
         try:
             request = Request.get_record(request_id)
-        except Exception:
+        except Exception:  # noqa: BLE001  (any unreadable id is "no such request")
             raise ValidationError({"request": ["没有这个审核请求 / No such review request."]})
         if request.type.type_id != type_id:
             raise ValidationError({"request": [f"不是{type_id}请求 / Not a {type_id} request."]})
@@ -130,13 +189,32 @@ class ReviewDecisions:
         )
         return request
 
+    @staticmethod
+    def _execute(identity, request_id, action, text, uow):
+        """Run ``action`` with ``text`` as its comment, visible in the timeline at once.
+
+        InvenioRDM refreshes the requests index after an action but not the
+        events index, so a reader could miss the comment that explains a decision.
+        """
+        result = current_requests_service.execute_action(
+            identity, request_id, action, data=_comment(text), uow=uow
+        )
+        uow.register(IndexRefreshOp(indexer=current_events_service.indexer))
+        return result
+
     def decide_deposit(self, identity, request_id, data):
-        """Accept (with grading), decline or return a deposit review."""
+        """Accept (with grading, CD-TD Art. 11), decline or return a deposit review."""
+        self.require(identity, "decide")
+        with answers():
+            return self._decide_deposit(identity, request_id, data)
+
+    @unit_of_work()
+    def _decide_deposit(self, identity, request_id, data, uow=None):
+        """The deposit decision in one unit of work (grading applied first)."""
         data = DepositDecisionSchema().load(data or {})
         decision = data["decision"]
-        action = {"accept": "accept", "decline": "decline", "return": "return"}[decision]
-        request = self._request(identity, request_id, "deposit-review", action)
-        if request.status not in ("submitted",):
+        request = self._request(identity, request_id, DEPOSIT_REVIEW, decision)
+        if request.status != "submitted":
             raise ValidationError({"decision": ["该请求当前不能处理 / This request is not awaiting a decision."]})
         if decision == "accept":
             grading = data["grading"]
@@ -151,9 +229,10 @@ class ReviewDecisions:
                 comment += f"\n{data['comment']}"
         else:
             comment = data["comment"]
-        return execute_with_comment(identity, request.id, action, comment)
+        return self._execute(identity, request.id, decision, comment, uow)
 
-    def _apply_grading(self, request, grading):
+    @staticmethod
+    def _apply_grading(request, grading):
         """Write the confirmed levels into the draft, through the deposit rules."""
         draft = request.topic.resolve()
         item = records_service.read_draft(system_identity, draft.pid.pid_value)
@@ -167,15 +246,23 @@ class ReviewDecisions:
             if grading.get(key):
                 cf[f"{rules.CF}{key}"] = grading[key]
         result = records_service.update_draft(system_identity, draft.pid.pid_value, doc)
-        errors = [e for e in (result.errors or []) if str(e.get("field", "")).startswith("custom_fields")]
+        errors = [e for e in (result.errors or [])
+                  if str(e.get("field", "")).startswith("custom_fields")]
         if errors:
             raise ValidationError({e["field"]: e["messages"] for e in errors})
 
     def decide_confidentiality(self, identity, request_id, data):
-        """Pass or fail a confidentiality review (checklist, reasons, signature)."""
+        """Pass or fail a confidentiality review (checklist, reasons, signature; CD-TD Art. 24)."""
+        self.require(identity, "decide")
+        with answers():
+            return self._decide_confidentiality(identity, request_id, data)
+
+    @unit_of_work()
+    def _decide_confidentiality(self, identity, request_id, data, uow=None):
+        """The confidentiality decision in one unit of work."""
         data = ConfidentialityDecisionSchema().load(data or {})
         action = "accept" if data["decision"] == "pass" else "decline"
-        request = self._request(identity, request_id, "confidentiality-review", action)
+        request = self._request(identity, request_id, CONFIDENTIALITY_REVIEW, action)
         if request.status != "submitted":
             raise ValidationError({"decision": ["该请求当前不能处理 / This request is not awaiting a decision."]})
         refuse_same_person(request, identity)
@@ -198,47 +285,13 @@ class ReviewDecisions:
         )
         if data["reasons"]:
             text += f": {data['reasons']}"
-        return execute_with_comment(identity, request.id, action, text)
+        return self._execute(identity, request.id, action, text, uow)
 
-
-def decision_digest(payload):
-    """SHA-256 over the decision fields of a confidentiality review payload."""
-    keys = ("parent", "record", "decision", "checklist", "reasons", "decided_by",
-            "decided_at", "fingerprint", "deposit_reviewer")
-    doc = {k: payload.get(k) for k in keys}
-    blob = json.dumps(doc, sort_keys=True, ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-OPEN_STATUSES = ("submitted", "returned")
-"""Statuses of a review that still waits for someone."""
-
-
-def review_queue(identity, types=("deposit-review", "confidentiality-review")):
-    """Open reviews ``identity`` may decide, overdue first, then by due date."""
-    rows = RequestMetadata.query.filter(
-        RequestMetadata.json["type"].as_string().in_(types),
-        RequestMetadata.json["status"].as_string().in_(OPEN_STATUSES),
-    ).all()
-    now = today().isoformat()
-    out = []
-    for row in rows:
-        request = Request(row.json, model=row)
-        try:
-            current_requests_service.require_permission(identity, "action_accept", request=request)
-        except PermissionDeniedError:
-            continue
-        payload = row.json.get("payload") or {}
-        due = payload.get("due_date") or "9999-12-31"
-        out.append({
-            "id": str(row.id),
-            "type": row.json["type"],
-            "title": row.json.get("title", ""),
-            "status": row.json["status"],
-            "record": (row.json.get("topic") or {}).get("record"),
-            "received_on": payload.get("received_on"),
-            "due_date": payload.get("due_date"),
-            "overdue": due < now,
-        })
-    out.sort(key=lambda r: (not r["overdue"], r["due_date"] or "9999-12-31"))
-    return out
+    #
+    # Revisions
+    #
+    def request_revision(self, identity, recid):
+        """Open the confidentiality review of a later version or an edit (CD-TD Art. 24)."""
+        self.require(identity, "request_revision")
+        with answers():
+            return request_revision_review(identity, recid)

@@ -5,23 +5,18 @@ from datetime import date
 from celery import shared_task
 from flask import current_app
 from invenio_db import db
+from invenio_records_resources.services.uow import UnitOfWork
 from invenio_requests.records.models import RequestMetadata
 
+from ..kernel.time import today
 from ..workdays import working_days
-from .deadlines import today
-from .notify import role_emails, send_review_mail
-from .service import OPEN_STATUSES
-
-
-def _receivers(row):
-    """E-mail addresses of the users who can decide a review."""
-    receiver = row.json.get("receiver") or {}
-    roles = []
-    if "group" in receiver:
-        roles.append(receiver["group"])
-    if "community" in receiver:
-        roles.append(current_app.config["TECHDATA_CURATOR_ROLE"])
-    return role_emails(roles)
+from .notify import (
+    ReviewEscalationNotificationBuilder,
+    ReviewOverdueNotificationBuilder,
+    ReviewReminderNotificationBuilder,
+    notify_review,
+)
+from .service import OPEN_STATUSES, REVIEW_TYPES
 
 
 def notify_deadlines(rows, ahead, remind, escalate):
@@ -57,24 +52,31 @@ def notify_deadlines(rows, ahead, remind, escalate):
     return counts
 
 
+def _escalate(uow, row):
+    """Past due: an overdue notice to the deciders, the escalation to the administrators."""
+    notify_review(uow, ReviewOverdueNotificationBuilder, row)
+    notify_review(uow, ReviewEscalationNotificationBuilder, row)
+
+
 @shared_task(ignore_result=True)
 def check_review_deadlines():
     """Remind receivers N working days ahead; escalate overdue reviews once.
 
     Escalation goes to the centre administrators (``TECHDATA_CENTRE_ADMIN_ROLE``).
     Each request is reminded and escalated at most once per due date (flags in
-    its payload), so the beat schedule can run as often as it likes.
+    its payload), so the beat schedule can run as often as it likes. The
+    notifications are sent once the flags are committed.
     """
-    admins = role_emails([current_app.config["TECHDATA_CENTRE_ADMIN_ROLE"]])
     rows = RequestMetadata.query.filter(
-        RequestMetadata.json["type"].as_string().in_(("deposit-review", "confidentiality-review")),
+        RequestMetadata.json["type"].as_string().in_(REVIEW_TYPES),
         RequestMetadata.json["status"].as_string().in_(OPEN_STATUSES),
     ).all()
-    counts = notify_deadlines(
-        rows,
-        current_app.config["TECHDATA_REVIEW_REMINDER_DAYS"],
-        remind=lambda row: send_review_mail("reminder", row, _receivers(row)),
-        escalate=lambda row: send_review_mail("escalation", row, admins + _receivers(row)),
-    )
-    db.session.commit()
+    with UnitOfWork(db.session) as uow:
+        counts = notify_deadlines(
+            rows,
+            current_app.config["TECHDATA_REVIEW_REMINDER_DAYS"],
+            remind=lambda row: notify_review(uow, ReviewReminderNotificationBuilder, row),
+            escalate=lambda row: _escalate(uow, row),
+        )
+        uow.commit()
     return counts

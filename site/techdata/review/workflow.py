@@ -5,7 +5,7 @@ went through the same deposit review and confidentiality review as a user's
 (CD-TD Art. 11, 24): there is no path around the ``ConfidentialityGate``.
 """
 
-from flask import current_app
+from flask import current_app, has_request_context
 from invenio_access.permissions import system_identity
 from invenio_communities.proxies import current_communities
 from invenio_communities.utils import load_community_needs
@@ -13,13 +13,12 @@ from invenio_rdm_records.proxies import current_rdm_records_service as records
 
 from .centres import ensure_city_centre
 from .gate import needs_confidentiality_review, reviews_of
-from .service import CHECKLIST, ReviewDecisions
+from .proxies import current_review_service
+from .schemas import CHECKLIST
 
 
 def acting_as(identity):
     """``identity`` with its community roles loaded, as on a logged-in request."""
-    from flask import has_request_context
-
     if has_request_context():
         load_community_needs(identity)
     else:
@@ -40,7 +39,7 @@ def review_and_publish(draft_id, depositor, curator, reviewer, grading):
                               "type": "community-submission"}
     )
     request = records.review.submit(depositor, draft_id, data=None, require_review=True)
-    decisions = ReviewDecisions()
+    decisions = current_review_service
     decisions.decide_deposit(acting_as(curator), request.id,
                              {"decision": "accept", "grading": grading})
     draft = records.read_draft(system_identity, draft_id)._record

@@ -12,6 +12,14 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
+from .models import CalendarDay, CalendarYear
+
+MIN_YEAR = 1949
+"""Earliest year the calendar answers for (no deadline of this repository runs before)."""
+
+MAX_YEAR = 2199
+"""Latest year the calendar answers for (a far-off date is a typing error)."""
+
 logger = logging.getLogger(__name__)
 
 
@@ -90,8 +98,6 @@ class WorkingDayCalendar:
 
 def load_overrides():
     """The administrator-loaded schedules from the database, by year."""
-    from .models import CalendarDay, CalendarYear
-
     years = {row.year: {} for row in CalendarYear.query.all()}
     for row in CalendarDay.query.all():
         if row.day.year in years:

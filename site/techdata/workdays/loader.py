@@ -19,6 +19,7 @@ from datetime import date, timedelta
 import yaml
 from invenio_db import db
 
+from .calendar import MAX_YEAR, MIN_YEAR
 from .models import CalendarDay, CalendarYear
 
 
@@ -41,7 +42,7 @@ def _as_date(value, where):
         return value
     try:
         return date.fromisoformat(str(value))
-    except ValueError:
+    except (ValueError, TypeError):
         raise ScheduleError(f"{where}: '{value}' is not a date (YYYY-MM-DD) / 不是日期")
 
 
@@ -51,9 +52,13 @@ def parse_schedule(text):
         doc = yaml.load(text, Loader=_ScheduleLoader)  # noqa: S506 (safe subclass)
     except yaml.YAMLError as exc:
         raise ScheduleError(f"not YAML/JSON / 文件格式错误: {exc}")
-    if not isinstance(doc, dict) or not isinstance(doc.get("year"), int):
+    if (not isinstance(doc, dict) or not isinstance(doc.get("year"), int)
+            or isinstance(doc.get("year"), bool)):
         raise ScheduleError("'year' (an integer) is required / 缺少年份 year")
     year = doc["year"]
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ScheduleError(f"year {year} is not between {MIN_YEAR} and {MAX_YEAR} / "
+                            f"年份须在 {MIN_YEAR}-{MAX_YEAR} 之间")
     days = {}
     for i, item in enumerate(doc.get("holidays") or []):
         where = f"holidays[{i}]"
