@@ -27,6 +27,7 @@ from .access import config as access_config
 from .components import DepositRulesComponent
 from .deposit import config as deposit_config
 from .deposit import fields as deposit_fields
+from .directory import config as directory_config
 from .directory.components import DirectoryEntryComponent
 from .exports import config as exports_config
 from .identifiers import config as identifiers_config
@@ -257,6 +258,7 @@ escalations, the overdue-project digest, the daily expiry of access grants."""
 NOTIFICATIONS_BUILDERS = {
     **app_rdm.NOTIFICATIONS_BUILDERS,
     **review_config.NOTIFICATION_BUILDERS,
+    **directory_config.NOTIFICATION_BUILDERS,
 }
 """InvenioRDM's notifications plus ours: review reminders and escalations
 (templates ``invenio_notifications/<type>.jinja``, zh and en)."""

@@ -7,6 +7,8 @@ from .deposit import config as deposit_config
 from .directory import config as directory_config
 from .directory.exports import config as directory_exports_config
 from .directory.releases import config as releases_config
+from .directory.releases.service import ReleaseService, ReleaseServiceConfig
+from .directory.services import DirectoryService, DirectoryServiceConfig
 from .exports import config as exports_config
 from .identifiers import config as identifiers_config
 from .kernel.errors import DomainError, handle_domain_error
@@ -62,6 +64,10 @@ class TechData:
         self.projects_resource = ProjectResource(
             ProjectResourceConfig.build(app), self.projects_service
         )
+
+        # The directories (CD-TD Art. 7, 19, 24): the directory and the release service.
+        self.directory_service = DirectoryService(DirectoryServiceConfig.build(app))
+        self.directory_release_service = ReleaseService(ReleaseServiceConfig.build(app))
 
         # Review decisions, the review queue, revision reviews (CD-TD Art. 11, 24).
         self.review_service = ReviewService(ReviewServiceConfig.build(app))

@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, RDF
 
 from techdata.directory.exports import FORMATS, export_response, serialise
 from techdata.directory.exports.common import normalise
-from techdata.directory.exports.tabular import ABOUT_SHEET, DATA_SHEET
+from techdata.directory.exports.tabular import ABOUT_SHEET, DATA_SHEET, csv_cell
 from techdata.directory.fields import DIRECTORY_FIELDS, FIELD_KEYS, cell
 from tests.directory.export_data import (
     CATALOG, DCAT, ENTRIES, NOT_OPENED, SPARSE, TRICKY, expected_rdf, read_entry, term,
@@ -61,13 +61,15 @@ def test_csv_parses_and_carries_every_field():
     assert rows[0][:3] == ["目录编号", "数据资源名称", "英文名称"]
     assert len(rows) == 1 + len(ENTRIES)
     for row, entry in zip(rows[1:], ENTRIES):
-        assert row == [cell(entry, f) for f in DIRECTORY_FIELDS]
+        # cells as cell(), a formula-leading one with an apostrophe (issue 20, OWASP)
+        assert row == [csv_cell(entry, f) for f in DIRECTORY_FIELDS]
     tricky = dict(zip(FIELD_KEYS, rows[1]))
     assert tricky["title_zh"] == TRICKY["title_zh"]          # quote, comma, newline
     assert tricky["title_en"] == TRICKY["title_en"]          # backslash, CRLF
     assert tricky["category"] == "科研数据"                   # term: Chinese label
     assert tricky["access_methods"] == "下载; 接口"           # terms joined
     assert tricky["keywords"] == "土壤; heavy metals; 成都,平原"
+    assert tricky["usage_requirements"] == "'" + TRICKY["usage_requirements"]  # no formula
     assert dict(zip(FIELD_KEYS, rows[2]))["content"] == ""   # None → empty cell
 
 

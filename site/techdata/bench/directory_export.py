@@ -35,6 +35,10 @@ from pathlib import Path
 
 import yaml
 
+from ..directory import store
+from ..directory.exports import serialise
+from ..directory.models import DirectoryEntry, utcnow
+
 FORMATS = ("csv", "xlsx", "json", "ttl", "jsonld")
 """The formats measured (all of ``techdata.directory.exports.FORMATS``)."""
 
@@ -137,9 +141,6 @@ def seed_db(n, batch=5000):
     """
     from invenio_db import db
 
-    from ..directory import store
-    from ..directory.models import DirectoryEntry, utcnow
-
     DirectoryEntry.__table__.create(bind=db.engine, checkfirst=True)
     have = DirectoryEntry.query.filter(DirectoryEntry.entry_id.like(BENCH_PREFIX + "%")).count()
     make, now, rows = entry_factory(), utcnow(), []
@@ -187,8 +188,6 @@ def _hwm_mb():
 
 def run_one(fmt, n, source):
     """Export ``n`` entries in ``fmt``; return the figures (run in a fresh process)."""
-    from ..directory.exports import serialise
-
     catalog = {"id": "bench", "title_zh": "成都市科技数据开放目录（基准测试）",
                "title_en": "Chengdu Tech-Data Open Directory (benchmark)", "number": 1,
                "issued": "2026-11-25", "publisher": "成都市科学技术局",
@@ -197,10 +196,8 @@ def run_one(fmt, n, source):
     ctx = app.app_context() if app else None
     if ctx:
         ctx.push()
-        from ..directory.store import count_entries, iter_entries
-
-        assert count_entries("open") >= n, "seed the benchmark database first"
-        entries = (e for _, e in zip(range(n), iter_entries("open")))
+        assert store.count_entries("open") >= n, "seed the benchmark database first"
+        entries = (e for _, e in zip(range(n), store.iter_entries("open")))
     else:
         entries = generate(n)
     done = [0]

@@ -4,7 +4,7 @@ The bureau (and holders of ``TECHDATA_DIRECTORY_BUREAU_ROLES``) creates,
 updates and withdraws them. Nobody marks one open by hand: a catalogued
 entry joins the open directory only after a confidentiality reviewer records
 a passed review with the checklist of the deposit workflow (CD-TD Art. 24;
-``techdata.review.service.CHECKLIST``), and its opening type is 无条件开放 or
+``techdata.review.service.CHECKLIST``, its public name), and its opening type is 无条件开放 or
 有条件开放. Changing an entry's facts after its review takes it out of the
 open directory until it is reviewed again; the person who last compiled the
 entry cannot review it.
@@ -21,46 +21,25 @@ from invenio_access.permissions import system_identity
 from invenio_vocabularies.proxies import current_service as vocabulary_service
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from ..kernel.errors import field_errors
+from ..kernel.i18n import _
+from ..kernel.labels import CLASSIFIED, OPEN_TYPES, TERM_VOCABULARIES
 from ..review.service import CHECKLIST, ConfidentialityDecisionSchema
 from . import store
-from .fields import OPEN_TYPES, SOURCE_CATALOGUED
+from .errors import DirectoryError
+from .errors import invalid as invalid_input
+from .fields import SOURCE_CATALOGUED
 from .models import utcnow
 
 REQUIRED = {"required": "必填 / Required.", "null": "必填 / Required."}
 """Bilingual marshmallow messages of a required field."""
 
-TERM_FIELDS = {
-    "category": ("td-categories", True),
-    "responsible_department": ("td-departments", True),
-    "providing_entity": ("td-entities", True),
-    "opening_type": ("td-opening", True),
-    "sharing_type": ("td-sharing", False),
-    "secrecy": ("td-secrecy", False),
-    "grade": ("td-grades", False),
-    "update_cycle": ("td-update-cycles", False),
-}
-"""Term fields of a catalogued entry: vocabulary and whether required (CD-TD Art. 19)."""
+TERM_FIELDS = ("category", "responsible_department", "providing_entity", "opening_type",
+               "sharing_type", "secrecy", "grade", "update_cycle")
+"""Single-term fields of a catalogued entry (vocabularies: ``kernel.labels.TERM_VOCABULARIES``)."""
 
-CLASSIFIED = ("confidential", "secret", "top-secret")
-"""Secrecy ids of classified data, which is never listed here (CD-TD Art. 14)."""
-
-
-class BilingualError(Exception):
-    """Input refused: ``status``, bilingual ``message`` and field ``errors``."""
-
-    def __init__(self, status, message, errors=None):
-        """Keep the HTTP status, message and ``[{"field", "messages"}]``."""
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.errors = errors or []
-
-    def to_dict(self):
-        """The JSON body of the error response."""
-        body = {"status": self.status, "message": self.message}
-        if self.errors:
-            body["errors"] = self.errors
-        return body
+BilingualError = DirectoryError
+"""Former name of the directory's refusal (the kernel's ``DomainError``)."""
 
 
 def _text(max_len=500, required=False):
@@ -139,18 +118,10 @@ class CataloguedEntrySchema(Schema):
                 "not catalogued on this platform (CD-TD Art. 14).", "secrecy")
 
 
-def _errors(messages, prefix=""):
-    """marshmallow's nested messages as ``[{"field", "messages"}]``."""
-    out = []
-    for key, value in messages.items():
-        name = f"{prefix}{key}" if not prefix else f"{prefix}.{key}"
-        if isinstance(value, dict):
-            out.extend(_errors(value, name))
-        else:
-            if key == "_schema":
-                name = prefix or "_schema"
-            out.append({"field": name, "messages": [_bilingual(m) for m in value]})
-    return out
+def bilingual_errors(messages):
+    """marshmallow's nested messages as ``[{"field", "messages"}]``, each message bilingual."""
+    return [{"field": e["field"], "messages": [_bilingual(m) for m in e["messages"]]}
+            for e in field_errors(messages)]
 
 
 KNOWN_MESSAGES = {
@@ -174,12 +145,11 @@ def _bilingual(message):
 
 
 def invalid(errors):
-    """The 400 of refused input."""
-    return BilingualError(400, "输入有误，未保存任何内容 / Invalid input; nothing was saved.",
-                          errors)
+    """The 400 of refused input, with its field errors (nothing is stored)."""
+    return invalid_input(errors=errors)
 
 
-def _term(vocabulary, id_):
+def vocabulary_term(vocabulary, id_):
     """The term ``{"id", "zh", "en"}`` of a vocabulary id, or None when it does not exist."""
     try:
         item = vocabulary_service.read(system_identity, (vocabulary, id_)).to_dict()
@@ -190,33 +160,38 @@ def _term(vocabulary, id_):
     return {"id": id_, "zh": zh, "en": title.get("en") or zh}
 
 
+def _unknown_term(field, vocabulary, id_):
+    """The field error of an id that its vocabulary does not have."""
+    return {"field": field, "messages": [
+        f"词表 {vocabulary} 中没有“{id_}” / “{id_}” is not in the vocabulary {vocabulary}."]}
+
+
 def load_entry(payload):
-    """The entry dict of a catalogued entry from API input; :class:`BilingualError` if bad."""
+    """The entry dict of a catalogued entry from API input; a 400 :class:`DirectoryError` if bad."""
     if not isinstance(payload, dict):
         raise invalid([{"field": "_schema",
                         "messages": ["须为 JSON 对象 / Must be a JSON object."]}])
     try:
         data = CataloguedEntrySchema().load(payload)
     except ValidationError as exc:
-        raise invalid(_errors(exc.messages))
+        raise invalid(bilingual_errors(exc.messages))
     errors = []
     entry = {}
-    for key, (vocabulary, _required) in TERM_FIELDS.items():
+    for key in TERM_FIELDS:
         id_ = data.pop(key, None)
         if id_ is None:
             entry[key] = None
             continue
-        term = _term(vocabulary, id_)
+        term = vocabulary_term(TERM_VOCABULARIES[key], id_)
         if term is None:
-            errors.append({"field": key, "messages": [
-                f"词表 {vocabulary} 中没有“{id_}” / “{id_}” is not in the vocabulary {vocabulary}."]})
+            errors.append(_unknown_term(key, TERM_VOCABULARIES[key], id_))
         entry[key] = term
     methods = []
+    vocabulary = TERM_VOCABULARIES["access_methods"]
     for i, id_ in enumerate(data.pop("access_methods", [])):
-        term = _term("td-provision", id_)
+        term = vocabulary_term(vocabulary, id_)
         if term is None:
-            errors.append({"field": f"access_methods.{i}", "messages": [
-                f"词表 td-provision 中没有“{id_}” / “{id_}” is not in the vocabulary td-provision."]})
+            errors.append(_unknown_term(f"access_methods.{i}", vocabulary, id_))
         methods.append(term)
     if errors:
         raise invalid(errors)
@@ -229,21 +204,25 @@ def load_entry(payload):
 
 def facts_fingerprint(data):
     """SHA-256 over an entry's facts: what a confidentiality review judged."""
-    facts = store._facts(store.normalise(data))
+    facts = store.facts(store.normalise(data))
     blob = json.dumps(facts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def _catalogued(entry_id):
+def no_entry(entry_id):
+    """The 404 of an entry id the directory does not have."""
+    return DirectoryError(404, _("The directory has no entry %(id)s.", id=str(entry_id)[:64]))
+
+
+def catalogued_row(entry_id):
     """The live catalogued row ``entry_id``, or a bilingual 404/400."""
     try:
         row = store.get_entry(entry_id)
     except store.EntryNotFound:
-        raise BilingualError(404, f"没有目录条目 {str(entry_id)[:64]} / No directory entry "
-                                  f"{str(entry_id)[:64]}.")
+        raise no_entry(entry_id)
     if row.source != SOURCE_CATALOGUED:
-        raise BilingualError(400, "该条目来自汇交的数据集，请修改数据集本身 / This entry comes "
-                                  "from a deposited dataset: change the dataset itself.")
+        raise DirectoryError(400, _("This entry comes from a deposited dataset: change the "
+                                    "dataset itself."))
     return row
 
 
@@ -257,7 +236,7 @@ def create(payload, user_id):
 
 def update(entry_id, payload, user_id):
     """Replace a catalogued entry's fields; a change of facts needs a new review (CD-TD Art. 24)."""
-    row = _catalogued(entry_id)
+    row = catalogued_row(entry_id)
     entry = load_entry(payload)
     before = row.changed_at
     row = store.upsert_entry(entry, SOURCE_CATALOGUED, entry_id=row.entry_id)
@@ -270,7 +249,7 @@ def update(entry_id, payload, user_id):
 
 def withdraw(entry_id):
     """Withdraw a catalogued entry from both directories."""
-    row = _catalogued(entry_id)
+    row = catalogued_row(entry_id)
     return store.withdraw_entry(row.entry_id)
 
 
@@ -281,14 +260,14 @@ def review(entry_id, payload, user_id):
     "fail", "checklist": {...}, "reasons": "..."}``; passing needs the whole
     checklist. The reviewer may not be who last compiled the entry.
     """
-    row = _catalogued(entry_id)
+    row = catalogued_row(entry_id)
     try:
         data = ConfidentialityDecisionSchema().load(payload if isinstance(payload, dict) else {})
     except ValidationError as exc:
-        raise invalid(_errors(exc.messages))
+        raise invalid(bilingual_errors(exc.messages))
     if row.updated_by and row.updated_by == str(user_id):
-        raise BilingualError(403, "编目该条目的人员不得审查它 / Whoever compiled the entry "
-                                  "may not review it (CD-TD Art. 24).")
+        raise DirectoryError(403, _("Whoever compiled the entry may not review it "
+                                    "(CD-TD Art. 24)."))
     passed = data["decision"] == "pass"
     row.review = {
         "decision": data["decision"],
@@ -320,5 +299,6 @@ def entry_document(row, audience=None):
     }
 
 
-__all__ = ("BilingualError", "CataloguedEntrySchema", "create", "entry_document", "review",
-           "update", "withdraw")
+__all__ = ("BilingualError", "CataloguedEntrySchema", "bilingual_errors", "catalogued_row",
+           "create", "entry_document", "invalid", "load_entry", "no_entry", "review", "update",
+           "vocabulary_term", "withdraw")

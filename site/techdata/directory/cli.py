@@ -3,6 +3,10 @@
 import click
 from flask.cli import with_appcontext
 
+from .oai import ensure_oai_set
+from .records import sync_all
+from .store import pending_changes, unchecked_entries
+
 
 @click.group("directory")
 def directory_cli():
@@ -13,10 +17,6 @@ def directory_cli():
 @with_appcontext
 def sync():
     """Rebuild the deposited entries from all published records."""
-    from .records import sync_all
-
-    from .oai import ensure_oai_set
-
     counts = sync_all()
     click.echo(f"OAI-PMH set: {ensure_oai_set()}")
     click.echo("entries synced: {synced}, in the open directory: {open}, "
@@ -27,8 +27,6 @@ def sync():
 @with_appcontext
 def upkeep():
     """List changes not yet released and entries due for their yearly check."""
-    from .store import pending_changes, unchecked_entries
-
     for row in pending_changes():
         flag = "OVERDUE" if row["overdue"] else "due"
         click.echo(f"change  {row['entry_id']}  {row['entity'] or '-'}  {flag} {row['due_date']}")

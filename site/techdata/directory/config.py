@@ -1,15 +1,19 @@
-"""Settings of the directories (CD-TD Art. 7, 11, 19; CD-PD Art. 12-14, 31-33)."""
+"""Settings of the directories (CD-TD Art. 7, 11, 19; CD-PD Art. 12-14, 31-33).
 
-TECHDATA_DIRECTORY_RESOURCE_ROLES = [
-    "admin", "bureau-admin", "data-centre-curator", "confidentiality-reviewer",
-    "department-admin", "program-manager",
-]
+The role lists default from the kernel's role sets (``techdata.kernel.roles``);
+a deployment may move a duty to other roles here.
+"""
+
+from ..kernel import roles
+from .releases.notify import BUILDERS as RELEASE_BUILDERS
+
+TECHDATA_DIRECTORY_RESOURCE_ROLES = [roles.ADMIN, *roles.GOVERNMENT_READERS]
 """Government roles that read the resource directory (CD-TD Art. 7, 11, 19)."""
 
-TECHDATA_DIRECTORY_BUREAU_ROLES = ["admin", "bureau-admin"]
+TECHDATA_DIRECTORY_BUREAU_ROLES = list(roles.BUREAU_ROLES)
 """Roles that compile the directories: catalogued entries, checks, the open plan (CD-TD Art. 7)."""
 
-TECHDATA_DIRECTORY_CHECK_ROLES = ["admin", "bureau-admin", "entity-admin"]
+TECHDATA_DIRECTORY_CHECK_ROLES = list(roles.CHECK_ROLES)
 """Roles that may mark an entry as checked in the yearly check (QY Art. 8; CD-TD Art. 9)."""
 
 TECHDATA_DIRECTORY_UPKEEP_DAYS = 15
@@ -26,3 +30,8 @@ TECHDATA_DIRECTORY_MAX_PAGE_SIZE = 100
 
 TECHDATA_DIRECTORY_OAI_SET = "open-directory"
 """OAI-PMH set spec of the open directory (QY Art. 23; LZ Art. 22)."""
+
+
+NOTIFICATION_BUILDERS = dict(RELEASE_BUILDERS)
+"""Notification builders of the release workflow: submitted, passed, failed (merged into
+``NOTIFICATIONS_BUILDERS``; templates ``invenio_notifications/directory-release-*.jinja``)."""

@@ -64,10 +64,6 @@ SOURCE_DEPOSITED = "deposited"
 SOURCE_CATALOGUED = "catalogued"
 """``source`` of an entry for data held elsewhere (metadata only)."""
 
-OPEN_TYPES = ("unconditional", "conditional")
-"""Opening type ids that may appear in the open directory (QY Art. 22; CD-TD Art. 24)."""
-
-
 def cell(entry, field, lang="zh"):
     """The value of ``field`` in ``entry`` as one flat string (CSV/XLSX cell).
 

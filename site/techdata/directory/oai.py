@@ -12,6 +12,8 @@ Art. 24), so every published record of an open type has passed it; a
 """
 
 from flask import current_app
+from invenio_db import db
+from invenio_oaiserver.models import OAISet
 
 SEARCH_PATTERN = (
     r"versions.is_latest:true AND "
@@ -22,9 +24,6 @@ SEARCH_PATTERN = (
 
 def ensure_oai_set():
     """Create (or correct) the ``open-directory`` set; returns its spec."""
-    from invenio_db import db
-    from invenio_oaiserver.models import OAISet
-
     spec = current_app.config["TECHDATA_DIRECTORY_OAI_SET"]
     row = OAISet.query.filter_by(spec=spec).one_or_none()
     if row is None:

@@ -1,25 +1,18 @@
-"""Who reads and compiles the directories (CD-TD Art. 7, 9, 11, 19, 24)."""
+"""Who reads and compiles the directories, asked of the directory service's policy.
 
-from flask import current_app, g
-from invenio_access.permissions import superuser_access, system_process
+The rules are :class:`techdata.directory.services.DirectoryPermissionPolicy`;
+these helpers answer for one identity (default: the current one), for
+menus and set-up code.
+"""
 
+from flask import g
 
-def _roles(identity):
-    """Role names the identity holds."""
-    return {n.value for n in identity.provides if n.method == "role"}
-
-
-def _is_system(identity):
-    """The system identity (CLI, tasks) may do everything."""
-    return system_process in identity.provides or superuser_access in identity.provides
+from .proxies import current_directory_service
 
 
-def _holds(identity, config_key):
-    """Whether ``identity`` holds one of the roles of setting ``config_key``."""
-    identity = identity or g.identity
-    if _is_system(identity):
-        return True
-    return bool(_roles(identity) & set(current_app.config[config_key]))
+def _can(action, identity=None):
+    """Whether ``identity`` (default: the current one) may ``action``."""
+    return current_directory_service.can(identity or g.identity, action)
 
 
 def is_authenticated(identity=None):
@@ -30,7 +23,7 @@ def is_authenticated(identity=None):
 
 def may_read_resource(identity=None):
     """Government roles read the resource directory (CD-TD Art. 7, 11, 19)."""
-    return _holds(identity, "TECHDATA_DIRECTORY_RESOURCE_ROLES")
+    return _can("read_resource", identity)
 
 
 def may_read(audience, identity=None):
@@ -40,21 +33,14 @@ def may_read(audience, identity=None):
 
 def is_bureau(identity=None):
     """The tech bureau compiles the directories and the open plan (CD-TD Art. 7; CD-PD Art. 33)."""
-    return _holds(identity, "TECHDATA_DIRECTORY_BUREAU_ROLES")
+    return _can("catalogue", identity)
 
 
 def may_check(identity=None):
-    """The bureau and entity data admins mark entries checked (QY Art. 8; CD-TD Art. 9).
-
-    Any entity data admin may check any entry: a user carries roles only, no
-    link to their entity (``td-entities`` is a vocabulary, not an account
-    attribute), so "their own entries" cannot be told yet.
-    """
-    return _holds(identity, "TECHDATA_DIRECTORY_CHECK_ROLES")
+    """The bureau and entity data admins mark entries checked (QY Art. 8; CD-TD Art. 9)."""
+    return _can("check", identity)
 
 
 def is_confidentiality_reviewer(identity=None):
     """Confidentiality reviewers record the review of catalogued entries (CD-TD Art. 24)."""
-    identity = identity or g.identity
-    role = current_app.config["TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE"]
-    return role in _roles(identity)
+    return _can("review", identity)

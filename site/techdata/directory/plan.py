@@ -8,12 +8,23 @@ by a free title. Progress compares the plan with the live open directory: an
 item is done when its entry is in the open directory now.
 """
 
+from invenio_db import db
+from invenio_rdm_records.records.api import RDMRecord
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from .catalogue import BilingualError, _errors, _term, invalid
-from .models import DirectoryEntry, OpenPlanItem, db
+from ..kernel.i18n import _
+from ..kernel.labels import TERM_VOCABULARIES
+from ..kernel.time import today
+from .catalogue import bilingual_errors, invalid, vocabulary_term
+from .errors import DirectoryError
+from .models import DirectoryEntry, OpenPlanItem
+from .store import deposited_entry_id
 
 REQUIRED = {"required": "必填 / Required.", "null": "必填 / Required."}
+"""Bilingual marshmallow messages of a required field."""
+
+ENTITIES = TERM_VOCABULARIES["providing_entity"]
+"""The vocabulary of the entities a plan is kept for."""
 
 
 class PlanItemSchema(Schema):
@@ -54,30 +65,31 @@ class PlanItemSchema(Schema):
 
 def _entry_of_record(recid):
     """The entry id of the dataset of record ``recid``, or None."""
-    from invenio_rdm_records.records.api import RDMRecord
-
     try:
         record = RDMRecord.pid.resolve(recid)
     except Exception:  # noqa: BLE001  (unknown or unpublished record)
         return None
-    from .store import deposited_entry_id
-
     return deposited_entry_id(record.parent.pid.pid_value)
 
 
 def _load(payload):
-    """A validated plan item dict; :class:`BilingualError` when the input is bad."""
+    """A validated plan item dict; a 400 :class:`DirectoryError` when the input is bad.
+
+    A title is taken from the named entry only when that entry is in the open
+    directory: the plan is public, and the metadata of data not opened is
+    for authorised roles only (CD-TD Art. 18, 24).
+    """
     if not isinstance(payload, dict):
         raise invalid([{"field": "_schema", "messages": ["须为 JSON 对象 / Must be a JSON object."]}])
     try:
         data = PlanItemSchema().load(payload)
     except ValidationError as exc:
-        raise invalid(_errors(exc.messages))
+        raise invalid(bilingual_errors(exc.messages))
     errors = []
-    if _term("td-entities", data["entity"]) is None:
+    if vocabulary_term(ENTITIES, data["entity"]) is None:
         errors.append({"field": "entity", "messages": [
-            f"词表 td-entities 中没有“{data['entity']}” / “{data['entity']}” is not in the "
-            "vocabulary td-entities."]})
+            f"词表 {ENTITIES} 中没有“{data['entity']}” / “{data['entity']}” is not in the "
+            f"vocabulary {ENTITIES}."]})
     record = data.pop("record", None)
     if record:
         entry_id = _entry_of_record(record)
@@ -90,7 +102,7 @@ def _load(payload):
         if row is None:
             errors.append({"field": "entry_id", "messages": [
                 f"没有目录条目 {data['entry_id']} / No directory entry {data['entry_id']}."]})
-        elif not data.get("title"):
+        elif not data.get("title") and row.in_open and not row.withdrawn:
             data["title"] = (row.data or {}).get("title_zh", "")
     if errors:
         raise invalid(errors)
@@ -106,17 +118,17 @@ def create_item(payload, user_id):
     return item
 
 
-def _get(item_id):
+def get_item(item_id):
     """The plan item ``item_id``, or a bilingual 404."""
     item = db.session.get(OpenPlanItem, item_id)
     if item is None:
-        raise BilingualError(404, f"没有计划项 {item_id} / No plan item {item_id}.")
+        raise DirectoryError(404, _("There is no plan item %(id)s.", id=item_id))
     return item
 
 
 def update_item(item_id, payload, user_id):
     """Replace a plan item's fields; returns it."""
-    item = _get(item_id)
+    item = get_item(item_id)
     data = _load(payload)
     for key in ("year", "entity", "entry_id", "title", "planned_date", "high_value", "note"):
         setattr(item, key, data.get(key))
@@ -127,18 +139,30 @@ def update_item(item_id, payload, user_id):
 
 def delete_item(item_id):
     """Remove a plan item."""
-    db.session.delete(_get(item_id))
+    db.session.delete(get_item(item_id))
     db.session.flush()
 
 
-def item_dict(item, opened=None):
-    """The API body of a plan item."""
-    entity = _term("td-entities", item.entity) or {"id": item.entity, "zh": item.entity,
-                                                      "en": item.entity}
+def item_dict(item, opened=None, title=None):
+    """The API body of a plan item (``title``: the title shown, default the item's own)."""
+    entity = vocabulary_term(ENTITIES, item.entity) or {"id": item.entity, "zh": item.entity,
+                                                          "en": item.entity}
     return {"id": item.id, "year": item.year, "entity": entity, "entry_id": item.entry_id,
-            "title": item.title, "planned_date": item.planned_date.isoformat(),
+            "title": item.title if title is None else title,
+            "planned_date": item.planned_date.isoformat(),
             "high_value": item.high_value, "note": item.note,
             **({"opened": opened} if opened is not None else {})}
+
+
+def public_title(item, hidden):
+    """The item's title, unless it is the title of an entry not in the open directory.
+
+    ``hidden`` maps the ids of entries not open to their titles: those are
+    for authorised roles only (CD-TD Art. 18, 24), the public plan shows none.
+    """
+    if item.entry_id in hidden and item.title in hidden[item.entry_id]:
+        return ""
+    return item.title
 
 
 def progress(year, on=None):
@@ -149,24 +173,26 @@ def progress(year, on=None):
     an item is ``opened`` when its entry is in the open directory now, and
     ``late`` when its planned date is past and it is not opened.
     """
-    from ..review.deadlines import today
-
     on = on or today()
     items = (OpenPlanItem.query.filter_by(year=year)
              .order_by(OpenPlanItem.entity, OpenPlanItem.high_value.desc(),
                        OpenPlanItem.planned_date, OpenPlanItem.id).all())
     ids = [i.entry_id for i in items if i.entry_id]
-    open_ids = set()
+    open_ids, hidden = set(), {}
     if ids:
-        open_ids = {r[0] for r in db.session.query(DirectoryEntry.entry_id).filter(
-            DirectoryEntry.entry_id.in_(ids), DirectoryEntry.in_open.is_(True),
-            DirectoryEntry.withdrawn.is_(False))}
+        for entry_id, data, in_open, withdrawn in db.session.query(
+                DirectoryEntry.entry_id, DirectoryEntry.data, DirectoryEntry.in_open,
+                DirectoryEntry.withdrawn).filter(DirectoryEntry.entry_id.in_(ids)):
+            if in_open and not withdrawn:
+                open_ids.add(entry_id)
+            else:
+                hidden[entry_id] = {(data or {}).get(k) for k in ("title_zh", "title_en")} - {""}
     per_entity = {}
     rows = []
     for item in items:
         opened = item.entry_id in open_ids
         late = not opened and item.planned_date < on
-        doc = {**item_dict(item, opened), "late": late}
+        doc = {**item_dict(item, opened, public_title(item, hidden)), "late": late}
         rows.append(doc)
         stats = per_entity.setdefault(item.entity, {
             "entity": doc["entity"], "planned": 0, "opened": 0, "high_value_planned": 0,

@@ -17,23 +17,18 @@ did not pass, stays in the resource directory only.
 import re
 
 from flask import current_app
+from invenio_db import db
+from invenio_rdm_records.records.api import RDMRecord
+from invenio_rdm_records.records.models import RDMVersionsState
 
-from ..exports.serializers import labels
+from ..kernel.labels import OPEN_TYPES, TERM_VOCABULARIES, cf_value, labels
 from ..review.gate import reviews_of
-from .fields import OPEN_TYPES, SOURCE_DEPOSITED
 from . import store
+from .fields import SOURCE_DEPOSITED
 
-TERMS = {
-    "category": "td-categories",
-    "responsible_department": "td-departments",
-    "providing_entity": "td-entities",
-    "sharing_type": "td-sharing",
-    "opening_type": "td-opening",
-    "secrecy": "td-secrecy",
-    "grade": "td-grades",
-    "update_cycle": "td-update-cycles",
-}
-"""Entry key -> vocabulary of the ``cdtd:`` term fields of the same name."""
+TERMS = {key: vocabulary for key, vocabulary in TERM_VOCABULARIES.items()
+         if key != "access_methods"}
+"""Entry key -> vocabulary of the single-term ``cdtd:`` fields of the same name (kernel map)."""
 
 TEXTS = ("sharing_scope", "business_name", "information_system", "storage_format",
          "sharing_period", "usage_requirements")
@@ -52,7 +47,7 @@ def term(value, vocabulary):
 
 def _cf(record, name):
     """The ``cdtd:<name>`` custom field of a record."""
-    return (record.get("custom_fields") or {}).get(f"cdtd:{name}")
+    return cf_value(record, name)
 
 
 def _date(value):
@@ -108,7 +103,7 @@ def entry_from_record(record):
     parent = record.parent
     data = {key: term(_cf(record, key), vocabulary) for key, vocabulary in TERMS.items()}
     data.update({key: _cf(record, key) or "" for key in TEXTS})
-    data["access_methods"] = [t for t in (term(v, "td-provision")
+    data["access_methods"] = [t for t in (term(v, TERM_VOCABULARIES["access_methods"])
                                           for v in _cf(record, "access_methods") or []) if t]
     data["data_items"] = [str(v) for v in _cf(record, "data_items") or []]
     data["title_zh"] = _cf(record, "title_zh") or metadata.get("title", "")
@@ -174,9 +169,6 @@ def sync_record(record, passed=None):
 
 def latest_records():
     """The latest published version of every dataset (deleted ones included)."""
-    from invenio_rdm_records.records.api import RDMRecord
-    from invenio_rdm_records.records.models import RDMVersionsState
-
     query = (RDMVersionsState.query.filter(RDMVersionsState.latest_id.isnot(None))
              .with_entities(RDMVersionsState.latest_id)
              .yield_per(500))
@@ -189,8 +181,6 @@ def latest_records():
 
 def sync_all():
     """Rebuild the deposited entries from all published records; returns counts."""
-    from invenio_db import db
-
     counts = {"synced": 0, "open": 0, "withdrawn": 0}
     seen = set()
     for record in latest_records():

@@ -17,24 +17,29 @@ Interface used by the releases and the exports:
 """
 
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 from flask import current_app
 from invenio_db import db
-from sqlalchemy import func, or_
+from sqlalchemy import func, literal, or_, select, union_all
 
-from .fields import FIELD_KEYS, OPEN_TYPES, SOURCE_CATALOGUED, SOURCE_DEPOSITED
+from ..kernel.labels import OPEN_TYPES, TERM_VOCABULARIES, labels
+from ..kernel.time import today, to_local
+from ..workdays.calendar import working_days
+from .fields import DIRECTORY_FIELDS, FIELD_KEYS, SOURCE_CATALOGUED, SOURCE_DEPOSITED
 from .models import DirectoryEntry, utcnow
 
 AUDIENCES = ("open", "resource")
 """The two directories: open (everyone) and resource (government roles)."""
 
 FACETS = {
-    "category": ("category", "category", "td-categories"),
-    "department": ("department", "responsible_department", "td-departments"),
-    "entity": ("entity", "providing_entity", "td-entities"),
-    "opening_type": ("opening_type", "opening_type", "td-opening"),
-    "update_cycle": ("update_cycle", "update_cycle", "td-update-cycles"),
+    name: (column, key, TERM_VOCABULARIES[key]) for name, column, key in (
+        ("category", "category", "category"),
+        ("department", "department", "responsible_department"),
+        ("entity", "entity", "providing_entity"),
+        ("opening_type", "opening_type", "opening_type"),
+        ("update_cycle", "update_cycle", "update_cycle"),
+    )
 }
 """Facet name -> (column, entry key, vocabulary) (CD-TD Art. 19; QY Art. 8)."""
 
@@ -63,8 +68,6 @@ def deposited_entry_id(parent_pid):
 
 def normalise(data):
     """``data`` with every ``FIELD_KEYS`` key, in field order (missing ones empty)."""
-    from .fields import DIRECTORY_FIELDS
-
     out = {}
     for field in DIRECTORY_FIELDS:
         value = data.get(field.key)
@@ -98,23 +101,13 @@ def search_text(data):
     return " ".join(_text_of(data.get(k)) for k in SEARCHED_KEYS).lower()
 
 
-def _facts(data):
+def facts(data):
     """The facts of an entry: what, changed, makes a directory change (CD-PD Art. 14)."""
     return {k: v for k, v in data.items() if k not in FACTS_IGNORED}
 
 
-TERM_VOCABULARIES = {
-    "category": "td-categories", "responsible_department": "td-departments",
-    "providing_entity": "td-entities", "sharing_type": "td-sharing",
-    "opening_type": "td-opening", "secrecy": "td-secrecy", "grade": "td-grades",
-    "update_cycle": "td-update-cycles", "access_methods": "td-provision",
-}
-"""Vocabulary of each term field (labels of a term given by id only)."""
-
-
 def _with_labels(data):
     """``data`` with the Chinese and English label on every term given by id only."""
-    from ..exports.serializers import labels
 
     def label(term, vocabulary):
         if not isinstance(term, dict) or not term.get("id") or term.get("zh"):
@@ -170,7 +163,7 @@ def upsert_entry(data, source, entry_id=None, record_pid=None, parent_pid=None,
         db.session.add(row)
         changed = True
     else:
-        changed = _facts(normalise(row.data or {})) != _facts(data) or row.withdrawn
+        changed = facts(normalise(row.data or {})) != facts(data) or row.withdrawn
     row.source = source
     row.record_pid = record_pid
     row.parent_pid = parent_pid
@@ -333,8 +326,6 @@ def _scan_search(audience, q, filters, page, size):
     the same statement. The page is a second query, walking the entry-id
     index until it has ``size`` matches.
     """
-    from sqlalchemy import literal, select, union_all
-
     names = list(FACETS)
     columns = {n: getattr(DirectoryEntry, FACETS[n][0]) for n in names}
     base = _filtered(audience, q, {}).with_entities(
@@ -389,8 +380,6 @@ def mark_released(entry_ids, when=None):
     """
     when = when or utcnow()
     if getattr(when, "tzinfo", None) is not None:
-        from datetime import timezone
-
         when = when.astimezone(timezone.utc).replace(tzinfo=None)
     ids = list(entry_ids)
     marked = 0
@@ -403,13 +392,8 @@ def mark_released(entry_ids, when=None):
 
 
 def _china_date(dt):
-    """The China-time calendar date of a naive UTC datetime."""
-    from zoneinfo import ZoneInfo
-
-    from datetime import timezone
-
-    tz = ZoneInfo(current_app.config.get("TECHDATA_WORKDAYS_TIMEZONE", "Asia/Shanghai"))
-    return dt.replace(tzinfo=timezone.utc).astimezone(tz).date()
+    """The calendar date, where deadlines run (``kernel.time``), of a naive UTC datetime."""
+    return to_local(dt).date()
 
 
 def pending_changes(on=None):
@@ -421,9 +405,6 @@ def pending_changes(on=None):
     working days of the day it was made (that day does not count); ``on``
     (a date, default today in China) decides what is overdue.
     """
-    from ..review.deadlines import today
-    from ..workdays.calendar import working_days
-
     on = on or today()
     days = current_app.config["TECHDATA_DIRECTORY_UPKEEP_DAYS"]
     calendar = working_days()
@@ -450,8 +431,6 @@ def unchecked_entries(on=None):
     Dicts ``{"entry_id", "title_zh", "entity", "entity_label",
     "last_checked", "due_date"}``, the longest unchecked first.
     """
-    from ..review.deadlines import today
-
     on = on or today()
     interval = timedelta(days=current_app.config["TECHDATA_DIRECTORY_CHECK_INTERVAL_DAYS"])
     limit = datetime.combine(on, time.min) - interval

@@ -14,13 +14,15 @@
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from invenio_db import db
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
-from . import catalogue, permissions, plan, store
-from .api import BilingualError, read_entry, search_params
-from .csrf import check_csrf, generate_csrf
+from ..kernel.csrf import check_csrf, generate_csrf
+from ..kernel.errors import DomainError
+from ..kernel.i18n import _
+from . import catalogue
+from .api import plan_year, search_params
 from .fields import DIRECTORY_FIELDS
+from .proxies import current_directory_service as service
 
 FACET_TITLES = {
     "category": ("数据分类", "Data category"),
@@ -32,15 +34,39 @@ FACET_TITLES = {
 """Facet headings in Chinese and English."""
 
 
+def _login():
+    """The log-in page, coming back here afterwards."""
+    return redirect(url_for("security.login", next=request.full_path))
+
+
+def login_first(view):
+    """Run ``view``; an anonymous visitor refused (401) is sent to the log-in page."""
+    def run(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except DomainError as exc:
+            if exc.code == 401:
+                return _login()
+            raise
+    run.__name__ = view.__name__
+    run.__doc__ = view.__doc__
+    return run
+
+
 def _search_page(audience):
-    """Render a directory's search page."""
+    """Render a directory's search page (a bad query shows its message, not a 500).
+
+    NUL bytes, control characters and lone surrogates never get here: the
+    kernel's input layer (``techdata.kernel.input``) refuses them (400).
+    """
+    service.check_audience(g.identity, audience)
     try:
         q, filters, page, size = search_params()
         error = None
-    except BilingualError as exc:
+    except DomainError as exc:
         q, filters, page, size = "", {}, 1, current_app.config["TECHDATA_DIRECTORY_PAGE_SIZE"]
         error = exc.message
-    result = store.search(audience, q, filters, page, size)
+    result = service.search(g.identity, audience, q, filters, page, size)
     total = result["hits"]["total"]
     pages = max(1, (total + size - 1) // size)
     return render_template(
@@ -61,97 +87,76 @@ def open_directory():
     return _search_page("open")
 
 
+@login_first
 def resource_directory():
     """``/directory/resource``: the resource directory, for government roles."""
-    if not permissions.may_read_resource():
-        if not permissions.is_authenticated():
-            return redirect(url_for("security.login", next=request.full_path))
-        abort(403)
     return _search_page("resource")
 
 
 def entry_page(entry_id):
     """``/directory/entries/<entry_id>``: one entry with every directory field."""
-    audience = "resource" if permissions.may_read_resource() else "open"
-    try:
-        row = read_entry(audience, entry_id)
-    except BilingualError:
-        abort(404)
+    audience = service.reader_audience(g.identity)
+    row = service.read(g.identity, audience, entry_id)
     doc = catalogue.entry_document(row, audience)
     return render_template("techdata/directory/entry.html", entry=doc, row=row,
                            fields=DIRECTORY_FIELDS, audience=audience,
-                           may_check=permissions.may_check(), csrf_token=generate_csrf())
+                           may_check=service.can(g.identity, "check"),
+                           csrf_token=generate_csrf())
 
 
-def _login_or_403(check):
-    """Redirect anonymous visitors to the login page; 403 when ``check()`` fails."""
-    if not permissions.is_authenticated():
-        return redirect(url_for("security.login", next=request.full_path))
-    if not check():
-        abort(403)
-    return None
-
-
+@login_first
 def upkeep_page():
     """``/directory/upkeep``: pending changes and unchecked entries (bureau)."""
-    refused = _login_or_403(permissions.is_bureau)
-    if refused is not None:
-        return refused
+    upkeep = service.upkeep(g.identity)
     return render_template(
-        "techdata/directory/upkeep.html", pending=store.pending_changes(),
-        unchecked=store.unchecked_entries(),
-        days=current_app.config["TECHDATA_DIRECTORY_UPKEEP_DAYS"],
+        "techdata/directory/upkeep.html", pending=upkeep["pending_changes"],
+        unchecked=upkeep["unchecked"], days=upkeep["upkeep_days"],
         checked=request.args.get("checked"), csrf_token=generate_csrf())
 
 
+@login_first
 def mark_checked(entry_id):
     """POST ``/directory/entries/<entry_id>/checked``: the yearly check (QY Art. 8)."""
-    refused = _login_or_403(permissions.may_check)
-    if refused is not None:
-        return refused
+    service.require(g.identity, "check",
+                    _("Only the tech bureau or an entity data administrator checks entries."))
     check_csrf()
-    try:
-        store.mark_checked(entry_id, g.identity.id)
-    except store.EntryNotFound:
-        abort(404)
-    db.session.commit()
-    target = request.form.get("next") or ""
-    if target == "entry":
+    service.mark_checked(g.identity, entry_id)
+    if request.form.get("next") == "entry":
         return redirect(url_for(".entry_page", entry_id=entry_id))
     return redirect(url_for(".upkeep_page", checked=entry_id))
 
 
+def _plan_payload(form, year):
+    """The plan item of the page's form (empty fields left out)."""
+    payload = {k: v for k, v in form.items() if v not in ("", None)}
+    payload["high_value"] = bool(form.get("high_value"))
+    try:
+        payload["year"] = int(payload.get("year", year))
+    except ValueError:
+        pass
+    return payload
+
+
+@login_first
 def plan_page():
     """``/directory/plan?year=``: the open plan and progress; the bureau adds items."""
-    from .api import plan_year
-
-    try:
-        year = plan_year()
-    except BilingualError:
-        abort(400)
+    year = plan_year()
     errors, form = [], {}
     if request.method == "POST":
-        refused = _login_or_403(permissions.is_bureau)
-        if refused is not None:
-            return refused
+        service.require(g.identity, "plan", _("Only the tech bureau keeps the open plan."))
         check_csrf()
         form = request.form.to_dict()
         form.pop("csrf_token", None)
-        payload = {k: v for k, v in form.items() if v not in ("", None)}
-        payload["high_value"] = bool(form.get("high_value"))
+        payload = _plan_payload(form, year)
         try:
-            payload["year"] = int(payload.get("year", year))
-        except ValueError:
-            pass
-        try:
-            plan.create_item(payload, g.identity.id)
-            db.session.commit()
+            service.create_plan_item(g.identity, payload)
             return redirect(url_for(".plan_page", year=payload["year"]))
-        except BilingualError as exc:
-            db.session.rollback()
+        except DomainError as exc:
+            if exc.code != 400:
+                raise
             errors = exc.errors or [{"field": "", "messages": [exc.message]}]
-    return render_template("techdata/directory/plan.html", progress=plan.progress(year),
-                           year=year, is_bureau=permissions.is_bureau(), errors=errors,
+    return render_template("techdata/directory/plan.html", progress=service.plan(g.identity, year),
+                           year=year, is_bureau=service.can(g.identity, "plan"), errors=errors,
                            form=form, csrf_token=generate_csrf())
 
 
@@ -171,4 +176,5 @@ def create_ui_blueprint(app):
 
 def directory_access():
     """What the current user may open from the directory menu."""
-    return {"resource": permissions.may_read_resource(), "bureau": permissions.is_bureau()}
+    return {"resource": service.can(g.identity, "read_resource"),
+            "bureau": service.can(g.identity, "upkeep")}

@@ -4,9 +4,8 @@ import re
 from urllib.parse import quote
 
 from flask import Response, current_app, jsonify, stream_with_context
-from invenio_i18n import lazy_gettext as _
 
-from ...certificates.api import bilingual
+from ...kernel.i18n import _, bilingual
 from .common import CHUNK_SIZE
 from .formats import FORMATS, UnknownFormat, get_format, serialise
 

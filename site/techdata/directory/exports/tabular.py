@@ -3,13 +3,15 @@
 - CSV: UTF-8 with a byte-order mark, so that Excel opens the Chinese text
   correctly; row 1 holds the Chinese headings (``DirectoryField.zh``); each
   cell is :func:`techdata.directory.fields.cell` (terms by their Chinese
-  label, lists joined with ``; ``). Values are written as they are (a value
-  starting with ``=`` is not altered): the file is a faithful publication of
-  the directory; use the XLSX file in a spreadsheet program, where every
-  value is a text cell.
+  label, lists joined with ``; ``), neutralised against CSV injection
+  (OWASP): a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+  carriage return gets a leading apostrophe, so no spreadsheet program reads
+  it as a formula (:func:`csv_cell`).
 - XLSX: sheet "目录 Directory" with the Chinese headings in row 1 and one row
   per entry; sheet "说明 About" describes the export (catalog) and lists per
   column the field key, Chinese and English heading and the rule article.
+  Every value is written as a text cell (never a formula), and characters
+  XML cannot hold are dropped (never fatal).
   openpyxl's write-only workbook streams the rows to a temporary file, which
   is then sent in chunks and removed: memory stays flat whatever the size.
 """
@@ -19,6 +21,9 @@ import io
 import os
 import re
 import tempfile
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from ..fields import DIRECTORY_FIELDS, cell
 from .common import CHUNK_SIZE, catalog_info, chunked
@@ -32,8 +37,23 @@ DATA_SHEET = "目录 Directory"
 ABOUT_SHEET = "说明 About"
 """Title of the XLSX sheet describing the catalog and the columns."""
 
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-"""Control characters XML (hence XLSX) cannot hold."""
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML (hence XLSX) cannot hold: control characters, lone surrogates, non-characters."""
+
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+"""Leading characters that make a spreadsheet program read a CSV cell as a formula (OWASP)."""
+
+
+def neutralise(value):
+    """``value`` with a leading apostrophe when it starts like a formula (CSV injection, OWASP)."""
+    if value and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
+
+
+def csv_cell(entry, field, lang="zh"):
+    """The CSV cell of ``field`` in ``entry``: :func:`cell`, neutralised against formulas."""
+    return neutralise(cell(entry, field, lang))
 
 
 def headings(lang="zh"):
@@ -46,16 +66,21 @@ def row(entry, lang="zh"):
     return [cell(entry, f, lang) for f in DIRECTORY_FIELDS]
 
 
+def csv_row(entry, lang="zh"):
+    """One entry as the list of its CSV cells (neutralised), in column order."""
+    return [csv_cell(entry, f, lang) for f in DIRECTORY_FIELDS]
+
+
 def csv_pieces(entries):
     """Text pieces of the CSV file: BOM and heading row, then one row per entry."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(headings("zh"))
+    writer.writerow([neutralise(h) for h in headings("zh")])
     yield BOM + buf.getvalue()
     for entry in entries:
         buf.seek(0)
         buf.truncate()
-        writer.writerow(row(entry))
+        writer.writerow(csv_row(entry))
         yield buf.getvalue()
 
 
@@ -65,15 +90,14 @@ def serialise_csv(entries, catalog, chunk_size=CHUNK_SIZE):
 
 
 def _text_cell(sheet, value):
-    """A cell value that is always text: a string openpyxl would read as a formula
-    (a leading ``=``) becomes a text cell; control characters XML cannot hold go."""
+    """A cell that is always text, never a formula; characters XML cannot hold are dropped."""
+    if value is None:
+        return None
+    value = _ILLEGAL_XML.sub("", str(value))
     if not value:
         return None
-    value = _ILLEGAL_XML.sub("", value)
     if not value.startswith("="):
-        return value
-    from openpyxl.cell import WriteOnlyCell
-
+        return value  # openpyxl writes any other string as a text cell
     c = WriteOnlyCell(sheet, value=value)
     c.data_type = "s"
     return c
@@ -93,8 +117,6 @@ def _about_rows(catalog):
 
 def write_xlsx(entries, catalog, path):
     """Write the XLSX export of ``entries`` to ``path`` (write-only, flat memory)."""
-    from openpyxl import Workbook
-
     wb = Workbook(write_only=True)
     data = wb.create_sheet(DATA_SHEET)
     data.freeze_panes = "A2"

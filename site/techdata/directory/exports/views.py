@@ -3,20 +3,15 @@
 ``?format=csv|xlsx|json|ttl|jsonld`` (default ``csv``). The open directory is
 public (CD-PD Art. 31-33; QY Art. 23); the resource directory, which lists
 not-opened entries too, only for the government roles that keep it
-(``techdata.directory.permissions.may_read``, the check of the directory
-API; CD-TD Art. 7, 11, 19). Entries
+(the directory service's policy, as for the directory API; CD-TD Art. 7, 11, 19). Entries
 stream from the database (``techdata.directory.store.iter_entries``) while
 the file is sent.
 """
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from flask import Blueprint, current_app, g, request
 
-from flask import Blueprint, current_app, jsonify, request
-from invenio_i18n import lazy_gettext as _
-
-from ...certificates.api import bilingual
-from ..permissions import is_authenticated, may_read
+from ...kernel.time import today
+from ..proxies import current_directory_service
 from .response import export_response
 
 AUDIENCES = ("open", "resource")
@@ -24,13 +19,6 @@ AUDIENCES = ("open", "resource")
 
 PAGES = {"open": "/directory/", "resource": "/directory/resource"}
 """The web page of each directory (the catalog's landing URL)."""
-
-
-def _error(status, message):
-    """A JSON error with a bilingual message."""
-    response = jsonify({"status": status, "message": bilingual(message)})
-    response.status_code = status
-    return response
 
 
 def live_catalog(audience):
@@ -44,19 +32,14 @@ def live_catalog(audience):
 
 
 def live_export(audience):
-    """``GET /api/directories/<audience>/entries/export?format=...``: the live directory."""
-    if audience not in AUDIENCES:
-        return _error(404, _("There is no directory “%(name)s”; use open or resource.",
-                             name=str(audience)[:32]))
-    if not may_read(audience):
-        if not is_authenticated():
-            return _error(401, _("Log in with a government role to export the resource directory."))
-        return _error(403, _("Only government roles may export the resource directory."))
-    from ..store import iter_entries
+    """``GET /api/directories/<audience>/entries/export?format=...``: the live directory.
 
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")
-    return export_response(iter_entries(audience), request.args.get("format", "csv"),
-                           live_catalog(audience), f"techdata-{audience}-directory-{today}")
+    The directory service checks the audience (404) and who may read it (401/403).
+    """
+    entries = current_directory_service.entries(g.identity, audience)
+    stamp = today().strftime("%Y%m%d")
+    return export_response(entries, request.args.get("format", "csv"),
+                           live_catalog(audience), f"techdata-{audience}-directory-{stamp}")
 
 
 def create_api_blueprint(app):

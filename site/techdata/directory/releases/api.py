@@ -25,18 +25,19 @@ The same changes addressed to a published release (``POST .../releases/3/publish
 release is immutable (CD-TD Art. 7, 11).
 
 ``resource`` in place of ``open`` does the same for the resource directory.
-Errors: ``{"status", "message": "中文 / English", "errors"}`` with 400, 401,
-403, 404 or 409, never a 500.
+Errors: the kernel's ``DomainError`` answer ``{"status", "message": "中文 / English",
+"errors"}`` with 400, 401, 403, 404 or 409, never a 500. The views parse, call
+the release service (whose policy decides who may act) and render.
 """
 
 from flask import Blueprint, current_app, g, jsonify, request
-from flask_login import current_user
 from invenio_db import db
-from invenio_i18n import lazy_gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from ...certificates.api import bilingual
-from .service import ReleaseError, is_government, releases
+from ...kernel.i18n import _
+from ..exports import export_response
+from ..proxies import current_release_service as releases
+from .service import ReleaseError
 
 FORMATS = ("csv", "xlsx", "json", "ttl", "jsonld")
 """Export formats of a release (those of ``techdata.directory.exports``)."""
@@ -85,7 +86,7 @@ def release_json(release, identity):
         },
         "links": release_links(release),
     }
-    if is_government(identity):
+    if releases.is_government(identity):
         out.update(created_by=release.created_by, submitted_by=release.submitted_by,
                    submitted_at=release.submitted_at.isoformat() if release.submitted_at else None,
                    published_by=release.published_by)
@@ -109,25 +110,13 @@ def catalog_of(release):
             "url": url}
 
 
-def _error(exc):
-    """The JSON response of a :class:`ReleaseError`."""
-    status = exc.status
-    message = exc.message
-    if status == 403 and not current_user.is_authenticated:
-        status, message = 401, bilingual(_("Please log in."))
-    errors = exc.errors
-    if isinstance(errors, dict):
-        errors = [{"field": k, "messages": [str(m) for m in (v if isinstance(v, list) else [v])]}
-                  for k, v in errors.items()]
-    return jsonify({"status": status, "message": message, "errors": errors}), status
-
-
 def _database_error(exc):
     """A refused database write (a trigger, a concurrent publication): 409, nothing stored."""
     db.session.rollback()
     current_app.logger.warning("directory release: database refused a change: %s", exc)
-    return _error(ReleaseError(409, _("The change was refused by the database (a concurrent "
-                                      "change or a published release); reload and try again.")))
+    return ReleaseError(409, _("The change was refused by the database (a concurrent "
+                               "change or a published release); reload and try again.")
+                        ).get_response()
 
 
 def list_releases(audience):
@@ -147,8 +136,6 @@ def export_release(audience, ref):
     if fmt not in FORMATS:
         raise ReleaseError(400, _("Unknown export format; use csv, xlsx, json, ttl or jsonld."))
     release = releases.get(g.identity, audience, ref)
-    from ..exports import export_response
-
     stem = f"techdata-{audience}-directory-release-{release_ref(release)}"
     response = export_response(releases.iter_items(release), fmt, catalog_of(release), stem)
     if release.status == "published" and response.status_code == 200:
@@ -227,6 +214,5 @@ def create_api_blueprint(app):
     bp.add_url_rule("/<ref>/export", view_func=export_release)
     bp.add_url_rule("/<ref>/diff", view_func=diff_release)
     bp.add_url_rule("/<ref>/<action>", view_func=draft_action, methods=["POST"])
-    bp.register_error_handler(ReleaseError, _error)
     bp.register_error_handler(SQLAlchemyError, _database_error)
     return bp

@@ -1,12 +1,15 @@
-"""Settings of directory releases (CD-TD Art. 7, 11, 24)."""
+"""Settings of directory releases (CD-TD Art. 7, 11, 24).
 
-TECHDATA_DIRECTORY_RELEASE_BUREAU_ROLES = ["bureau-admin"]
+The role lists default from the kernel's role names and sets
+(``techdata.kernel.roles``).
+"""
+
+from ...kernel import roles
+
+TECHDATA_DIRECTORY_RELEASE_BUREAU_ROLES = [roles.BUREAU]
 """Roles that compile, submit and publish directory releases (the tech bureau, CD-TD Art. 7)."""
 
-TECHDATA_DIRECTORY_RELEASE_GOVERNMENT_ROLES = [
-    "bureau-admin", "data-centre-curator", "confidentiality-reviewer",
-    "department-admin", "program-manager",
-]
+TECHDATA_DIRECTORY_RELEASE_GOVERNMENT_ROLES = list(roles.GOVERNMENT_READERS)
 """Roles that read draft releases and resource-directory releases (CD-TD Art. 7, 11)."""
 
 TECHDATA_DIRECTORY_RELEASE_CHUNK = 1000

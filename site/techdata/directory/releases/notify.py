@@ -1,47 +1,76 @@
-"""Mail of the release workflow (Invenio's mail, bilingual plain text).
+"""Notifications of the release workflow, through invenio-notifications.
 
-- submitted: the confidentiality reviewers are asked to review (CD-TD Art. 24);
-- reviewed: the bureau learns the decision (passed, or failed with reasons).
+Three notifications (builders in :data:`BUILDERS`, merged into
+``NOTIFICATIONS_BUILDERS``; templates
+``invenio_notifications/directory-release-*.jinja`` in Chinese and English):
 
-A mail that cannot be sent is logged; it never undoes or fails the step.
+- ``directory-release-submitted``: the confidentiality reviewers are asked to
+  review the draft (CD-TD Art. 24);
+- ``directory-release-passed`` / ``directory-release-failed``: the bureau
+  learns the decision (failed: with the reasons).
+
+The release service registers them on its unit of work
+(``NotificationOp``), so they go out once the step is committed; a mail
+that cannot be sent never undoes the step.
 """
 
 from flask import current_app
-from flask_mail import Message
+from invenio_notifications.models import Notification
+from invenio_notifications.services.builders import NotificationBuilder
+from invenio_notifications.services.generators import EmailBackendGenerator
 
-from ...review.notify import role_emails
-
-SUBJECTS = {
-    "submitted": "【保密审查】目录版本待审查 / Directory release awaits confidentiality review ({audience})",
-    "passed": "【保密审查通过】目录版本可以发布 / Directory release passed review ({audience})",
-    "failed": "【保密审查未通过】目录版本退回草稿 / Directory release failed review ({audience})",
-}
-"""Subjects by kind."""
+from ...kernel.notifications import RoleRecipients
 
 AUDIENCE_NAMES = {"open": "开放目录 open directory", "resource": "资源目录 resource directory"}
-"""Names of the directories in mail."""
+"""Names of the directories in the notifications (both languages)."""
 
 
-def send_release_mail(kind, release):
-    """Send the ``kind`` mail about ``release`` to whoever acts next."""
-    config = current_app.config
-    if kind == "submitted":
-        recipients = role_emails([config["TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE"]])
-    else:
-        recipients = role_emails(config["TECHDATA_DIRECTORY_RELEASE_BUREAU_ROLES"])
-    if not recipients:
-        return
-    audience = AUDIENCE_NAMES.get(release.audience, release.audience)
-    link = f"{config.get('SITE_UI_URL', '')}/directory/releases/manage?audience={release.audience}"
-    body = (f"{audience}\n"
-            f"条目数 Entries: {release.entry_count}\n"
-            f"SHA-256: {release.digest}\n")
-    if kind == "failed":
-        body += f"理由 Reasons: {release.review_reasons}\n"
-    body += f"{link}\n"
-    msg = Message(subject=SUBJECTS[kind].format(audience=audience), recipients=recipients,
-                  body=body, sender=config.get("MAIL_DEFAULT_SENDER", "noreply@localhost"))
-    try:
-        current_app.extensions["mail"].send(msg)
-    except Exception:  # the step is done and committed; a mail problem is only logged
-        current_app.logger.exception("directory release: could not send the %s mail", kind)
+def release_context(release):
+    """What the templates show of ``release`` (JSON, sent through Celery)."""
+    ui = current_app.config.get("SITE_UI_URL", "").rstrip("/")
+    return {
+        "id": release.id,
+        "audience": release.audience,
+        "audience_name": AUDIENCE_NAMES.get(release.audience, release.audience),
+        "entry_count": release.entry_count,
+        "digest": release.digest or "",
+        "reasons": release.review_reasons or "",
+        "link": f"{ui}/directory/releases/manage?audience={release.audience}",
+    }
+
+
+class ReleaseNotificationBuilder(NotificationBuilder):
+    """Base of the release notifications: the release in the context, sent by e-mail."""
+
+    context = []
+    recipients = [RoleRecipients("config:TECHDATA_DIRECTORY_RELEASE_BUREAU_ROLES")]
+    recipient_filters = []
+    recipient_backends = [EmailBackendGenerator()]
+
+    @classmethod
+    def build(cls, release):
+        """The notification about ``release`` (an ``OpenDirectoryRelease``)."""
+        return Notification(type=cls.type, context={"release": release_context(release)})
+
+
+class ReleaseSubmitted(ReleaseNotificationBuilder):
+    """A draft release awaits confidentiality review: to the reviewers (CD-TD Art. 24)."""
+
+    type = "directory-release-submitted"
+    recipients = [RoleRecipients("config:TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE")]
+
+
+class ReleasePassed(ReleaseNotificationBuilder):
+    """The review passed; the bureau may publish."""
+
+    type = "directory-release-passed"
+
+
+class ReleaseFailed(ReleaseNotificationBuilder):
+    """The review failed and the release is a draft again, with the reasons: to the bureau."""
+
+    type = "directory-release-failed"
+
+
+BUILDERS = {builder.type: builder for builder in (ReleaseSubmitted, ReleasePassed, ReleaseFailed)}
+"""The release notifications' builders, by type (merged into ``NOTIFICATIONS_BUILDERS``)."""

@@ -1,4 +1,4 @@
-"""``DirectoryReleases``: compile, diff, review and publish directory releases.
+"""The release service: compile, diff, review and publish directory releases.
 
 - The tech bureau compiles and publishes the directories (CD-TD Art. 7, 11).
 - Nothing is opened before a recorded confidentiality review, not by the
@@ -8,78 +8,68 @@
   :mod:`.models`); everyone reads published open-directory releases, only
   government roles read drafts and resource-directory releases.
 
-Every refusal is a :class:`ReleaseError` with an HTTP status and a message
-in Chinese and English; nothing stored is lost by a refused action.
+Who may do what is :class:`ReleasePermissionPolicy`'s business; each step
+runs in a unit of work (after the permission check, so a refusal leaves
+the caller's session alone), which commits and then sends the step's
+notification (:mod:`.notify`). Reached through
+:data:`techdata.directory.proxies.current_release_service` (``releases``
+here is the same proxy). Every refusal is a :class:`ReleaseError` (the
+kernel's ``DomainError``) with an HTTP status and a message in Chinese and
+English; nothing stored is lost by a refused action.
 """
 
 import hashlib
 import logging
 
 from flask import current_app
-from invenio_access.permissions import system_process
 from invenio_db import db
-from invenio_i18n import lazy_gettext as _
+from invenio_notifications.services.uow import NotificationOp
+from invenio_records_permissions.generators import AnyUser, SystemProcess
 from marshmallow import ValidationError
+from psycopg2.extras import execute_values
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
-from ...certificates.api import bilingual
-from ..fields import FIELD_KEYS, OPEN_TYPES
+from ...kernel.errors import field_errors
+from ...kernel.generators import DomainRoles
+from ...kernel.i18n import _
+from ...kernel.labels import OPEN_TYPES
+from ...kernel.services import (DomainPermissionPolicy, DomainService, DomainServiceConfig,
+                                unit_of_work)
+from ...review.service import ConfidentialityDecisionSchema
+from ..errors import DirectoryError, refused
+from ..fields import FIELD_KEYS
+from ..proxies import current_release_service
+from ..services import user_id
+from ..store import iter_entries, mark_released
 from .digest import ReleaseDigest, canonical, content_hash
-from .notify import send_release_mail
 from .models import AUDIENCES, OpenDirectoryRelease, OpenDirectoryReleaseItem, utcnow
+from .notify import ReleaseFailed, ReleasePassed, ReleaseSubmitted
 
 log = logging.getLogger(__name__)
 
 Release = OpenDirectoryRelease
 Item = OpenDirectoryReleaseItem
 
-
-class ReleaseError(Exception):
-    """A refused release action: HTTP ``status`` and a bilingual ``message``."""
-
-    def __init__(self, status, message, errors=None):
-        """``message`` is a (lazy) English msgid, rendered "中文 / English"."""
-        super().__init__(str(message))
-        self.status = status
-        self.message = bilingual(message)
-        self.errors = errors or []
+ReleaseError = DirectoryError
+"""A refused release action: HTTP ``status``, bilingual ``message``, field ``errors``."""
 
 
-def _roles(identity):
-    """Names of the roles ``identity`` holds."""
-    return {n.value for n in identity.provides if n.method == "role"}
+class ReleasePermissionPolicy(DomainPermissionPolicy):
+    """Who compiles, reviews, publishes and reads releases (CD-TD Art. 7, 11, 24)."""
+
+    can_manage = [DomainRoles("config:TECHDATA_DIRECTORY_RELEASE_BUREAU_ROLES"), SystemProcess()]
+    can_review = [DomainRoles("config:TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE"), SystemProcess()]
+    can_read_drafts = [DomainRoles("config:TECHDATA_DIRECTORY_RELEASE_GOVERNMENT_ROLES"),
+                       SystemProcess()]
+    can_read_published = [AnyUser(), SystemProcess()]
 
 
-def _is_system(identity):
-    """Whether ``identity`` is the system process (CLI, tasks)."""
-    return system_process in identity.provides
+class ReleaseServiceConfig(DomainServiceConfig):
+    """Config of the release service."""
 
-
-def _has_role(identity, key):
-    """Whether ``identity`` holds one of the roles listed in config ``key``."""
-    return _is_system(identity) or bool(_roles(identity) & set(current_app.config[key]))
-
-
-def is_bureau(identity):
-    """The tech bureau compiles, submits and publishes (CD-TD Art. 7)."""
-    return _has_role(identity, "TECHDATA_DIRECTORY_RELEASE_BUREAU_ROLES")
-
-
-def is_government(identity):
-    """Government roles read drafts and the resource directory (CD-TD Art. 7, 11)."""
-    return _has_role(identity, "TECHDATA_DIRECTORY_RELEASE_GOVERNMENT_ROLES")
-
-
-def is_reviewer(identity):
-    """Confidentiality reviewers review releases (CD-TD Art. 24)."""
-    role = current_app.config["TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE"]
-    return _is_system(identity) or role in _roles(identity)
-
-
-def _user_id(identity):
-    """The acting account, as stored in the release (``system`` for the system)."""
-    return "system" if _is_system(identity) else str(identity.id)
+    service_id = "techdata-directory-releases"
+    permission_policy_cls = ReleasePermissionPolicy
 
 
 def openable(entry):
@@ -98,8 +88,17 @@ def _ordered(query):
     return query.order_by(Item.entry_id.collate("C"))
 
 
-class DirectoryReleases:
+class ReleaseService(DomainService):
     """The release workflow of the open (and resource) directory."""
+
+    def require(self, identity, action, message=None, **kwargs):
+        """Refuse (401 anonymous, 403 logged in; bilingual) unless ``identity`` may ``action``."""
+        if not self.check_permission(identity, action, **kwargs):
+            raise refused(identity, message)
+
+    def is_government(self, identity):
+        """Whether ``identity`` reads drafts and the resource directory (CD-TD Art. 7, 11)."""
+        return self.can(identity, "read_drafts")
 
     # -- reading ---------------------------------------------------------
 
@@ -112,13 +111,14 @@ class DirectoryReleases:
         """Published open releases: everyone; everything else: government roles."""
         if release.status == "published" and release.audience == "open":
             return True
-        return is_government(identity)
+        return self.is_government(identity)
 
     def published(self, identity, audience):
         """Published releases of ``audience``, newest first (a query)."""
         self.check_audience(audience)
-        if audience != "open" and not is_government(identity):
-            raise ReleaseError(403, _("Only government roles may read the resource directory."))
+        if audience != "open":
+            self.require(identity, "read_drafts",
+                         _("Only government roles may read the resource directory."))
         return (Release.query.filter_by(audience=audience, status="published")
                 .order_by(Release.number.desc()))
 
@@ -141,8 +141,8 @@ class DirectoryReleases:
         if ref == "latest":
             release = self.latest(audience)
         elif ref == "draft":
-            if not is_government(identity):
-                raise ReleaseError(403, _("Only government roles may see a draft release."))
+            self.require(identity, "read_drafts",
+                         _("Only government roles may see a draft release."))
             release = self.current_draft(audience)
         elif ref.isdigit() and len(ref) < 10:
             release = Release.query.filter_by(audience=audience, status="published",
@@ -152,7 +152,7 @@ class DirectoryReleases:
         if release is None:
             raise ReleaseError(404, _("There is no such directory release."))
         if not self.can_read(identity, release):
-            raise ReleaseError(403, _("Only government roles may read this release."))
+            raise refused(identity, _("Only government roles may read this release."))
         return release
 
     def iter_items(self, release):
@@ -224,11 +224,6 @@ class DirectoryReleases:
 
     # -- the workflow ----------------------------------------------------
 
-    def _require(self, allowed, message):
-        """Refuse with 403 unless ``allowed``."""
-        if not allowed:
-            raise ReleaseError(403, message)
-
     def _draft(self, audience, statuses, message):
         """The locked current draft, which must be in one of ``statuses`` (else 409/404)."""
         self.check_audience(audience)
@@ -248,8 +243,6 @@ class DirectoryReleases:
         """
         if not rows:
             return
-        from psycopg2.extras import execute_values
-
         cursor = db.session.connection().connection.cursor()
         try:
             execute_values(cursor, "INSERT INTO techdata_directory_release_item "
@@ -275,15 +268,19 @@ class DirectoryReleases:
                                       "release instead."))
         raise ReleaseError(404, _("There is no such directory release."))
 
-    def discard(self, identity, audience="open"):
+    def discard(self, identity, audience="open", uow=None):
         """Delete the unpublished draft (not while it is under review)."""
-        self._require(is_bureau(identity), _("Only the tech bureau compiles directory releases."))
+        self.require(identity, "manage", _("Only the tech bureau compiles directory releases."))
+        self._discard(audience, uow=uow)
+
+    @unit_of_work()
+    def _discard(self, audience, uow=None):
+        """Delete the draft (permission checked): in one unit of work."""
         draft = self._draft(audience, ("draft", "approved"),
                             _("The draft release is under confidentiality review; "
                               "it cannot be recompiled now."))
         db.session.execute(Item.__table__.delete().where(Item.release_id == draft.id))
         db.session.delete(draft)
-        db.session.commit()
 
     def compute_digest(self, release, rehash=False):
         """``(digest, count)`` of the release's items, streamed in entry_id order.
@@ -300,7 +297,7 @@ class DirectoryReleases:
             digest.add(entry_id, content_hash(value) if rehash else value)
         return digest.hexdigest(), digest.count
 
-    def compile(self, identity, audience="open", entries=None):
+    def compile(self, identity, audience="open", entries=None, uow=None):
         """Compile (or recompile) the draft release from the live directory.
 
         ``entries`` defaults to the store's ``iter_entries(audience)``; they
@@ -309,7 +306,12 @@ class DirectoryReleases:
         a draft under review cannot be recompiled.
         """
         self.check_audience(audience)
-        self._require(is_bureau(identity), _("Only the tech bureau compiles directory releases."))
+        self.require(identity, "manage", _("Only the tech bureau compiles directory releases."))
+        return self._compile(identity, audience, entries, uow=uow)
+
+    @unit_of_work()
+    def _compile(self, identity, audience, entries, uow=None):
+        """Compile the draft (permission checked): in one unit of work."""
         draft = self.current_draft(audience, lock=True)
         if draft is not None and draft.status == "in_review":
             raise ReleaseError(409, _("The draft release is under confidentiality review; "
@@ -321,13 +323,11 @@ class DirectoryReleases:
         else:
             db.session.execute(Item.__table__.delete().where(Item.release_id == draft.id))
         draft.status = "draft"
-        draft.created_by, draft.created_at = _user_id(identity), utcnow()
+        draft.created_by, draft.created_at = user_id(identity), utcnow()
         for field in ("submitted_by", "submitted_at", "reviewed_by", "reviewed_at",
                       "review_passed", "review_checklist", "review_reasons", "reviewed_digest"):
             setattr(draft, field, None)
         if entries is None:
-            from ..store import iter_entries
-
             entries = iter_entries(audience)
         chunk = current_app.config["TECHDATA_DIRECTORY_RELEASE_CHUNK"]
         rows, skipped = [], 0
@@ -347,37 +347,47 @@ class DirectoryReleases:
             log.warning("directory release draft (%s): %d entries skipped (no id or not opened)",
                         audience, skipped)
         draft.digest, draft.entry_count = self.compute_digest(draft)
-        db.session.commit()
         return draft
 
-    def submit(self, identity, audience="open"):
-        """Send the draft to confidentiality review (CD-TD Art. 24; LZ Art. 23)."""
-        self._require(is_bureau(identity), _("Only the tech bureau submits directory releases."))
+    def submit(self, identity, audience="open", uow=None):
+        """Send the draft to confidentiality review (CD-TD Art. 24; LZ Art. 23).
+
+        The confidentiality reviewers are notified once the step is committed.
+        """
+        self.require(identity, "manage", _("Only the tech bureau submits directory releases."))
+        return self._submit(identity, audience, uow=uow)
+
+    @unit_of_work()
+    def _submit(self, identity, audience, uow=None):
+        """Submit the draft (permission checked): in one unit of work."""
         draft = self._draft(audience, ("draft",),
                             _("Only a draft release can be submitted for review."))
         if not draft.entry_count:
             raise ReleaseError(400, _("The draft release has no entries."))
         draft.status = "in_review"
-        draft.submitted_by, draft.submitted_at = _user_id(identity), utcnow()
-        db.session.commit()
-        send_release_mail("submitted", draft)
+        draft.submitted_by, draft.submitted_at = user_id(identity), utcnow()
+        uow.register(NotificationOp(ReleaseSubmitted.build(draft)))
         return draft
 
-    def review(self, identity, audience, data):
+    def review(self, identity, audience, data, uow=None):
         """Record the confidentiality review: pass (whole checklist) or fail (reasons).
 
         CD-TD Art. 24, CD-PD Art. 40, LZ Art. 23: recorded with the reviewer,
         the time, the checklist and the digest of what was reviewed; the
         person who compiled or submitted the release cannot review it. A
-        failed review returns the release to draft with the reasons.
+        failed review returns the release to draft with the reasons. The
+        bureau is notified of the decision once it is committed.
         """
-        from ...review.service import ConfidentialityDecisionSchema
+        self.require(identity, "review",
+                     _("Only confidentiality reviewers review directory releases."))
+        return self._review(identity, audience, data, uow=uow)
 
-        self._require(is_reviewer(identity),
-                      _("Only confidentiality reviewers review directory releases."))
+    @unit_of_work()
+    def _review(self, identity, audience, data, uow=None):
+        """Record the decision (permission checked): in one unit of work."""
         draft = self._draft(audience, ("in_review",),
                             _("The release is not waiting for a confidentiality review."))
-        me = _user_id(identity)
+        me = user_id(identity)
         if me != "system" and me in (draft.created_by, draft.submitted_by):
             raise ReleaseError(403, _("Whoever compiled or submitted a release cannot review it "
                                       "(CD-TD Art. 24)."))
@@ -385,7 +395,7 @@ class DirectoryReleases:
             decision = ConfidentialityDecisionSchema().load(data if isinstance(data, dict) else {})
         except ValidationError as err:
             raise ReleaseError(400, _("The review decision is incomplete."),
-                               errors=err.messages)
+                               errors=field_errors(err.messages))
         passed = decision["decision"] == "pass"
         draft.reviewed_by, draft.reviewed_at = me, utcnow()
         draft.review_passed = passed
@@ -393,18 +403,23 @@ class DirectoryReleases:
         draft.review_reasons = decision["reasons"]
         draft.reviewed_digest, _count = self.compute_digest(draft, rehash=True)
         draft.status = "approved" if passed else "draft"
-        db.session.commit()
-        send_release_mail("passed" if passed else "failed", draft)
+        builder = ReleasePassed if passed else ReleaseFailed
+        uow.register(NotificationOp(builder.build(draft)))
         return draft
 
-    def publish(self, identity, audience="open"):
+    def publish(self, identity, audience="open", uow=None):
         """Publish the reviewed draft as the next numbered, dated, immutable release.
 
         Only after a passed review, and only if the content is still what the
         reviewer saw (digest recomputed from the stored entries, CD-TD Art. 24).
-        Then the store's ``mark_released(entry_ids, when)`` is told, if it exists.
+        Then the entry store is told which entries were released (CD-PD Art. 14).
         """
-        self._require(is_bureau(identity), _("Only the tech bureau publishes directory releases."))
+        self.require(identity, "manage", _("Only the tech bureau publishes directory releases."))
+        return self._publish(identity, audience, uow=uow)
+
+    @unit_of_work()
+    def _publish(self, identity, audience, uow=None):
+        """Publish the approved draft (permission checked): in one unit of work."""
         draft = self._draft(audience, ("approved",),
                             _("A release is published only after a passed confidentiality review."))
         if not draft.review_passed or not draft.reviewed_digest:
@@ -421,20 +436,11 @@ class DirectoryReleases:
         draft.number = (last or 0) + 1
         draft.status = "published"
         draft.entry_count = count
-        draft.published_by, draft.published_at = _user_id(identity), when
+        draft.published_by, draft.published_at = user_id(identity), when
         db.session.flush()
-        self._mark_released(draft, when)
-        db.session.commit()
-        return draft
-
-    def _mark_released(self, release, when):
-        """Tell the entry store which entries were released, in chunks (if it can)."""
-        try:
-            from ..store import mark_released
-        except ImportError:
-            return
-        for ids in self.entry_id_chunks(release):
+        for ids in self.entry_id_chunks(draft):
             mark_released(ids, when)
+        return draft
 
     def entry_id_chunks(self, release):
         """The release's entry ids in chunks (keyset pages, no open cursor between them)."""
@@ -451,5 +457,5 @@ class DirectoryReleases:
             after = ids[-1]
 
 
-releases = DirectoryReleases()
-"""The service instance used by the API, the pages and the CLI."""
+releases = current_release_service
+"""The release service (a proxy), used by the API, the pages and the CLI."""

@@ -13,28 +13,24 @@ The manage page's buttons are plain HTML forms posting to
 which run the same service as the REST API and come back with a message.
 """
 
-from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template,
-                   request, url_for)
-from flask_login import login_required
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_login import login_required
 from invenio_db import db
-from invenio_i18n import lazy_gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from ...certificates.api import bilingual
-from ..csrf import check_csrf, generate_csrf
+from ...kernel.csrf import check_csrf, generate_csrf
+from ...kernel.errors import DomainError
+from ...kernel.i18n import _, bilingual
+from ...review.service import CHECKLIST
 from ..fields import DIRECTORY_FIELDS
+from ..proxies import current_release_service as releases
 from .api import FORMATS, TITLES
-from .service import ReleaseError, is_bureau, is_government, is_reviewer, releases
+from .service import ReleaseError
 
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "ttl": "DCAT-AP (Turtle)",
                  "jsonld": "DCAT-AP (JSON-LD)"}
 """Link texts of the export formats."""
-
-
-def _error_page(exc):
-    """A release error shown as the matching HTTP error page."""
-    abort(exc.status if exc.status in (400, 403, 404, 409) else 400, description=exc.message)
 
 
 def release_list():
@@ -46,10 +42,7 @@ def release_list():
 
 def release_detail(number):
     """``/directory/releases/<number>``: one release and a page of its entries."""
-    try:
-        release = releases.get(g.identity, "open", number)
-    except ReleaseError as exc:
-        _error_page(exc)
+    release = releases.get(g.identity, "open", number)
     size = current_app.config["TECHDATA_DIRECTORY_RELEASE_PAGE_SIZE"]
     pages = max(1, -(-release.entry_count // size))
     page = request.args.get("page", "1")
@@ -71,17 +64,15 @@ def _audience():
 @login_required
 def manage():
     """``/directory/releases/manage``: the draft, its diff and the actions."""
-    if not is_government(g.identity):
-        abort(403)
+    releases.require(g.identity, "read_drafts", _("Only government roles may see a draft release."))
     audience = _audience()
     draft = releases.current_draft(audience)
-    from ...review.service import CHECKLIST
-
     return render_template(
         "techdata/directory/releases/manage.html", audience=audience, draft=draft,
         diff=releases.diff(draft) if draft is not None else None,
         previous=releases.latest(audience), checklist=CHECKLIST,
-        can_manage=is_bureau(g.identity), can_review=is_reviewer(g.identity),
+        can_manage=releases.can(g.identity, "manage"),
+        can_review=releases.can(g.identity, "review"),
         csrf_token=generate_csrf(), formats=FORMATS, format_labels=FORMAT_LABELS,
         field_names={f.key: f.zh if str(get_locale()).startswith("zh") else f.en
                      for f in DIRECTORY_FIELDS},
@@ -101,7 +92,7 @@ DONE = {
 def manage_action(action):
     """``POST /directory/releases/manage/<action>``: run one workflow step."""
     if action not in DONE:
-        abort(404)
+        raise ReleaseError(404, _("Unknown release action; use submit, review or publish."))
     check_csrf()
     audience = _audience()
     try:
@@ -123,9 +114,10 @@ def manage_action(action):
         flash(bilingual(_("The change was refused by the database (a concurrent change or a "
                           "published release); reload and try again.")), "error")
         return redirect(url_for(".manage", audience=audience))
-    except ReleaseError as exc:
-        details = exc.errors.values() if isinstance(exc.errors, dict) else []
-        extra = " ".join(str(m) for msgs in details for m in (msgs if isinstance(msgs, list) else [msgs]))
+    except DomainError as exc:
+        if exc.code == 401:
+            raise
+        extra = " ".join(str(m) for e in exc.errors or [] for m in e.get("messages", []))
         flash(f"{exc.message} {extra}".strip(), "error")
         return redirect(url_for(".manage", audience=audience))
     flash(bilingual(DONE[action]), "success")

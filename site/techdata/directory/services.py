@@ -1,0 +1,170 @@
+"""The directory service: entries, catalogue, open plan and upkeep (CD-TD Art. 7, 9, 19, 24).
+
+Reached through :data:`techdata.directory.proxies.current_directory_service`.
+Who may do what is the permission policy's business
+(:class:`DirectoryPermissionPolicy`, roles from the ``TECHDATA_DIRECTORY_*``
+settings); writes run in a unit of work, which commits. The API and the
+pages only parse, call and render.
+"""
+
+from flask import current_app
+from invenio_access.permissions import system_process
+from invenio_records_permissions.generators import AnyUser, SystemProcess
+
+from ..kernel.generators import DomainRoles
+from ..kernel.i18n import _
+from ..kernel.services import (DomainPermissionPolicy, DomainService, DomainServiceConfig,
+                               unit_of_work)
+from . import catalogue, plan, store
+from .errors import DirectoryError, refused
+
+AUDIENCES = store.AUDIENCES
+"""The two directories: ``open`` (everyone) and ``resource`` (government roles)."""
+
+BUREAU = DomainRoles("config:TECHDATA_DIRECTORY_BUREAU_ROLES")
+"""The tech bureau (and the platform administrator): compiles the directories (CD-TD Art. 7)."""
+
+
+class DirectoryPermissionPolicy(DomainPermissionPolicy):
+    """Who reads and compiles the directories (CD-TD Art. 7, 9, 11, 19, 24; QY Art. 8)."""
+
+    can_read_open = [AnyUser(), SystemProcess()]
+    can_read_resource = [DomainRoles("config:TECHDATA_DIRECTORY_RESOURCE_ROLES"), SystemProcess()]
+    can_catalogue = [BUREAU, SystemProcess()]
+    can_review = [DomainRoles("config:TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE"), SystemProcess()]
+    # Any entity data admin may check any entry: an account carries roles only,
+    # no link to its entity (QY Art. 8; CD-TD Art. 9).
+    can_check = [DomainRoles("config:TECHDATA_DIRECTORY_CHECK_ROLES"), SystemProcess()]
+    can_upkeep = [BUREAU, SystemProcess()]
+    can_read_plan = [AnyUser(), SystemProcess()]
+    can_plan = [BUREAU, SystemProcess()]
+
+
+class DirectoryServiceConfig(DomainServiceConfig):
+    """Config of the directory service."""
+
+    service_id = "techdata-directory"
+    permission_policy_cls = DirectoryPermissionPolicy
+
+
+def user_id(identity):
+    """The acting account as stored (``system`` for the system process)."""
+    if system_process in getattr(identity, "provides", ()):
+        return "system"
+    return str(identity.id)
+
+
+class DirectoryService(DomainService):
+    """The live directories: search, entries, catalogue, checks, upkeep and the open plan."""
+
+    def require(self, identity, action, message=None, **kwargs):
+        """Refuse (401 anonymous, 403 logged in; bilingual) unless ``identity`` may ``action``."""
+        if not self.check_permission(identity, action, **kwargs):
+            raise refused(identity, message)
+
+    # -- reading ---------------------------------------------------------
+
+    def check_audience(self, identity, audience):
+        """``audience`` must be a directory (404) that ``identity`` may read (401/403)."""
+        if audience not in AUDIENCES:
+            raise DirectoryError(404, _("There is no directory “%(name)s”; use open or resource.",
+                                        name=str(audience)[:32]))
+        self.require(identity, f"read_{audience}",
+                     _("The resource directory is for government roles (CD-TD Art. 7, 11, 19)."))
+
+    def search(self, identity, audience, q="", filters=None, page=1, size=20):
+        """A page of a directory with its facets (see :func:`.store.search`)."""
+        self.check_audience(identity, audience)
+        return store.search(audience, q, filters, page, size)
+
+    def read(self, identity, audience, entry_id):
+        """The row ``entry_id`` of directory ``audience`` (404 when that directory lacks it)."""
+        self.check_audience(identity, audience)
+        try:
+            row = store.get_entry(entry_id)
+        except store.EntryNotFound:
+            row = None
+        if row is None or (audience == "open" and not row.in_open):
+            raise catalogue.no_entry(entry_id)
+        return row
+
+    def reader_audience(self, identity):
+        """The directory ``identity`` reads entries in: ``resource`` for government roles."""
+        return "resource" if self.can(identity, "read_resource") else "open"
+
+    def entries(self, identity, audience):
+        """The live entries of ``audience`` as a stream of entry dicts (exports)."""
+        self.check_audience(identity, audience)
+        return store.iter_entries(audience)
+
+    # -- the catalogue (CD-TD Art. 19, 24) -------------------------------
+
+    @unit_of_work()
+    def create(self, identity, data, uow=None):
+        """A catalogued entry (data held elsewhere); not open until reviewed."""
+        self.require(identity, "catalogue", _("Only the tech bureau catalogues entries."))
+        return catalogue.create(data, user_id(identity))
+
+    @unit_of_work()
+    def update(self, identity, entry_id, data, uow=None):
+        """Replace a catalogued entry; a change of facts needs a new review (CD-TD Art. 24)."""
+        self.require(identity, "catalogue", _("Only the tech bureau catalogues entries."))
+        return catalogue.update(entry_id, data, user_id(identity))
+
+    @unit_of_work()
+    def withdraw(self, identity, entry_id, uow=None):
+        """Withdraw a catalogued entry from both directories."""
+        self.require(identity, "catalogue", _("Only the tech bureau catalogues entries."))
+        return catalogue.withdraw(entry_id)
+
+    @unit_of_work()
+    def review(self, identity, entry_id, data, uow=None):
+        """Record the confidentiality review of a catalogued entry (CD-TD Art. 24)."""
+        self.require(identity, "review",
+                     _("Only confidentiality reviewers review directory entries."))
+        return catalogue.review(entry_id, data, user_id(identity))
+
+    @unit_of_work()
+    def mark_checked(self, identity, entry_id, uow=None):
+        """The yearly check of an entry (QY Art. 8)."""
+        self.require(identity, "check",
+                     _("Only the tech bureau or an entity data administrator checks entries."))
+        try:
+            return store.mark_checked(entry_id, user_id(identity))
+        except store.EntryNotFound:
+            raise catalogue.no_entry(entry_id)
+
+    def upkeep(self, identity):
+        """Changes not yet released and entries due for their check (CD-PD Art. 14; QY Art. 8)."""
+        self.require(identity, "upkeep", _("Only the tech bureau sees the directory upkeep."))
+        return {"pending_changes": store.pending_changes(),
+                "unchecked": store.unchecked_entries(),
+                "upkeep_days": current_app.config["TECHDATA_DIRECTORY_UPKEEP_DAYS"]}
+
+    # -- the open plan (CD-PD Art. 33) -----------------------------------
+
+    def plan(self, identity, year):
+        """The open plan of ``year`` and its progress (public)."""
+        self.require(identity, "read_plan")
+        return plan.progress(year)
+
+    @unit_of_work()
+    def create_plan_item(self, identity, data, uow=None):
+        """Add a plan item (bureau)."""
+        self.require(identity, "plan", _("Only the tech bureau keeps the open plan."))
+        return plan.create_item(data, user_id(identity))
+
+    @unit_of_work()
+    def update_plan_item(self, identity, item_id, data, uow=None):
+        """Replace a plan item (bureau)."""
+        self.require(identity, "plan", _("Only the tech bureau keeps the open plan."))
+        return plan.update_item(item_id, data, user_id(identity))
+
+    @unit_of_work()
+    def delete_plan_item(self, identity, item_id, uow=None):
+        """Remove a plan item (bureau)."""
+        self.require(identity, "plan", _("Only the tech bureau keeps the open plan."))
+        plan.delete_item(item_id)
+
+
+__all__ = ("DirectoryPermissionPolicy", "DirectoryService", "DirectoryServiceConfig")
