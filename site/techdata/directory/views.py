@@ -12,6 +12,7 @@
   entity (public); the bureau adds items here (CD-PD Art. 33).
 """
 
+from functools import wraps
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
@@ -41,6 +42,7 @@ def _login():
 
 def login_first(view):
     """Run ``view``; an anonymous visitor refused (401) is sent to the log-in page."""
+    @wraps(view)
     def run(*args, **kwargs):
         try:
             return view(*args, **kwargs)
@@ -48,8 +50,6 @@ def login_first(view):
             if exc.code == 401:
                 return _login()
             raise
-    run.__name__ = view.__name__
-    run.__doc__ = view.__doc__
     return run
 
 
