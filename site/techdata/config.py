@@ -32,6 +32,7 @@ from .directory.components import DirectoryEntryComponent
 from .exports import config as exports_config
 from .identifiers import config as identifiers_config
 from .kernel import roles
+from .oai import config as oai_config
 from .permissions import TechDataRecordPermissionPolicy, TechDataRequestsPermissionPolicy
 from .projects import config as projects_config
 from .projects.components import ProjectLinkComponent
@@ -239,6 +240,21 @@ RDM_RECORDS_SERIALIZERS = identifiers_config.with_cstr_citation(
 APP_RDM_RECORD_LANDING_PAGE_TEMPLATE = exports_config.LANDING_TEMPLATE
 """The record page: InvenioRDM's, with panels of the classification and directory
 fields (CD-TD Art. 2, 18, 19; LZ Art. 11; QY Art. 8)."""
+
+# OAI-PMH (/oai2d; QY Art. 23; LZ Art. 22)
+# ========================================
+
+OAISERVER_REPOSITORY_NAME = oai_config.REPOSITORY_NAME
+"""A plain string (the default, ``THEME_SITENAME``, is lazy: Identify was HTTP 500)."""
+
+OAISERVER_SEARCH_CLS = oai_config.SEARCH_CLS
+"""InvenioRDM's OAI search, paged statelessly: resumption tokens can be retried."""
+
+OAISERVER_RESUMPTION_TOKEN_EXPIRE_TIME = oai_config.RESUMPTION_TOKEN_EXPIRE_TIME
+"""Resumption tokens stay valid one hour."""
+
+OAISERVER_METADATA_FORMATS = oai_config.with_our_formats(app_rdm.OAISERVER_METADATA_FORMATS)
+"""InvenioRDM's formats; ``oai_dc`` and DataCite through our serializers."""
 
 # Scheduled tasks
 # ===============

@@ -12,6 +12,7 @@ from invenio_search.utils import build_alias_name
 
 from .directory.oai import ensure_oai_set
 from .kernel.roles import ensure_roles
+from .oai.sets import register_percolators
 from .review.centres import ensure_city_centre
 
 
@@ -48,3 +49,4 @@ def upgrade():
     yield "roles created", len(ensure_roles())
     yield "city data centre", ensure_city_centre()
     yield "OAI-PMH set of the open directory", ensure_oai_set()
+    yield "OAI-PMH set queries registered", register_percolators()

@@ -34,12 +34,17 @@ from invenio_rdm_records.resources.serializers import (
     DataCite45JSONSerializer,
     DataCite45XMLSerializer,
     DCATSerializer,
+    DublinCoreXMLSerializer,
 )
+from invenio_rdm_records.contrib.journal.processors import JournalDublinCoreDumper
+from invenio_rdm_records.contrib.meeting.processors import MeetingDublinCoreDumper
+from invenio_rdm_records.resources.serializers.dublincore.schema import DublinCoreSchema
 from invenio_rdm_records.resources.serializers.datacite.schema import (
     DataCite43Schema,
     DataCite45Schema,
 )
 from invenio_rdm_records.resources.serializers.dcat.schema import DcatSchema
+from dcxml import simpledc
 from lxml import etree
 from marshmallow import missing
 
@@ -231,18 +236,88 @@ class TechDataDataCite45JSONSerializer(DataCite45JSONSerializer):
         )
 
 
+DATACITE_NS = "http://datacite.org/schema/kernel-4"
+
+
+def primary_identifier(data):
+    """``(identifier, type)`` of a DataCite dump without a DOI: its CSTR, else its URL.
+
+    DataCite's kernel-4.5 XSD makes ``<identifier>`` mandatory but leaves its
+    type open; the DOI comes first when there is one (README "Identifiers").
+    """
+    for alt in data.get("alternateIdentifiers") or []:
+        if alt.get("alternateIdentifierType") == "CSTR" and alt.get("alternateIdentifier"):
+            return alt["alternateIdentifier"], "CSTR"
+    for ident in data.get("identifiers") or []:
+        if ident.get("identifierType") == "URL" and ident.get("identifier"):
+            return ident["identifier"], "URL"
+    return None
+
+
+def datacite45_etree(data):
+    """DataCite 4.5 XML tree of a dump; ``<identifier>`` is the DOI, else the CSTR or URL."""
+    from datacite import schema45  # noqa: the datacite package loads its schemas on import
+
+    root = schema45.dump_etree(data)
+    if root.find(f"{{{DATACITE_NS}}}identifier") is None:
+        primary = primary_identifier(data)
+        if primary:
+            element = etree.Element(f"{{{DATACITE_NS}}}identifier", identifierType=primary[1])
+            element.text = primary[0]
+            root.insert(0, element)
+            if primary[1] == "CSTR":
+                for alt in root.iterfind(f"{{{DATACITE_NS}}}alternateIdentifiers/"
+                                         f"{{{DATACITE_NS}}}alternateIdentifier"):
+                    if alt.get("alternateIdentifierType") == "CSTR":
+                        parent = alt.getparent()
+                        parent.remove(alt)
+                        if not len(parent):
+                            root.remove(parent)
+    return root
+
+
+def datacite45_tostring(data, **kwargs):
+    """DataCite 4.5 XML text of a dump (see :func:`datacite45_etree`)."""
+    return etree.tostring(datacite45_etree(data), pretty_print=True, encoding="unicode", **kwargs)
+
+
 class TechDataDataCite45XMLSerializer(DataCite45XMLSerializer):
-    """DataCite 4.5 XML with the ``cdtd:`` classification."""
+    """DataCite 4.5 XML with the ``cdtd:`` classification, valid without a DOI too."""
 
     def __init__(self, **options):
-        """Same as InvenioRDM's, with our schema."""
-        from datacite import schema45
-
+        """Same as InvenioRDM's, with our schema and identifier."""
         MarshmallowSerializer.__init__(
             self, format_serializer_cls=SimpleSerializer,
             object_schema_cls=TechDataDataCite45Schema, list_schema_cls=BaseListSchema,
             schema_kwargs=_schema_kwargs(),
-            encoder=options.get("encoder", schema45.tostring),
+            encoder=options.get("encoder", datacite45_tostring),
+        )
+
+
+class TechDataDublinCoreSchema(DublinCoreSchema):
+    """Dublin Core whose access right is the opening type's (as in DataCite)."""
+
+    def get_rights(self, obj):
+        """Rights, the info:eu-repo access right from the opening type (CD-TD Art. 18)."""
+        rights = super().get_rights(obj)
+        rights = [] if rights is missing else list(rights)
+        access = OPENING_ACCESS.get((cf_value(obj, "opening_type") or {}).get("id"))
+        if not access:
+            return rights or missing
+        others = [r for r in rights if not (r or "").startswith(EU_REPO)]
+        return [EU_REPO + access[0]] + others
+
+
+class TechDataDublinCoreXMLSerializer(DublinCoreXMLSerializer):
+    """Dublin Core XML (``oai_dc``) with the opening type's access right."""
+
+    def __init__(self, **options):
+        """InvenioRDM's, with our schema."""
+        MarshmallowSerializer.__init__(
+            self, format_serializer_cls=SimpleSerializer,
+            object_schema_cls=TechDataDublinCoreSchema, list_schema_cls=BaseListSchema,
+            schema_kwargs={"dumpers": [JournalDublinCoreDumper(), MeetingDublinCoreDumper()]},
+            encoder=simpledc.tostring, **options,
         )
 
 
