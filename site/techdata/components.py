@@ -57,13 +57,18 @@ class DepositRulesComponent(ServiceComponent):
             record.access.protection.files = files
 
     def _refuse_invalid_input(self, errors, record):
-        """A wrong value in a ``cdtd:`` field is refused, not silently dropped."""
+        """A wrong value in a ``cdtd:`` field is refused, not silently dropped; so is
+        junk beyond the upper bounds of texts, lists and dates (issue 20)."""
         ours = {
             e["field"]: e["messages"] for e in (errors or [])
             if str(e.get("field", "")).startswith(f"custom_fields.{rules.CF}")
         }
-        ours.update(rules.unknown_value_errors(
-            record.get("custom_fields") or {}, VOCABULARY_FIELDS, _vocabulary_value_exists))
+        cf = record.get("custom_fields") or {}
+        bounds = {**rules.list_bound_errors(cf),
+                  **rules.metadata_bound_errors(record.get("metadata") or {})}
+        if bounds:  # before any lookup: 20,000 values are not looked up one by one
+            raise ValidationError({**ours, **bounds})
+        ours.update(rules.unknown_value_errors(cf, VOCABULARY_FIELDS, _vocabulary_value_exists))
         if ours:
             raise ValidationError(ours)
 
@@ -83,7 +88,9 @@ class DepositRulesComponent(ServiceComponent):
     def publish(self, identity, draft=None, record=None, **kwargs):
         """All required fields are there before publication (CD-TD Art. 2, 19)."""
         cf = draft.get("custom_fields") or {}
-        errors = {**rules.classified_errors(cf), **rules.restriction_errors(cf), **rules.publish_errors(cf)}
+        errors = {**rules.classified_errors(cf), **rules.restriction_errors(cf),
+                  **rules.publish_errors(cf), **rules.list_bound_errors(cf),
+                  **rules.metadata_bound_errors(draft.get("metadata") or {})}
         if errors:
             raise ValidationError(errors)
 

@@ -2,16 +2,29 @@
 
 from invenio_records_resources.services.custom_fields import KeywordCF, TextCF
 from invenio_vocabularies.services.custom_fields import VocabularyCF
-from marshmallow import validate
+from marshmallow import fields
 
-NAMESPACE = "cdtd"
-"""Namespace of the project's custom fields (Chengdu tech data)."""
+from ..kernel.bounds import MAX_ITEMS, MAX_TEXT, MAX_TITLE, MaxLength
+from ..kernel.labels import NAMESPACE
 
-SHORT = 500
-"""Longest value of a one-line text field, in characters."""
+SHORT = MAX_TITLE
+"""Longest value of a one-line text field (titles too), in characters."""
 
 LONG = 20000
-"""Longest value of a free-text field (abstracts, reasons), in characters."""
+"""Longest value of a long free-text field (reasons, legal bases), in characters."""
+
+ABSTRACT = MAX_TEXT
+"""Longest abstract, in characters."""
+
+
+class KeywordListCF(KeywordCF):
+    """A list of keywords, each at most ``SHORT`` characters, at most ``MAX_ITEMS`` of them."""
+
+    @property
+    def field(self):
+        """A bounded list of bounded strings (issue 20: no stored junk)."""
+        return fields.List(self._field_cls(validate=MaxLength(SHORT)),
+                           validate=MaxLength(MAX_ITEMS, items=True))
 
 
 class ChineseTextCF(TextCF):
@@ -34,7 +47,7 @@ class ChineseTextCF(TextCF):
 
 def _text(name, max_len=SHORT, cls=TextCF, **kw):
     """A text custom field with a length limit."""
-    return cls(name=f"{NAMESPACE}:{name}", field_args={"validate": validate.Length(max=max_len)}, **kw)
+    return cls(name=f"{NAMESPACE}:{name}", field_args={"validate": MaxLength(max_len)}, **kw)
 
 
 def _vocab(name, vocabulary_id, multiple=False):
@@ -63,8 +76,7 @@ CUSTOM_FIELDS = [
     _vocab("access_methods", "td-provision", multiple=True),
     _text("business_name"),
     _text("information_system"),
-    KeywordCF(name=f"{NAMESPACE}:data_items", multiple=True,
-              field_args={"validate": validate.Length(max=SHORT)}),
+    KeywordListCF(name=f"{NAMESPACE}:data_items", multiple=True),
     _text("storage_format"),
     _vocab("update_cycle", "td-update-cycles"),
     _text("sharing_period"),
@@ -72,11 +84,10 @@ CUSTOM_FIELDS = [
     # Bilingual title and abstract (XC): Chinese required, English encouraged
     _text("title_zh", SHORT, ChineseTextCF),
     _text("title_en"),
-    _text("abstract_zh", LONG, ChineseTextCF),
-    _text("abstract_en", LONG),
+    _text("abstract_zh", ABSTRACT, ChineseTextCF),
+    _text("abstract_en", ABSTRACT),
     # The funded project the deposit belongs to (CD-TD Art. 15; LZ Art. 12)
-    KeywordCF(name=f"{NAMESPACE}:project", field_args={"validate": validate.Length(max=64)}),
-    KeywordCF(name=f"{NAMESPACE}:project_dataset",
-              field_args={"validate": validate.Length(max=40)}),
+    KeywordCF(name=f"{NAMESPACE}:project", field_args={"validate": MaxLength(64)}),
+    KeywordCF(name=f"{NAMESPACE}:project_dataset", field_args={"validate": MaxLength(40)}),
 ]
 """All ``cdtd:`` custom fields, in form order."""

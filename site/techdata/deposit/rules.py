@@ -5,7 +5,10 @@ one string, so an API client and either UI language read them the same way.
 ``techdata.components.DepositRulesComponent`` applies them in the service.
 """
 
-from .fields import NAMESPACE
+import re
+
+from ..kernel.bounds import MAX_ITEMS, MAX_TEXT, MAX_TITLE, MaxLength, year_in_range, year_message
+from ..kernel.labels import CLASSIFIED, NAMESPACE
 
 CF = f"{NAMESPACE}:"
 
@@ -18,8 +21,26 @@ DEFAULT_OPENING = "unconditional"
 UNRESTRICTED = "unconditional"
 """The one sharing/opening choice that needs no reason."""
 
-CLASSIFIED_LEVELS = {"confidential", "secret", "top-secret"}
+CLASSIFIED_LEVELS = set(CLASSIFIED)
 """Secrecy levels of classified (涉密) data (td-secrecy vocabulary)."""
+
+MAX_PEOPLE = 1000
+"""Most creators or contributors of one deposit (large collaborations included)."""
+
+METADATA_TEXTS = {"title": MAX_TITLE, "description": MAX_TEXT}
+"""Longest InvenioRDM metadata texts: the title and the abstract (description)."""
+
+METADATA_LISTS = {
+    "creators": MAX_PEOPLE, "contributors": MAX_PEOPLE,
+    "subjects": MAX_ITEMS, "additional_titles": MAX_ITEMS,
+    "additional_descriptions": MAX_ITEMS, "dates": MAX_ITEMS, "identifiers": MAX_ITEMS,
+    "related_identifiers": MAX_ITEMS, "rights": MAX_ITEMS, "languages": MAX_ITEMS,
+    "funding": MAX_ITEMS, "references": MAX_ITEMS, "sizes": MAX_ITEMS, "formats": MAX_ITEMS,
+}
+"""Most items of the InvenioRDM metadata lists (keywords are ``subjects``)."""
+
+_YEAR = re.compile(r"(?<![0-9])-?[0-9]{4,}")
+"""Years in an EDTF date or interval (``2020-05``, ``2019/2021``, ``0001-01-01``)."""
 
 PUBLISH_REQUIRED = ("category", "title_zh", "abstract_zh", "secrecy")
 """Fields every published deposit has (CD-TD Art. 2; XC: Chinese title/abstract)."""
@@ -70,6 +91,50 @@ def unknown_value_errors(custom_fields, vocabulary_fields, exists):
             if vid is not None and not exists(vocabulary_id, vid):
                 key = f"custom_fields.{name}" + (f".{i}" if isinstance(value, list) else "")
                 errors[f"{key}.id"] = [MSG_UNKNOWN.format(value=vid)]
+    return errors
+
+
+def list_bound_errors(custom_fields):
+    """Lists of ``cdtd:`` fields hold at most ``MAX_ITEMS`` items (issue 20: no stored junk)."""
+    return {f"custom_fields.{name}": [MaxLength(MAX_ITEMS, items=True).message()]
+            for name, value in (custom_fields or {}).items()
+            if name.startswith(CF) and isinstance(value, list) and len(value) > MAX_ITEMS}
+
+
+def _dates_of(metadata):
+    """``(field, EDTF text)`` of the metadata's dates (publication date, dates list)."""
+    if isinstance(metadata.get("publication_date"), str):
+        yield "metadata.publication_date", metadata["publication_date"]
+    for i, item in enumerate(metadata.get("dates") or []):
+        if isinstance(item, dict) and isinstance(item.get("date"), str):
+            yield f"metadata.dates.{i}.date", item["date"]
+
+
+def metadata_bound_errors(metadata):
+    """Upper bounds of the InvenioRDM metadata: texts, lists, sensible years (issue 20).
+
+    A title of at most ``MAX_TITLE`` characters, an abstract of at most
+    ``MAX_TEXT``, keyword-like lists of at most ``MAX_ITEMS`` items, and
+    dates between 1900 and twenty years from now.
+    """
+    errors = {}
+    if not isinstance(metadata, dict):
+        return errors
+    for name, most in METADATA_TEXTS.items():
+        value = metadata.get(name)
+        if isinstance(value, str) and len(value) > most:
+            errors[f"metadata.{name}"] = [MaxLength(most).message()]
+    for name, most in METADATA_LISTS.items():
+        value = metadata.get(name)
+        if isinstance(value, list) and len(value) > most:
+            errors[f"metadata.{name}"] = [MaxLength(most, items=True).message()]
+    for i, item in enumerate(metadata.get("additional_titles") or []):
+        title = item.get("title") if isinstance(item, dict) else None
+        if isinstance(title, str) and len(title) > MAX_TITLE:
+            errors[f"metadata.additional_titles.{i}.title"] = [MaxLength(MAX_TITLE).message()]
+    for field, text in _dates_of(metadata):
+        if not all(year_in_range(int(y)) for y in _YEAR.findall(text)):
+            errors[field] = [year_message()]
     return errors
 
 

@@ -4,8 +4,10 @@ import json
 import sys
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
+
+from .importer import import_projects, read_rows
+from .proxies import current_projects_service
 
 
 @click.group("projects")
@@ -20,9 +22,7 @@ def projects_cli():
 @with_appcontext
 def import_cmd(path, dry_run, as_json):
     """Import (create or update) projects from a CSV or XLSX file."""
-    from .importer import import_projects, read_rows
-
-    service = current_app.extensions["techdata"].projects_service
+    service = current_projects_service
     rows = list(read_rows(path))
     with click.progressbar(length=len(rows), label="projects", file=sys.stderr) as bar:
         done = [0]

@@ -1,19 +1,36 @@
 """Linking a deposit to its funded project (CD-TD Art. 15)."""
 
-from flask import current_app
 from invenio_access.permissions import system_process
 from invenio_drafts_resources.services.records.components import ServiceComponent
 from marshmallow import ValidationError
 
-PROJECT = "cdtd:project"
-DATASET = "cdtd:project_dataset"
+from ..kernel.i18n import _, bilingual
+from ..kernel.labels import NAMESPACE
+from .proxies import current_projects_service
+
+PROJECT = f"{NAMESPACE}:project"
+"""Custom field naming the project number of a deposit."""
+
+DATASET = f"{NAMESPACE}:project_dataset"
+"""Custom field naming the key of the dataset in the project's deposit plan."""
+
+
+def not_your_project(number):
+    """One message for "no such project" and "not your project" (issue 20).
+
+    A depositor who takes no part in a project must not learn whether its
+    number exists, so both refusals read the same.
+    """
+    return bilingual(_("You take part in no project numbered %(number)s: only a project's "
+                       "PI and members may deposit for it (CD-TD Art. 15).",
+                       number=str(number)[:64]))
 
 
 class ProjectLinkComponent(ServiceComponent):
     """A deposit names an existing project; only its PI and members deposit for it."""
 
     def _check(self, identity, record):
-        """Project exists, identity participates, the plan key is in its plan."""
+        """Project exists and identity participates (one answer for both); the key is planned."""
         cf = record.get("custom_fields") or {}
         number = cf.get(PROJECT)
         if not number:
@@ -21,24 +38,15 @@ class ProjectLinkComponent(ServiceComponent):
                 raise ValidationError({f"custom_fields.{DATASET}": [
                     "须同时填写项目编号 / Name the project too."]})
             return
-        projects = current_app.extensions["techdata"].projects_service
-        from invenio_pidstore.errors import PIDDoesNotExistError
-
-        try:
-            project = projects.record_cls.pid.resolve(number)
-        except PIDDoesNotExistError:
-            raise ValidationError({f"custom_fields.{PROJECT}": [
-                f"没有编号为 {number} 的项目 / No project numbered {number}."]})
-        people = [project.get("pi") or {}] + list(project.get("members") or [])
-        ids = {str(p.get("user")) for p in people}
-        is_system = system_process in identity.provides
-        if not is_system and str(identity.id) not in ids:
-            raise ValidationError({f"custom_fields.{PROJECT}": [
-                "只有项目负责人和成员可为该项目汇交 / Only the project's PI and members may "
-                "deposit for it (CD-TD Art. 15)."]})
+        projects = current_projects_service
+        if system_process in identity.provides:
+            allowed = projects.exists(number)
+        else:
+            allowed = projects.is_participant(identity, number)
+        if not allowed:
+            raise ValidationError({f"custom_fields.{PROJECT}": [not_your_project(number)]})
         key = cf.get(DATASET)
-        keys = {p["key"] for p in project.get("plan") or []}
-        if key and key not in keys:
+        if key and key not in projects.plan_keys(number):
             raise ValidationError({f"custom_fields.{DATASET}": [
                 f"汇交计划中没有数据集 {key} / '{key}' is not in the project's deposit plan."]})
 

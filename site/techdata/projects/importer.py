@@ -22,6 +22,9 @@ from datetime import date, datetime
 
 from invenio_access.permissions import system_identity
 from marshmallow import ValidationError
+from openpyxl import load_workbook
+
+from ..kernel.errors import field_errors
 
 COLUMNS = {
     "项目编号": "number", "项目名称": "title_zh", "英文名称": "title_en",
@@ -105,8 +108,6 @@ def read_rows(path_or_file, filename=None):
     """Rows (dicts) of a CSV (UTF-8, with or without BOM) or XLSX file."""
     name = (filename or getattr(path_or_file, "name", "") or str(path_or_file)).lower()
     if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
         book = load_workbook(path_or_file, read_only=True, data_only=True)
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
@@ -122,19 +123,6 @@ def read_rows(path_or_file, filename=None):
         with open(path_or_file, encoding="utf-8-sig") as fp:
             text = fp.read()
     yield from csv.DictReader(io.StringIO(text))
-
-
-def _messages(err):
-    """``[{"field", "messages"}]`` of a marshmallow error."""
-    out = []
-    messages = err.messages if isinstance(err.messages, dict) else {"_": err.messages}
-    for key, value in messages.items():
-        if isinstance(value, dict):
-            for sub, msgs in value.items():
-                out.append({"field": f"{key}.{sub}", "messages": [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])]})
-        else:
-            out.append({"field": key, "messages": [str(m) for m in (value if isinstance(value, list) else [value])]})
-    return out
 
 
 def import_projects(service, rows, dry_run=False, identity=system_identity, progress=None):
@@ -159,7 +147,8 @@ def import_projects(service, rows, dry_run=False, identity=system_identity, prog
                     service.create(identity, doc)
             (report.updated if exists else report.created).append(key)
         except ValidationError as err:
-            report.errors.append({"row": number, "number": key, "errors": _messages(err)})
+            report.errors.append({"row": number, "number": key,
+                                  "errors": field_errors(err.messages)})
         if progress:
             progress(number - 1)
     return report

@@ -7,22 +7,24 @@ from celery import shared_task
 from flask import current_app
 from flask_mail import Message
 from invenio_access.permissions import system_identity
-from invenio_accounts.models import Role, User
+from invenio_cache import current_cache
 
-from ..review.deadlines import today
+from ..kernel.roles import BUREAU, ENTITY_ADMIN, role_emails
+from ..kernel.time import today
+from .proxies import current_projects_service
+
+DIGEST_ROLES = (BUREAU, ENTITY_ADMIN)
+"""Administrators who get every overdue digest besides the PIs (CD-TD Art. 27)."""
 
 
 def overdue_projects(on=None):
     """Projects due before ``on`` (today) that are neither accepted, terminated nor deposited."""
-    service = current_app.extensions["techdata"].projects_service
-    return service.overdue(system_identity, on or today())
+    return current_projects_service.overdue(system_identity, on or today())
 
 
 def _admins():
     """E-mails of the bureau and entity administrators."""
-    users = User.query.join(User.roles).filter(
-        Role.id.in_(["bureau-admin", "entity-admin"]), User.active.is_(True))
-    return sorted({u.email for u in users})
+    return role_emails(DIGEST_ROLES)
 
 
 @shared_task(ignore_result=True)
@@ -33,15 +35,14 @@ def send_overdue_digest():
     ``TECHDATA_PROJECT_OVERDUE_DIGEST_DAYS`` days (remembered per recipient in
     the cache), whatever the number of projects.
     """
-    from invenio_cache import current_cache
-
     projects = overdue_projects()
     by_person = defaultdict(list)
+    admins = _admins()
     for project in projects:
         pi = (project.get("pi") or {}).get("email")
         if pi:
             by_person[pi].append(project)
-        for email in _admins():
+        for email in admins:
             by_person[email].append(project)
     every = timedelta(days=current_app.config["TECHDATA_PROJECT_OVERDUE_DIGEST_DAYS"])
     sent = []

@@ -3,20 +3,33 @@
 Pages (logged in; what each user sees follows the project permissions):
 - ``/projects/`` — projects with their gate status; filters ``program``,
   ``status``, ``overdue=1``; ``/projects/export.xlsx`` exports the same list;
-- ``/projects/<number>`` — the gate's conditions and the acceptance form
-  (which posts to ``POST /api/projects/<number>/acceptance``).
+- ``/projects/<number>`` — the gate's conditions, the acceptance form
+  (which posts to ``POST /api/projects/<number>/acceptance``), the deposit
+  certificates and, for those who may ask for one, the button that issues
+  it (``POST /projects/<number>/certificate``, CD-TD Art. 15);
+- ``/projects/import`` — upload an export of the program-management system.
+
+Views parse, call the project service, render; forms carry the CSRF token.
 """
 
 import io
-from datetime import date
 
-from flask import Blueprint, abort, current_app, g, render_template, request, send_file
+from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_records_resources.services.errors import PermissionDeniedError
+from marshmallow import ValidationError
 
-from ..review.deadlines import today
-from .gate import AcceptanceGate
+from ..kernel.csrf import check_csrf, generate_csrf
+from ..kernel.errors import field_errors, forbidden, not_found
+from ..kernel.i18n import _
+from ..kernel.time import today
+from .export import workbook_bytes
+from .importer import import_projects, read_rows
+from .proxies import current_projects_service
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+"""Largest file the import page takes (20 MB; larger files: the CLI)."""
 
 
 def create_api_blueprint(app):
@@ -24,33 +37,11 @@ def create_api_blueprint(app):
     return app.extensions["techdata"].projects_resource.as_blueprint()
 
 
-def _service():
-    """The project service."""
-    return current_app.extensions["techdata"].projects_service
-
-
 def _rows(args):
     """Projects the user may see, with gate status, filtered by ``args``."""
-    from .services.service import _certificate_id
-
-    params = {"size": 500, "sort": "acceptance_due"}
-    for key in ("program", "status"):
-        if args.get(key):
-            params.setdefault("facets", {})[key] = [args[key]]
-    hits = list(_service().search(g.identity, params=params).hits)
-    now = today().isoformat()
-    rows = []
-    for hit in hits:
-        record = _service().record_cls.pid.resolve(hit["id"])
-        gate_check = AcceptanceGate(record, _certificate_id)
-        gate = gate_check.evaluate()
-        overdue = (hit.get("acceptance_due", "9999") < now
-                   and hit.get("status") not in ("accepted", "terminated"))
-        if args.get("overdue") and not overdue:
-            continue
-        rows.append({**hit, "gate": gate, "overdue": overdue,
-                     "deposits": len(gate_check.linked())})
-    return rows
+    return current_projects_service.overview(
+        g.identity, today(), program=args.get("program"), status=args.get("status"),
+        overdue_only=bool(args.get("overdue")))
 
 
 @login_required
@@ -64,58 +55,70 @@ def project_list():
 
 @login_required
 def project_export():
-    """The same list as an XLSX workbook (Chinese headings)."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("项目 Projects")
-    sheet.append(["项目编号", "项目名称", "计划类别", "承担单位", "项目负责人", "验收日期",
-                  "状态", "已汇交数据集", "验收条件", "逾期", "验收结论", "特批"])
-    for r in _rows(request.args):
-        acceptance = r.get("acceptance") or {}
-        sheet.append([
-            r["id"], r.get("title_zh"), r.get("program"), r.get("lead_entity"),
-            (r.get("pi") or {}).get("email"), r.get("acceptance_due"), r.get("status"),
-            r["deposits"], "通过" if r["gate"]["passed"] else "未通过",
-            "是" if r["overdue"] else "否", acceptance.get("decision", ""),
-            "是" if acceptance.get("overridden") else "",
-        ])
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
+    """The same list as an XLSX workbook (Chinese headings, text cells)."""
+    data = workbook_bytes(_rows(request.args))
     return send_file(
-        out, as_attachment=True, download_name=f"projects-{date.today().isoformat()}.xlsx",
+        io.BytesIO(data), as_attachment=True,
+        download_name=f"projects-{today().isoformat()}.xlsx",
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 
+def _detail(number, error=None, status=200):
+    """Render a project page (a clean 404/403 page when unknown or not allowed)."""
+    service = current_projects_service
+    try:
+        item = service.read(g.identity, number)
+        gate = service.gate(g.identity, number)
+        certificates = service.certificates(g.identity, number)
+        may = service.may(g.identity, number, "decide", "certify")
+    except PIDDoesNotExistError:
+        raise not_found(_("No such project."))
+    except PermissionDeniedError:
+        raise forbidden()
+    project = item.to_dict()
+    deposits_done = all(c["passed"] for c in gate["conditions"] if c["id"] != "certificate")
+    return render_template(
+        "techdata/projects/detail.html", project=project, gate=gate,
+        can_decide=may["decide"], can_certify=may["certify"],
+        deposits_done=deposits_done, certificates=certificates, certificate_error=error,
+        csrf_token=generate_csrf(),
+    ), status
+
+
 @login_required
 def project_detail(number):
-    """One project: its gate and the acceptance decision."""
+    """One project: its gate, certificates and the acceptance decision."""
+    return _detail(number)
+
+
+@login_required
+def project_certificate(number):
+    """Issue the deposit certificate from the project page (CD-TD Art. 15)."""
+    check_csrf()
     try:
-        item = _service().read(g.identity, number)
-        gate = _service().gate(g.identity, number)
+        current_projects_service.certify(g.identity, number)
     except PIDDoesNotExistError:
-        abort(404)
+        raise not_found(_("No such project."))
     except PermissionDeniedError:
-        abort(403)
-    can_decide = _service().check_permission(g.identity, "decide")
-    return render_template("techdata/projects/detail.html", project=item.to_dict(),
-                           gate=gate, can_decide=can_decide)
-
-
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-"""Largest file the import page takes (20 MB; larger files: the CLI)."""
+        raise forbidden()
+    except ValidationError as err:
+        messages = [m for e in field_errors(err.messages) for m in e["messages"]]
+        return _detail(number, error=messages, status=400)
+    return redirect(url_for("techdata_projects_ui.project_detail", number=number)
+                    + "#certificates")
 
 
 @login_required
 def project_import():
     """Upload a CSV/XLSX export of the program-management system (dry run first)."""
+    service = current_projects_service
+    if not service.check_permission(g.identity, "create"):
+        raise forbidden()
     report = None
     error = None
     if request.method == "POST":
-        if not _service().check_permission(g.identity, "create"):
-            abort(403)
+        check_csrf()
         upload = request.files.get("file")
         name = (upload.filename or "").lower() if upload else ""
         if not upload or not name.endswith((".csv", ".xlsx")):
@@ -125,21 +128,18 @@ def project_import():
             if len(data) > MAX_IMPORT_BYTES:
                 error = "文件过大，请用命令行导入 / File too large: use the CLI import."
             else:
-                from .importer import import_projects, read_rows
-
                 try:
                     rows = list(read_rows(io.BytesIO(data), filename=name))
-                except Exception:  # unreadable workbook or encoding: say so, never a 500
+                except Exception:  # noqa: BLE001 unreadable workbook or encoding: say so, never a 500
                     rows = None
                     error = "无法读取文件（须为 UTF-8 CSV 或 XLSX）/ Cannot read the file (UTF-8 CSV or XLSX)."
                 if rows is not None:
-                    report = import_projects(_service(), rows,
+                    report = import_projects(service, rows,
                                              dry_run=bool(request.form.get("dry_run")),
                                              identity=g.identity)
-                    _service().indexer.refresh()
-    elif not _service().check_permission(g.identity, "create"):
-        abort(403)
-    return render_template("techdata/projects/import.html", report=report, error=error)
+                    service.indexer.refresh()
+    return render_template("techdata/projects/import.html", report=report, error=error,
+                           csrf_token=generate_csrf())
 
 
 def create_ui_blueprint(app):
@@ -149,4 +149,7 @@ def create_ui_blueprint(app):
     bp.add_url_rule("/projects/", view_func=project_list)
     bp.add_url_rule("/projects/export.xlsx", view_func=project_export)
     bp.add_url_rule("/projects/<number>", view_func=project_detail)
+    bp.add_url_rule("/projects/<number>/certificate", view_func=project_certificate,
+                    methods=["POST"])
     return bp
+

@@ -6,6 +6,11 @@ from invenio_records_resources.services.records.components import (
 )
 from marshmallow import ValidationError
 
+from .schema import ACCEPTED
+
+SYSTEM_KEYS = ("acceptance",)
+"""Keys only the service writes (the acceptance decision, CD-TD Art. 15)."""
+
 
 class ProjectNumberComponent(ServiceComponent):
     """The project number is the PID: registered on create, never changed."""
@@ -23,10 +28,18 @@ class ProjectNumberComponent(ServiceComponent):
 
 
 class ProjectDataComponent(DataComponent):
-    """Set the submitted fields; keep what only the system writes (the acceptance)."""
+    """Set the submitted fields; keep what only the decision writes (CD-TD Art. 15).
+
+    An update (``PUT``, or a re-import from the program-management system)
+    never drops the recorded decision, and never moves a project out of the
+    status ``accepted`` that its decision gave it.
+    """
 
     def update(self, identity, data=None, record=None, **kwargs):
-        """An update from the program-management system never drops the decision."""
-        kept = {k: record[k] for k in ("acceptance",) if k in record}
+        """Update the submitted fields; the decision and its status stay."""
+        kept = {k: record[k] for k in SYSTEM_KEYS if k in record}
+        if record.get("status") == ACCEPTED and (record.get("acceptance") or {}).get(
+                "decision") == ACCEPTED:
+            kept["status"] = ACCEPTED
         super().update(identity, data=data, record=record, **kwargs)
         record.update(kept)

@@ -10,9 +10,10 @@ from invenio_records_permissions.generators import AuthenticatedUser, Generator,
 from invenio_records_permissions.policies import BasePermissionPolicy
 from invenio_search.engine import dsl
 
-from ...generators import DomainRoles
+from ...kernel.generators import DomainRoles
+from ...kernel.roles import ADMIN, BUREAU, PROGRAM_MANAGER
 
-MANAGERS = DomainRoles("program-manager", "bureau-admin", "admin")
+MANAGERS = DomainRoles(PROGRAM_MANAGER, BUREAU, ADMIN)
 """Program managers, the tech bureau and platform admins."""
 
 
@@ -42,5 +43,5 @@ class ProjectPermissionPolicy(BasePermissionPolicy):
     can_create = [MANAGERS, SystemProcess()]
     can_update = [MANAGERS, SystemProcess()]
     can_delete = [SystemProcess()]
-    can_decide = [DomainRoles("program-manager", "bureau-admin"), SystemProcess()]
+    can_decide = [DomainRoles(PROGRAM_MANAGER, BUREAU), SystemProcess()]  # CD-TD Art. 15
     can_certify = [MANAGERS, ProjectParticipants(), SystemProcess()]

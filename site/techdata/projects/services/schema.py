@@ -2,11 +2,24 @@
 
 from invenio_accounts.models import User
 from marshmallow import (
-    EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema,
+    EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate, validates,
+    validates_schema,
 )
+
+from ...kernel.bounds import MAX_AMOUNT, MAX_ITEMS, MAX_TITLE, Between, MaxLength, sensible_date
+from ...kernel.i18n import _, bilingual
 
 STATUSES = ("in-progress", "pending-acceptance", "accepted", "terminated")
 """在研 / 待验收 / 已验收 / 终止."""
+
+ACCEPTED = "accepted"
+"""The status only the acceptance decision sets (CD-TD Art. 15)."""
+
+DECIDED_STATUSES = (ACCEPTED,)
+"""Statuses no submitted project sets: only a recorded decision does (CD-TD Art. 15)."""
+
+LIST_FIELDS = ("members", "plan")
+"""List fields of a project, each bounded to ``MAX_ITEMS`` before it is read."""
 
 FUNDING = ("government", "social")
 """财政资金 / 社会资金 (CD-TD Art. 15-16)."""
@@ -42,7 +55,11 @@ class PersonField(fields.Field):
 
 
 class ISODate(fields.Date):
-    """A date loaded from ISO text and stored/dumped as ISO text."""
+    """A date loaded from ISO text (years 1900..today+20) and stored/dumped as ISO text."""
+
+    def __init__(self, **kwargs):
+        """A date field whose year is sensible (issue 20: no stored junk)."""
+        super().__init__(validate=sensible_date, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
         """Stored ISO strings dump as they are."""
@@ -57,7 +74,7 @@ class PlanItemSchema(Schema):
 
     key = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$"),
                         error_messages=_REQ)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300),
+    title = fields.String(required=True, validate=[validate.Length(min=1), MaxLength(300)],
                           error_messages=_REQ)
     category = fields.String(validate=validate.OneOf(
         ["rd", "observation", "transfer", "service", "resources"]))
@@ -70,36 +87,52 @@ class ProjectSchema(Schema):
         unknown = EXCLUDE
 
     id = fields.String(dump_only=True)
+    revision_id = fields.Integer(dump_only=True)
+    """The revision a decision is made on (optimistic concurrency, 409 when stale)."""
     created = fields.String(dump_only=True)
     updated = fields.String(dump_only=True)
     number = fields.String(required=True, validate=NUMBER, error_messages=_REQ)
-    title_zh = fields.String(required=True, validate=validate.Length(min=2, max=300),
+    title_zh = fields.String(required=True, validate=[validate.Length(min=2), MaxLength(300)],
                              error_messages=_REQ)
-    title_en = fields.String(validate=validate.Length(max=500))
-    program = fields.String(required=True, validate=validate.Length(min=1, max=100),
+    title_en = fields.String(validate=MaxLength(MAX_TITLE))
+    program = fields.String(required=True, validate=[validate.Length(min=1), MaxLength(100)],
                             error_messages=_REQ)
     funding_source = fields.String(required=True, validate=validate.OneOf(FUNDING),
                                    error_messages=_REQ)
-    budget = fields.Float(validate=validate.Range(min=0, max=1e9))
-    lead_entity = fields.String(required=True, validate=validate.Length(min=1, max=200),
+    budget = fields.Float(validate=Between(0, MAX_AMOUNT / 10000))  # 万元: at most 1e12 yuan
+    lead_entity = fields.String(required=True, validate=[validate.Length(min=1), MaxLength(200)],
                                 error_messages=_REQ)
-    department = fields.String(validate=validate.Length(max=200))
+    department = fields.String(validate=MaxLength(200))
     pi = PersonField(required=True, error_messages=_REQ)
-    members = fields.List(PersonField(), load_default=list)
+    members = fields.List(PersonField(), load_default=list, validate=MaxLength(MAX_ITEMS, True))
     start_date = ISODate()
     end_date = ISODate()
     acceptance_due = ISODate(required=True, error_messages=_REQ)
     status = fields.String(load_default="in-progress", validate=validate.OneOf(STATUSES))
-    plan = fields.List(fields.Nested(PlanItemSchema), load_default=list)
+    plan = fields.List(fields.Nested(PlanItemSchema), load_default=list,
+                       validate=MaxLength(MAX_ITEMS, True))
     acceptance = fields.Dict(dump_only=True)
+    """Written by the acceptance decision only (CD-TD Art. 15); ignored when submitted."""
 
     @pre_load
     def _strip(self, data, **kwargs):
-        """Trim strings; accept empty strings as missing."""
+        """Trim strings; accept empty strings as missing; bound lists before reading them."""
         if not isinstance(data, dict):
             raise ValidationError("须为 JSON 对象 / A JSON object is required.")
+        too_long = {name: [MaxLength(MAX_ITEMS, True).message()] for name in LIST_FIELDS
+                    if isinstance(data.get(name), (list, tuple)) and len(data[name]) > MAX_ITEMS}
+        if too_long:
+            raise ValidationError(too_long)
         return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()
                 if not (isinstance(v, str) and not v.strip())}
+
+    @validates("status")
+    def _status(self, value, **kwargs):
+        """The status ``accepted`` is set by the acceptance decision only (CD-TD Art. 15)."""
+        if value in DECIDED_STATUSES:
+            raise ValidationError(bilingual(_(
+                "The status \"accepted\" is set only by the acceptance decision "
+                "(CD-TD Art. 15); record the decision instead.")))
 
     @validates_schema
     def _dates(self, data, **kwargs):

@@ -1,13 +1,34 @@
-"""``ProjectService``: the registry plus gate, acceptance and certificate."""
+"""``ProjectService``: the registry plus gate, acceptance decision and certificate.
 
-from datetime import datetime, timezone
+The acceptance decision is the one way a project becomes ``accepted``
+(CD-TD Art. 15): the schema refuses a submitted status ``accepted`` and
+ignores submitted acceptance data. Two decisions made at the same time on
+the same revision cannot both win: the loser gets a 409 (optimistic
+concurrency on the record's revision), never a 500 nor a silent overwrite.
+"""
 
 from invenio_accounts.models import User
+from invenio_pidstore.errors import PIDDoesNotExistError
+from invenio_rdm_records.records.api import RDMRecord
 from invenio_records_resources.services import RecordService
 from invenio_records_resources.services.uow import RecordCommitOp, unit_of_work
+from invenio_search.engine import dsl
 from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy.orm.exc import StaleDataError
 
-from ..gate import AcceptanceGate
+from ...certificates.api import certificates_of, issue_certificate
+from ...kernel.errors import conflict
+from ...kernel.i18n import _
+from ...kernel.roles import BUREAU, PROGRAM_MANAGER
+from ...kernel.time import utcnow
+from ..gate import AcceptanceGate, linked_records
+from .schema import ACCEPTED
+
+APPROVER_ROLES = (PROGRAM_MANAGER, BUREAU)
+"""Who may approve an override of a failing gate (a second person, CD-TD Art. 15)."""
+
+CLOSED_STATUSES = (ACCEPTED, "terminated")
+"""Projects no longer waiting for acceptance (not overdue, CD-TD Art. 27)."""
 
 
 class OverrideSchema(Schema):
@@ -25,22 +46,25 @@ class AcceptanceSchema(Schema):
                              error_messages={"required": "必填 / Required."})
     comment = fields.String(validate=validate.Length(max=4000), load_default="")
     override = fields.Nested(OverrideSchema)
+    revision_id = fields.Integer(strict=True)
+    """The revision the decision was made on; a stale one is a 409."""
 
 
 def _now():
-    """UTC now, ISO 8601."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    """UTC now, ISO 8601 (seconds)."""
+    return utcnow().isoformat(timespec="seconds")
 
 
-def _certificate_id(number):
-    """Id of the latest deposit certificate of a project, or ``None``."""
-    try:
-        from ...certificates.models import DepositCertificate
-    except ImportError:  # certificates not installed in this build
-        return None
-    cert = (DepositCertificate.query.filter_by(project_number=number)
-            .order_by(DepositCertificate.issued_at.desc()).first())
-    return cert.id if cert else None
+def certificate_id(number):
+    """Id of the latest deposit certificate of a project, or ``None`` (certificates' public API)."""
+    latest = certificates_of(number)
+    return latest[0].id if latest else None
+
+
+def _stale():
+    """The 409 of a decision made on a project changed meanwhile."""
+    return conflict(_("Someone else recorded a decision on this project meanwhile; "
+                      "reload the page and check it before deciding again."))
 
 
 class ProjectService(RecordService):
@@ -55,33 +79,68 @@ class ProjectService(RecordService):
     def create(self, identity, data, uow=None, **kwargs):
         """Create a project; a number already registered is a 400, not a 500."""
         number = (data or {}).get("number") if isinstance(data, dict) else None
-        if number and self.exists(number):
+        if isinstance(number, str) and number and self.exists(number):
             raise ValidationError({"number": [f"项目编号已存在 {number} / Project number already registered."]})
         return super().create(identity, data, uow=uow, **kwargs)
 
     def exists(self, number):
         """True when a project with this number exists."""
-        from invenio_pidstore.errors import PIDDoesNotExistError
-
         try:
             self.record_cls.pid.resolve(number)
             return True
         except PIDDoesNotExistError:
             return False
 
+    def may(self, identity, id_, *actions):
+        """``{action: bool}``: what ``identity`` may do on the project (for its page)."""
+        record = self.record_cls.pid.resolve(id_)
+        return {a: self.check_permission(identity, a, record=record) for a in actions}
+
+    def is_participant(self, identity, number):
+        """True when ``identity`` is the PI or a member of the project ``number``.
+
+        ``False`` for an unknown number too: callers answer both alike, so
+        nobody learns which project numbers exist (issue 20).
+        """
+        try:
+            project = self.record_cls.pid.resolve(number)
+        except PIDDoesNotExistError:
+            return False
+        people = [project.get("pi") or {}] + list(project.get("members") or [])
+        return str(identity.id) in {str(p.get("user")) for p in people}
+
+    def plan_keys(self, number):
+        """The dataset keys of the project's deposit plan (LZ Art. 12)."""
+        project = self.record_cls.pid.resolve(number)
+        return {p["key"] for p in project.get("plan") or []}
+
+    def acceptance_gate(self, record):
+        """The :class:`AcceptanceGate` of a project record."""
+        return AcceptanceGate(record, certificate_id)
+
     def gate(self, identity, id_):
         """The acceptance conditions of a project (read permission)."""
         record = self._record(identity, id_)
-        return AcceptanceGate(record, _certificate_id).evaluate()
+        return self.acceptance_gate(record).evaluate()
 
     @unit_of_work()
     def decide(self, identity, id_, data, uow=None):
-        """Record the acceptance decision; a failing gate needs an override."""
+        """Record the acceptance decision; a failing gate needs an override (CD-TD Art. 15).
+
+        ``revision_id`` (optional) is the revision the decider saw: when the
+        project changed since, or when two decisions race, the later one is
+        refused with a 409.
+        """
         record = self._record(identity, id_, "decide")
         data = AcceptanceSchema().load(data or {})
-        gate = AcceptanceGate(record, _certificate_id).evaluate()
+        expected = data.get("revision_id")
+        if expected is not None and expected != record.revision_id:
+            raise _stale()
+        if (record.get("acceptance") or {}).get("decision") == ACCEPTED:
+            raise conflict(_("This project was already accepted; the decision is final."))
+        gate = self.acceptance_gate(record).evaluate()
         override = data.get("override")
-        if data["decision"] == "accepted" and not gate["passed"]:
+        if data["decision"] == ACCEPTED and not gate["passed"]:
             if not override:
                 failing = [c["reason"] for c in gate["conditions"] if not c["passed"]]
                 raise ValidationError({"override": [
@@ -100,16 +159,20 @@ class ProjectService(RecordService):
             **({"override": override} if override else {}),
             "gate": gate,
         }
-        if data["decision"] == "accepted":
-            record["status"] = "accepted"
-        uow.register(RecordCommitOp(record, indexer=self.indexer, index_refresh=True))
+        if data["decision"] == ACCEPTED:
+            record["status"] = ACCEPTED
+        try:
+            # Record.commit flushes the UPDATE ... WHERE version_id = <read>:
+            # the loser of two parallel decisions fails here.
+            uow.register(RecordCommitOp(record, indexer=self.indexer, index_refresh=True))
+        except StaleDataError:
+            raise _stale()
         return self.result_item(self, identity, record, links_tpl=self.links_item_tpl)
 
     def _check_approver(self, identity, email):
         """The approver is another program manager or bureau admin."""
         user = User.query.filter_by(email=email.lower()).one_or_none()
-        roles = {"program-manager", "bureau-admin"}
-        if user is None or not roles & {r.name for r in user.roles}:
+        if user is None or not set(APPROVER_ROLES) & {r.name for r in user.roles}:
             raise ValidationError({"override.approver": [
                 "审批人须为已注册的计划管理或科技局管理员 / The approver must be a registered "
                 "program manager or bureau administrator."]})
@@ -118,16 +181,14 @@ class ProjectService(RecordService):
                 "审批人不能是决定人本人 / The approver cannot be the person deciding."]})
 
     def certify(self, identity, id_):
-        """Issue the deposit certificate once every deposit condition passes."""
+        """Issue the deposit certificate once every deposit condition passes (CD-TD Art. 15)."""
         record = self._record(identity, id_, "certify")
-        gate = AcceptanceGate(record, _certificate_id)
+        gate = self.acceptance_gate(record)
         conditions = gate.conditions()
         if not gate.deposits_complete(conditions):
             raise ValidationError({"gate": [
                 "汇交尚未完成，不能出具汇交凭证 / Deposits are incomplete: no certificate yet."]
                 + [c["reason"] for c in conditions if not c["passed"] and c["id"] != "certificate"]})
-        from ...certificates.api import issue_certificate
-
         datasets = [_dataset(row) for rows in gate.records().values() for row in rows]
         project = {
             "number": record["number"], "title_zh": record.get("title_zh"),
@@ -136,10 +197,34 @@ class ProjectService(RecordService):
         }
         return issue_certificate(project, datasets, issued_by=str(identity.id))
 
+    def certificates(self, identity, id_):
+        """The deposit certificates of a project, latest first (read permission)."""
+        record = self._record(identity, id_)
+        return certificates_of(record["number"])
+
+    def overview(self, identity, today, program=None, status=None, overdue_only=False):
+        """Projects ``identity`` may see, each with its gate, overdue flag and deposits.
+
+        The program manager's list and its export (CD-TD Art. 15, 27).
+        """
+        params = {"size": 500, "sort": "acceptance_due"}
+        for key, value in (("program", program), ("status", status)):
+            if value:
+                params.setdefault("facets", {})[key] = [value]
+        now = today.isoformat()
+        rows = []
+        for hit in self.search(identity, params=params).hits:
+            gate_check = self.acceptance_gate(self.record_cls.pid.resolve(hit["id"]))
+            overdue = (hit.get("acceptance_due", "9999") < now
+                       and hit.get("status") not in CLOSED_STATUSES)
+            if overdue_only and not overdue:
+                continue
+            rows.append({**hit, "gate": gate_check.evaluate(), "overdue": overdue,
+                         "deposits": len(gate_check.linked())})
+        return rows
+
     def overdue(self, identity, today):
         """Projects past their acceptance due date without any deposit (CD-TD Art. 27)."""
-        from ..gate import linked_records
-
         result = self.search(identity, params={"size": 1000},
                              extra_filter=_overdue_filter(today))
         return [hit for hit in result.hits if not linked_records(hit["number"])]
@@ -147,16 +232,12 @@ class ProjectService(RecordService):
 
 def _overdue_filter(today):
     """Not yet accepted or terminated, due before ``today``."""
-    from invenio_search.engine import dsl
-
     return dsl.Q("range", acceptance_due={"lt": today.isoformat()}) & ~dsl.Q(
-        "terms", status=["accepted", "terminated"])
+        "terms", status=list(CLOSED_STATUSES))
 
 
 def _dataset(row):
     """What the certificate states about one deposited dataset (a record model row)."""
-    from invenio_rdm_records.records.api import RDMRecord
-
     record = RDMRecord.get_record(row.id)
     pids = record.get("pids") or {}
     files = []

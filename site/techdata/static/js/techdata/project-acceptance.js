@@ -1,5 +1,7 @@
 /* Acceptance form of a project page: posts to POST /api/projects/<n>/acceptance
-   (the same service as the REST API) and shows field errors or the outcome. */
+   (the same service as the REST API) and shows field errors or the outcome.
+   It sends the revision the page shows: a decision recorded meanwhile by
+   someone else answers 409 with a message to reload (CD-TD Art. 15). */
 (function () {
   var button = document.getElementById("record-decision");
   if (!button) return;
@@ -11,6 +13,8 @@
   }
   button.addEventListener("click", function () {
     var body = {decision: val("decision"), comment: val("comment")};
+    var revision = parseInt(box.dataset.revision, 10);
+    if (!isNaN(revision)) body.revision_id = revision;
     if (val("override-reason") || val("override-approver")) {
       body.override = {reason: val("override-reason"), approver: val("override-approver")};
     }
