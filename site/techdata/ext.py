@@ -12,6 +12,7 @@ from .directory.services import DirectoryService, DirectoryServiceConfig
 from .exports import config as exports_config
 from .identifiers import config as identifiers_config
 from .kernel.errors import DomainError, handle_domain_error
+from .navigation import init_app as init_navigation
 from .oai import init_app as init_oai
 from .projects import config as projects_config
 from .projects.resources.resource import ProjectResource, ProjectResourceConfig
@@ -53,6 +54,7 @@ class TechData:
         self.init_services(app)
         self.init_error_handlers(app)
         self.init_security(app)
+        init_navigation(app)  # header menu, community request page, label globals (issue 13)
         init_oai(app)  # OAI-PMH protocol errors and status codes at /oai2d (issue 14)
         app.extensions["techdata"] = self
 

@@ -1,0 +1,310 @@
+"""Navigation (issue 13): every duty reached by clicking from the front page.
+
+- The header menu (Flask-Menu ``main``, also the mobile burger menu) shows each
+  logged-in person the pages of their roles, with the number of what waits
+  for them: projects, the review queue, requests from outside, the directory
+  upkeep and release management; the directories for everyone.
+- InvenioRDM's community request page (数据中心 → 请求 → one request) answers
+  nothing for request types it does not know (ours); such a request is shown
+  with the page InvenioRDM uses at ``/me/requests/<id>``, which carries our
+  banner and the links to our answer forms.
+- Template globals that turn codes into labels (request status, vocabulary
+  terms) for our pages.
+
+Everything is registered when the app is fully loaded (``invenio_base``'s
+``app_loaded`` signal): the menu extension and InvenioRDM's views exist then.
+"""
+
+from functools import wraps
+
+from flask import current_app, g, request
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_menu import current_menu
+from invenio_base.signals import app_loaded
+
+from .directory.proxies import current_directory_service, current_release_service
+from .kernel.i18n import _
+from .kernel.labels import term_labels
+from .kernel.roles import (
+    ADMIN,
+    BUREAU,
+    CONFIDENTIALITY_REVIEWER,
+    CURATOR,
+    PROGRAM_MANAGER,
+    has_role,
+)
+from .review.proxies import current_review_service
+
+COMMUNITY_REQUEST_ENDPOINT = "invenio_app_rdm_requests.community_dashboard_request_view"
+"""InvenioRDM's page of one request in a community's dashboard."""
+
+USER_REQUEST_ENDPOINT = "invenio_app_rdm_requests.user_dashboard_request_view"
+"""InvenioRDM's page of one request in the user's dashboard (``/me/requests/<id>``)."""
+
+REVIEWERS = (CURATOR, CONFIDENTIALITY_REVIEWER, ADMIN)
+"""Who works the review queue (CD-TD Art. 11, 24)."""
+
+MANAGERS = (PROGRAM_MANAGER, BUREAU, ADMIN)
+"""Who manages every project (CD-TD Art. 15, 27)."""
+
+REQUEST_STATUS_LABELS = {
+    "created": _("Draft"),
+    "submitted": _("Submitted"),
+    "accepted": _("Accepted (request)"),
+    "declined": _("Declined"),
+    "cancelled": _("Cancelled"),
+    "expired": _("Expired"),
+    "returned": _("Returned for changes"),
+    "quoted": _("Quoted"),
+    "delivered": _("Delivered"),
+    "pending-acceptance": _("Awaiting acceptance"),
+    "draft": _("Draft"),
+    "in_review": _("In review"),
+    "approved": _("Approved"),
+    "published": _("Published"),
+    "pending": _("Pending"),
+    "passed": _("Passed"),
+    "failed": _("Failed"),
+}
+"""Labels of the statuses our pages show (requests, projects, releases)."""
+
+REQUEST_TYPE_LABELS = {
+    "deposit-review": _("Deposit review"),
+    "confidentiality-review": _("Confidentiality review"),
+    "conditional-access": _("Conditional access"),
+    "conditional-sharing": _("Conditional sharing"),
+    "opening-application": _("Opening application"),
+    "appeal": _("Appeal"),
+    "correction": _("Correction"),
+    "data-service": _("Data service"),
+    "community-submission": _("Community submission"),
+}
+"""Labels of the request types (ours and InvenioRDM's submission)."""
+
+
+def status_label(status):
+    """The label of a status code (the code itself when it has none)."""
+    label = REQUEST_STATUS_LABELS.get(status)
+    return str(label) if label is not None else (status or "")
+
+
+def request_type_label(type_id):
+    """The label of a request type id (the id itself when it has none)."""
+    if isinstance(type_id, dict):
+        type_id = type_id.get("type_id") or type_id.get("id")
+    label = REQUEST_TYPE_LABELS.get(type_id)
+    return str(label) if label is not None else (type_id or "")
+
+
+def term_label(field, value):
+    """The label of a vocabulary term of the ``cdtd:<field>`` custom field, in the reader's language.
+
+    ``value`` is an id or a term dict ``{"id", "title"?}``; an unknown id is shown as is.
+    """
+    id_ = value.get("id") if isinstance(value, dict) else value
+    if not id_:
+        return ""
+    try:
+        found = term_labels(field, id_)
+    except KeyError:  # not a vocabulary field
+        return id_
+    if not found:
+        return id_
+    zh, en = found
+    return zh if str(get_locale() or "zh").startswith("zh") else en
+
+
+def _access_service():
+    """The access service (``techdata.access``), None while an app has none.
+
+    Read from the extension rather than ``access.proxies`` so the header works
+    in an app built without it (the service landed with issue 15).
+    """
+    return getattr(current_app.extensions.get("techdata"), "access_service", None)
+
+
+# -- who sees which item -------------------------------------------------------------------
+
+
+def _identity():
+    return getattr(g, "identity", None)
+
+
+def _logged_in():
+    return current_user.is_authenticated
+
+
+def _cached(key, compute):
+    """``compute()`` once per request (the header renders many times on some pages)."""
+    cache = request.environ.setdefault("techdata.navigation", {})  # per request, not per g
+    if key not in cache:
+        try:
+            cache[key] = compute()
+        except Exception:  # noqa: BLE001  (a failing count never breaks the header)
+            current_app.logger.exception("navigation: %s failed", key)
+            cache[key] = None
+    return cache[key]
+
+
+def is_reviewer():
+    """Curators and confidentiality reviewers (the review queue)."""
+    return _logged_in() and has_role(_identity(), *REVIEWERS)
+
+
+def is_government():
+    """Roles that read the resource directory (CD-TD Art. 7)."""
+    return _logged_in() and bool(_cached(
+        "resource", lambda: current_directory_service.can(_identity(), "read_resource")))
+
+
+def is_bureau():
+    """The tech bureau (directory upkeep and plan)."""
+    return _logged_in() and bool(_cached(
+        "upkeep", lambda: current_directory_service.can(_identity(), "upkeep")))
+
+
+def reads_release_drafts():
+    """Government roles that see a draft directory release (bureau, reviewers)."""
+    return _logged_in() and bool(_cached(
+        "drafts", lambda: current_release_service.can(_identity(), "read_drafts")))
+
+
+def is_access_bureau():
+    """The bureau's list of all requests from outside."""
+    service = _access_service()
+    return _logged_in() and service is not None and bool(_cached(
+        "bureau_list", lambda: service.can(_identity(), "bureau_list")))
+
+
+def review_count():
+    """Open reviews the current user may decide."""
+    return _cached("reviews", lambda: len(current_review_service.queue(_identity())))
+
+
+def inbox_count():
+    """Open requests from outside that wait for the current user's answer."""
+    def count():
+        service = _access_service()
+        if service is None:
+            return None
+        rows = service.list(_identity(), "inbox")
+        return sum(1 for r in rows if r.get("status") == "submitted")
+    return _cached("inbox", count)
+
+
+def waiting_releases():
+    """Directory releases (drafts) that wait for the current user (review or publish)."""
+    def count():
+        waiting = 0
+        can_review = current_release_service.can(_identity(), "review")
+        can_manage = current_release_service.can(_identity(), "manage")
+        for audience in ("open", "resource"):
+            draft = current_release_service.current_draft(audience)
+            status = getattr(draft, "status", None)
+            if (status == "in_review" and can_review) or (status == "approved" and can_manage):
+                waiting += 1
+        return waiting
+    return _cached("releases", count)
+
+
+def _with_count(text, count_fn):
+    """A menu text with a count badge when something waits (callable: rendered per request)."""
+    class Text:
+        def __str__(self):
+            count = count_fn() if _logged_in() else None
+            label = str(text)
+            if count:
+                return f'{label} <span class="ui mini label" data-count="{count}">{count}</span>'
+            return label
+
+        def __html__(self):
+            return str(self)
+
+    return Text()
+
+
+MENU = (
+    # name, endpoint, text, order, visible_when, count
+    ("techdata_directory", "techdata_directory.open_directory", _("Directories"), 20,
+     None, None),
+    ("techdata_projects", "techdata_projects_ui.project_list", _("Projects"), 21,
+     _logged_in, None),
+    ("techdata_review", "techdata_review.queue_page", _("Review queue"), 22,
+     is_reviewer, review_count),
+    ("techdata_access_inbox", "techdata_access.list_page", _("Requests to answer"), 23,
+     _logged_in, inbox_count),
+    ("techdata_access_mine", "techdata_access.list_page", _("My applications"), 24,
+     _logged_in, None),
+    ("techdata_access_bureau", "techdata_access.list_page", _("All requests from outside"), 25,
+     is_access_bureau, None),
+    ("techdata_upkeep", "techdata_directory.upkeep_page", _("Directory upkeep"), 26,
+     is_bureau, None),
+    ("techdata_releases", "techdata_directory_releases.manage", _("Directory releases"), 27,
+     reads_release_drafts, waiting_releases),
+)
+"""The header items: what each role reaches from every page."""
+
+MENU_ARGS = {
+    "techdata_access_inbox": {"which": "inbox"},
+    "techdata_access_mine": {"which": "mine"},
+    "techdata_access_bureau": {"which": "bureau"},
+}
+
+
+def register_menu():
+    """Register the header items (in an app context of the UI app)."""
+    main = current_menu.submenu("main")
+    for name, endpoint, text, order, visible, count in MENU:
+        if endpoint not in current_app.view_functions:
+            continue
+        args = MENU_ARGS.get(name)
+        main.submenu(name).register(
+            endpoint=endpoint,
+            text=_with_count(text, count) if count else text,
+            order=order,
+            visible_when=visible or (lambda: True),
+            endpoint_arguments_constructor=(lambda a=args: a) if args else None,
+        )
+
+
+# -- InvenioRDM's community request page for our request types -------------------------------
+
+
+def community_request_view(original, user_view):
+    """``original`` (the community request page), or ``user_view`` when it answers nothing.
+
+    InvenioRDM's view renders only the request types it knows and returns None
+    (a 500) for the others; the user-dashboard view renders any request with our
+    type's templates (banner, links to the decision and answer forms).
+    """
+    @wraps(original)
+    def view(**kwargs):
+        response = original(**kwargs)
+        if response is None:
+            return user_view(request_pid_value=kwargs["request_pid_value"])
+        return response
+
+    view.techdata_wrapped = True
+    return view
+
+
+def on_app_loaded(sender, app=None, **kwargs):
+    """Finish the UI app: the header items and the community request page."""
+    if app is None or "techdata" not in app.extensions or "menu" not in app.extensions:
+        return
+    views = app.view_functions
+    if COMMUNITY_REQUEST_ENDPOINT in views and USER_REQUEST_ENDPOINT in views and not getattr(
+            views[COMMUNITY_REQUEST_ENDPOINT], "techdata_wrapped", False):
+        views[COMMUNITY_REQUEST_ENDPOINT] = community_request_view(
+            views[COMMUNITY_REQUEST_ENDPOINT], views[USER_REQUEST_ENDPOINT])
+    with app.app_context():
+        register_menu()
+
+
+def init_app(app):
+    """Register the label template globals; the rest when the app is loaded."""
+    app.add_template_global(status_label, "techdata_status_label")
+    app.add_template_global(request_type_label, "techdata_request_type_label")
+    app.add_template_global(term_label, "techdata_term_label")
+    app_loaded.connect(on_app_loaded)
