@@ -259,7 +259,12 @@ def datacite45_etree(data):
     from datacite import schema45  # noqa: the datacite package loads its schemas on import
 
     root = schema45.dump_etree(data)
-    if root.find(f"{{{DATACITE_NS}}}identifier") is None:
+    found = root.find(f"{{{DATACITE_NS}}}identifier")
+    if found is not None:
+        # kernel-4.5 is a sequence: <identifier> first (the datacite package puts it later).
+        root.remove(found)
+        root.insert(0, found)
+    else:
         primary = primary_identifier(data)
         if primary:
             element = etree.Element(f"{{{DATACITE_NS}}}identifier", identifierType=primary[1])
