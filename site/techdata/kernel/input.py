@@ -214,6 +214,10 @@ def check_request():
         return refused
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return None
+    if request.routing_exception is not None:
+        # No view will read this body (a redirect to the canonical URL, 404,
+        # 405): leave the stream unread, so a 307/308 redirect can resend it.
+        return None
     if request.is_json:
         check_json_body()
     elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
