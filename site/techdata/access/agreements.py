@@ -15,15 +15,16 @@ Art. 27 (cite the source).
 
 import hashlib
 import json
-from datetime import datetime, timezone
 
 from invenio_db import db
-from invenio_i18n import lazy_gettext as _
 from invenio_rdm_records.proxies import current_rdm_records_service as records_service
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import func
 
+from ..kernel.i18n import _
+from ..kernel.time import utcnow
 from .agreements_models import DataUseAgreement
+from .common import REQUIRED, published_record
 
 DEFAULT_TEXT_ZH = (
     "数据利用协议（默认文本）\n"
@@ -60,9 +61,6 @@ USE_RESTRICTIONS = [
      "利用数据形成的产品须注明来源（泸州市公共数据管理办法第二十七条）"),
 ]
 """Use restrictions shown to a grantee: (translatable English, Chinese)."""
-
-_REQUIRED = {"required": "必填 / Required."}
-
 
 def digest(text_zh, text_en):
     """SHA-256 (hex) of an agreement's two texts, canonical JSON."""
@@ -110,18 +108,10 @@ def agreement_history(parent_id):
 class AgreementSchema(Schema):
     """A new agreement version: both texts (bilingual)."""
 
-    text_zh = fields.String(required=True, error_messages=_REQUIRED,
+    text_zh = fields.String(required=True, error_messages=REQUIRED,
                             validate=validate.Length(min=10, max=20000))
-    text_en = fields.String(required=True, error_messages=_REQUIRED,
+    text_en = fields.String(required=True, error_messages=REQUIRED,
                             validate=validate.Length(min=10, max=20000))
-
-
-def published_record(recid):
-    """The published record ``recid`` (a bilingual 400 if there is none)."""
-    try:
-        return records_service.record_cls.pid.resolve(str(recid))
-    except Exception:
-        raise ValidationError({"record": ["没有这个已发布的数据集 / No such published dataset."]})
 
 
 def set_agreement(identity, recid, data):
@@ -162,6 +152,6 @@ def accept(parent_id, version, sha256):
     return {
         "version": current["version"],
         "sha256": current["sha256"],
-        "accepted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "accepted_at": utcnow().isoformat(timespec="seconds"),
         "default": current["default"],
     }

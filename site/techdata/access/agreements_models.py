@@ -1,13 +1,13 @@
 """The table of data-use agreements (数据利用协议), one row per dataset and version."""
 
-from datetime import datetime, timezone
-
 from invenio_db import db
 
+from ..kernel.time import utcnow
 
-def utcnow():
+
+def naive_utcnow():
     """Now in UTC, as a naive datetime (the column has no time zone)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return utcnow().replace(tzinfo=None)
 
 
 class DataUseAgreement(db.Model):
@@ -27,5 +27,5 @@ class DataUseAgreement(db.Model):
     text_zh = db.Column(db.Text, nullable=False)
     text_en = db.Column(db.Text, nullable=False)
     sha256 = db.Column(db.String(64), nullable=False)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    created_at = db.Column(db.DateTime, nullable=False, default=naive_utcnow)
     created_by = db.Column(db.String(64), nullable=True)

@@ -9,7 +9,7 @@ role ``expert-committee`` (``TECHDATA_APPEAL_ROLE``).
 Rules enforced when an appeal is filed:
 
 * it names a refused request of a type that can be refused
-  (``APPEALABLE_TYPES``): status ``declined``, or a correction answered
+  (``registry.APPEALABLE_TYPES``): status ``declined``, or a correction answered
   "confirmed correct" (the report was not accepted);
 * only that request's applicant may appeal;
 * only once per refusal: not while an appeal of it is open or after one
@@ -26,39 +26,35 @@ Decisions (both need the committee's expert opinion, required):
   and the provider must decide it again.
 """
 
+from flask import current_app
 from invenio_access.permissions import system_identity
-from invenio_i18n import lazy_gettext as _
 from invenio_records_resources.services.uow import RecordCommitOp
 from invenio_requests.customizations.event_types import CommentEventType
 from invenio_requests.proxies import current_events_service, current_requests_service
 from invenio_requests.records.api import Request
 from invenio_requests.records.models import RequestMetadata
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
-from . import clock
-from .applying import config, file_request, role
-from .notify import provider_emails, send_request_mail
-from .base import ClockedDecisionAction, ClockedRequestType, now_iso, refuse
-
-APPEALABLE_TYPES = ("conditional-access", "conditional-sharing", "opening-application",
-                    "correction", "data-service")
-"""Request types whose refusal can be appealed (an appeal's own outcome is final)."""
-
-_REQUIRED = {"required": "必填 / Required."}
-_TEXT = validate.Length(min=2, max=8000, error="2-8000 个字符 / 2-8000 characters.")
+from ..kernel.i18n import _
+from . import clock, registry
+from .applying import file_request
+from .base import ClockedDecisionAction, ClockedRequestType, Filing
+from .common import LONG_TEXT, NOT_FOUND, REQUIRED, now_iso, refuse
+from .notify import notify_transition
+from .receivers import role
 
 
 class AppealSchema(Schema):
     """An appeal: the refused request and the grounds."""
 
-    request = fields.String(required=True, error_messages=_REQUIRED)
-    grounds = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
+    request = fields.String(required=True, error_messages=REQUIRED)
+    grounds = fields.String(required=True, validate=LONG_TEXT, error_messages=REQUIRED)
 
 
 class ExpertOpinionSchema(Schema):
     """The expert committee's opinion (CD-PD Art. 34: 专家咨询委员会评估意见)."""
 
-    opinion = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
+    opinion = fields.String(required=True, validate=LONG_TEXT, error_messages=REQUIRED)
 
 
 class UpholdAction(ClockedDecisionAction):
@@ -87,7 +83,7 @@ def reopen(appeal, opinion, uow, on=None):
     payload.pop("decided_by", None)
     payload.pop("decided_at", None)
     original["payload"] = payload
-    limit = config("TECHDATA_ACCESS_DEADLINES")[original.type.deadline_key]
+    limit = current_app.config["TECHDATA_ACCESS_DEADLINES"][original.type.deadline()]
     clock.start(original, limit, on=on)
     original.status = "submitted"
     uow.register(RecordCommitOp(original, indexer=current_requests_service.indexer))
@@ -98,9 +94,7 @@ def reopen(appeal, opinion, uow, on=None):
         system_identity, original.id, {"payload": {"content": text, "format": "html"}},
         CommentEventType, uow=uow, notify=False,
     )
-    doc = {**dict(original), "id": str(original.id), "status": original.status,
-           "type": original.type.type_id}
-    send_request_mail("submit", doc, provider_emails(doc), extra=text)
+    notify_transition(original, "submit", extra=text)
 
 
 class Appeal(ClockedRequestType):
@@ -108,7 +102,6 @@ class Appeal(ClockedRequestType):
 
     type_id = "appeal"
     name = _("Appeal")
-    deadline_key = "appeal"
 
     payload_schema = {
         **ClockedRequestType.payload_schema,
@@ -123,10 +116,42 @@ class Appeal(ClockedRequestType):
         "overturn": OverturnAction,
     }
 
+    @classmethod
+    def prepare(cls, identity, data, on=None):
+        """The appeal of a refusal by its applicant, once per refusal, to the committee."""
+        data = AppealSchema().load(data)
+        try:
+            original = Request.get_record(data["request"])
+        except Exception:  # noqa: BLE001  (unknown id)
+            refuse(NOT_FOUND)
+        if not is_refused(original):
+            refuse("只能对被拒绝的申请提出复核 / Only a refused request can be appealed "
+                   "(CD-PD Art. 34).")
+        creator = (original.get("created_by") or {}).get("user")
+        if str(creator) != str(identity.id):
+            refuse("只有申请人本人可以提出复核 / Only the applicant can appeal (CD-PD Art. 34).")
+        for row in appeals_of(original.id):
+            if row.json.get("status") in ("created", "submitted", "returned", "declined"):
+                refuse("对这次拒绝已经提出过复核 / This refusal has already been appealed "
+                       "(one appeal per refusal).")
+        payload = {
+            "request": str(original.id),
+            "request_type": original.type.type_id,
+            "grounds": data["grounds"],
+            "refused_at": (original.get("payload") or {}).get("decided_at") or now_iso(),
+        }
+        topic = None
+        if (original.get("topic") or {}).get("record"):
+            topic = original.topic.resolve()
+        return Filing(payload=payload,
+                      receiver=role(current_app.config["TECHDATA_APPEAL_ROLE"]),
+                      topic=topic, title=f"{registry.get(cls.type_id).names}: "
+                                         f"{original.get('title', '')}")
+
 
 def is_refused(request):
     """True when ``request`` stands refused (appealable)."""
-    if request.type.type_id not in APPEALABLE_TYPES:
+    if request.type.type_id not in registry.APPEALABLE_TYPES:
         return False
     if request.status == "declined":
         return True
@@ -145,30 +170,4 @@ def appeals_of(request_id):
 
 def file_appeal(identity, data, on=None):
     """File an appeal (rules in the module docstring); returns the submitted item."""
-    data = AppealSchema().load(data or {})
-    try:
-        original = Request.get_record(data["request"])
-    except Exception:
-        refuse("没有这个请求 / No such request.")
-    if not is_refused(original):
-        refuse("只能对被拒绝的申请提出复核 / Only a refused request can be appealed "
-               "(CD-PD Art. 34).")
-    creator = (original.get("created_by") or {}).get("user")
-    if str(creator) != str(identity.id):
-        refuse("只有申请人本人可以提出复核 / Only the applicant can appeal (CD-PD Art. 34).")
-    for row in appeals_of(original.id):
-        if row.json.get("status") in ("created", "submitted", "returned", "declined"):
-            refuse("对这次拒绝已经提出过复核 / This refusal has already been appealed "
-                   "(one appeal per refusal).")
-    payload = {
-        "request": str(original.id),
-        "request_type": original.type.type_id,
-        "grounds": data["grounds"],
-        "refused_at": (original.get("payload") or {}).get("decided_at") or now_iso(),
-    }
-    topic = None
-    if (original.get("topic") or {}).get("record"):
-        topic = original.topic.resolve()
-    title = f"复核 Appeal: {original.get('title', '')}"
-    return file_request(identity, Appeal, payload, role(config("TECHDATA_APPEAL_ROLE")),
-                        topic=topic, title=title, on=on)
+    return file_request(identity, Appeal.type_id, data or {}, on=on)

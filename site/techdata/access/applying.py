@@ -1,90 +1,69 @@
-"""Filing a request from outside: who answers it, and create + submit in one step.
+"""The one filing path of every request type from outside: prepare, create, submit.
 
-Used by the opening application, the appeal, the correction and the
-value-added service (``opening.py``, ``appeal.py``, ``correction.py``,
-``service_request.py``). The applicant's form data is checked with a
-marshmallow schema first (errors "中文 / English", a 400; nothing stored),
-then the request is created with the providing entity as receiver and
-submitted, which starts its working-day clock (``base.ClockedSubmitAction``).
-
-The providing entity of a record (its receiver) is the data-centre community
-the record belongs to (its owners, managers and curators act for it) or, for
-a record in no community, its owner — the same rule as ``base.py``.
+``file_request(identity, type_id, data)`` finds the type in invenio-requests'
+type registry, lets it check the applicant's data and say what to store
+(``ClockedRequestType.prepare``: payload, receiver, topic, title; bilingual
+400s, nothing stored on bad input), refuses a second open request where the
+type allows one per applicant and dataset, creates the request and submits
+it, which starts its working-day clock (``base.ClockedSubmitAction``).
 """
 
-from flask import current_app
-from invenio_access.permissions import system_identity
-from invenio_accounts.models import Role, User
-from invenio_communities.communities.records.api import Community
-from invenio_communities.proxies import current_communities
-from invenio_db import db
-from invenio_rdm_records.records.api import RDMRecord
 from invenio_records_resources.services.uow import UnitOfWork
-from invenio_requests.proxies import current_requests_service
+from invenio_requests.proxies import current_request_type_registry, current_requests_service
+from invenio_requests.records.models import RequestMetadata
 
-from ..review.centres import centre_level, ensure_city_centre
-from .base import execute_clocked, refuse
-
-NO_RECORD = "没有这个已发布的数据集 / No such published dataset: {id}"
-"""Message for an unknown or unpublished record id."""
-
-
-def published_record(recid, field="record"):
-    """The published record ``recid`` (a bilingual 400 if there is none)."""
-    try:
-        return RDMRecord.pid.resolve(str(recid))
-    except Exception:  # unknown, deleted, or not published
-        refuse(NO_RECORD.format(id=recid), field)
+from ..kernel.i18n import _
+from . import registry
+from .base import execute_clocked, get_clocked
+from .common import json_object, refuse
 
 
-def provider_of(record):
-    """The receiver answering for ``record``: its community, else its owner."""
-    community = record.parent.communities.default
-    if community is not None:
-        return community
-    owner = record.parent.access.owned_by
-    user = db.session.get(User, int(owner.owner_id)) if owner else None
-    if user is None:
-        refuse("该数据集没有可答复的提供单位 / This dataset has no provider to answer.", "record")
-    return user
+def request_type(type_id):
+    """The request type instance of ``type_id`` (one of the registry's)."""
+    if not registry.is_access_type(type_id):
+        refuse(_("No such request type."), "type")
+    return current_request_type_registry.lookup(type_id)
 
 
-def data_centre(ref=None, field="community"):
-    """A data-centre community by id or slug (default: the city centre)."""
-    ref = ref or ensure_city_centre()
-    try:
-        item = current_communities.service.read(system_identity, ref)
-    except Exception:
-        refuse(f"没有这个科技数据中心 / No such data centre: {ref}", field)
-    community = Community.get_record(item.id)
-    if centre_level(community) is None:
-        refuse(f"{ref} 不是科技数据中心 / {ref} is not a data centre (CD-TD Art. 10).", field)
-    return community
+def refuse_duplicate(type_id, record, identity):
+    """One open request of a type per applicant and dataset."""
+    rows = RequestMetadata.query.filter(
+        RequestMetadata.json["type"].as_string() == type_id,
+        RequestMetadata.json["status"].as_string().in_(["submitted", "returned"]),
+        RequestMetadata.json["topic"]["record"].as_string() == record.pid.pid_value,
+        RequestMetadata.json["created_by"]["user"].as_string() == str(identity.id),
+    ).count()
+    if rows:
+        refuse("您对该数据集已有未办结的申请 / You already have an open request for this "
+               "dataset.", "record")
 
 
-def role(name):
-    """The role ``name`` (a group receiver), created by set-up."""
-    found = db.session.get(Role, name) or Role.query.filter_by(name=name).one_or_none()
-    if found is None:
-        refuse(f"角色 {name} 不存在 / The role {name} does not exist.", "receiver")
-    return found
+def file_request(identity, type_id, data, on=None):
+    """File a request of ``type_id`` for ``identity`` and submit it; returns the result item.
 
-
-def file_request(identity, request_type, payload, receiver, topic=None, title="", on=None):
-    """Create a request of ``request_type`` and submit it; returns the result item.
-
-    ``payload`` has been validated by the type's application schema. The
-    submission starts the clock (``on`` moves it to another day, for tests).
+    ``on`` moves the clock's start to another day (tests, imports).
     """
-    data = {"title": title[:250], "payload": payload}
+    type_ = request_type(type_id)
+    filing = type_.prepare(identity, json_object(data), on=on)
+    if filing.one_open_per_record and filing.topic is not None:
+        refuse_duplicate(type_id, filing.topic, identity)
     with UnitOfWork() as uow:
         item = current_requests_service.create(
-            identity, data, request_type, receiver=receiver, topic=topic, uow=uow
+            identity, {"title": filing.title[:250], "payload": filing.payload}, type_,
+            receiver=filing.receiver, topic=filing.topic, uow=uow,
         )
         uow.commit()
     return execute_clocked(identity, item.id, "submit", on=on)
 
 
-def config(key):
-    """A setting of the running app."""
-    return current_app.config[key]
+def answer_return(identity, request_id, data, comment=None, on=None):
+    """The applicant answers a return: updated application, resubmitted (clock resumes)."""
+    request = get_clocked(request_id)
+    if request.status != "returned":
+        refuse("只有被退回的申请可以补充后重新提交 / Only a returned request can be "
+               "answered and resubmitted.", "request")
+    current_requests_service.require_permission(identity, "action_submit", request=request)
+    request["payload"] = request.type.reapply(request, json_object(data or {}))
+    request.commit()
+    return execute_clocked(identity, request.id, "submit",
+                           comment=comment or "已补充材料 / More information given.", on=on)

@@ -29,10 +29,9 @@ and decides; the record's managers read the request through its topic; the
 bureau administrators read every request.
 """
 
-from datetime import datetime, timezone
+from dataclasses import dataclass
 
 from flask import current_app
-from invenio_i18n import lazy_gettext as _
 from invenio_records_resources.services.uow import IndexRefreshOp, UnitOfWork
 from invenio_requests.customizations import RequestType, actions
 from invenio_requests.customizations.actions import RequestActions
@@ -40,25 +39,29 @@ from invenio_requests.customizations.event_types import LogEventType
 from invenio_requests.customizations.states import RequestState
 from invenio_requests.proxies import current_events_service, current_requests_service
 from invenio_requests.records.api import Request
-from marshmallow import ValidationError, fields
+from marshmallow import EXCLUDE, Schema, fields
 
-from . import clock
-
-PROVIDER_ROLES = ["owner", "manager", "curator"]
-"""Community roles that act for a providing entity (a data-centre community)."""
-
-NOT_FOUND = "没有这个请求 / No such request."
-"""Message for an unknown request id."""
+from ..kernel.i18n import _
+from . import clock, registry
+from .common import NOT_FOUND, TEXT, now_iso, refuse
+from .notify import notify_transition
+from .receivers import PROVIDER_ROLES
 
 
-def now_iso():
-    """UTC timestamp, ISO 8601, to the second."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+@dataclass
+class Filing:
+    """What filing an application stores (``ClockedRequestType.prepare``)."""
 
-
-def refuse(message, field="request"):
-    """A bilingual refusal (marshmallow ValidationError: a 400, never a 500)."""
-    raise ValidationError({field: [message]})
+    payload: dict
+    """The request's payload (validated)."""
+    receiver: object
+    """Who answers: a community, a user or a role."""
+    topic: object = None
+    """The record the request is about, if any."""
+    title: str = ""
+    """The request's title (never a title the applicant may not read)."""
+    one_open_per_record: bool = False
+    """Refuse a second open request of the type by the applicant on the same record."""
 
 
 #
@@ -78,7 +81,7 @@ class ClockedSubmitAction(actions.SubmitAction):
         if payload.get("clock") == clock.PAUSED:
             clock.resume(self.request, on=on)
         elif not payload.get("clock"):
-            limit = current_app.config["TECHDATA_ACCESS_DEADLINES"][self.request.type.deadline_key]
+            limit = current_app.config["TECHDATA_ACCESS_DEADLINES"][self.request.type.deadline()]
             clock.start(self.request, limit, on=on)
         self.request.status = self.status_to
         if resubmitted:  # the first submission is the request itself; log the answer
@@ -158,6 +161,44 @@ class ClockedDecisionAction(actions.RequestAction):
         return type(self).__name__
 
 
+class RefuseSchema(Schema):
+    """A refusal's reasons: ``reason``, or else the action's comment."""
+
+    class Meta:
+        """Fields of the other decisions in the same form are ignored."""
+
+        unknown = EXCLUDE
+
+    reason = fields.String(load_default=None, validate=TEXT)
+
+
+class RefuseAction(ClockedDecisionAction):
+    """Refuse, with the reasons: the one refusal of every type (CD-PD Art. 34; QY Art. 24).
+
+    The reasons come as ``reason`` or as the comment; they are required, go
+    to the applicant and stay in the payload (``refusal_reason``) and the
+    timeline. A refusal can be appealed (``appeal.py``) where the registry says so.
+    """
+
+    status_to = "declined"
+    decision_schema = RefuseSchema
+
+    def execute(self, identity, uow, decision=None, comment=None, on=None, **kwargs):
+        """Refuse unless reasons are given; record them."""
+        if decision is not None:
+            reason = (decision.get("reason") or comment or "").strip()
+            if not reason:
+                refuse("须说明理由 / A reason is required.", "reason")
+            decision = {**decision, "reason": reason}
+        super().execute(identity, uow, decision=decision, comment=comment, on=on, **kwargs)
+
+    def apply(self, identity, uow, decision):
+        """Record the reasons in the payload."""
+        payload = dict(self.request["payload"])
+        payload["refusal_reason"] = decision["reason"]
+        self.request["payload"] = payload
+
+
 class ClockedCancelAction(actions.CancelAction):
     """The applicant withdraws the request: stops the clock."""
 
@@ -193,7 +234,10 @@ class ClockedRequestType(RequestType):
     name = _("Request")
 
     deadline_key = None
-    """Key of ``TECHDATA_ACCESS_DEADLINES`` giving the working days to answer."""
+    """Key of ``TECHDATA_ACCESS_DEADLINES`` (default: the registry row's, ``registry.py``)."""
+
+    application_schema = None
+    """Schema of the applicant's application, when a returned request is answered with it."""
 
     creator_can_be_none = False
     topic_can_be_none = True
@@ -213,6 +257,7 @@ class ClockedRequestType(RequestType):
         "decision": fields.Dict(),
         "decided_by": fields.String(),
         "decided_at": fields.String(),
+        "refusal_reason": fields.String(),
     }
     """Clock fields, return history and the decision; subclasses add their own."""
 
@@ -226,8 +271,22 @@ class ClockedRequestType(RequestType):
     }
 
     @classmethod
+    def deadline(cls):
+        """The key of ``TECHDATA_ACCESS_DEADLINES`` giving the working days to answer."""
+        return cls.deadline_key or registry.get(cls.type_id).deadline
+
+    @classmethod
     def validate_submission(cls, request):
         """Refuse a submission that lacks something (override per type)."""
+
+    @classmethod
+    def prepare(cls, identity, data, on=None):
+        """What filing ``data`` stores: a :class:`Filing` (override per type).
+
+        Validates the applicant's data (bilingual 400s), finds the receiver
+        and the topic; nothing is stored yet (``applying.file_request``).
+        """
+        raise NotImplementedError
 
 
 def _jsonable(data):
@@ -291,8 +350,6 @@ def execute_clocked(identity, request_id, action, data=None, comment=None, on=No
 
 def after_action(request_id, action):
     """Tell the people concerned (mail; ``notify.py``), never failing the action."""
-    from .notify import notify_transition
-
     try:
         notify_transition(Request.get_record(request_id), action)
     except Exception:  # a mail problem must not undo a recorded decision

@@ -26,7 +26,7 @@ from datetime import date
 
 from marshmallow import fields
 
-from ..review.deadlines import today
+from ..kernel.time import today
 from ..workdays import working_days
 
 RUNNING, PAUSED, STOPPED = "running", "paused", "stopped"

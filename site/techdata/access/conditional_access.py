@@ -17,26 +17,25 @@ community, the record's owner.
 
 from datetime import date
 
-from invenio_i18n import lazy_gettext as _
-from invenio_requests.proxies import current_requests_service
-from invenio_requests.records.models import RequestMetadata
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import (
+    EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates, validates_schema,
+)
 
-from ..review.deadlines import today
-from . import agreements
-from .base import ClockedDecisionAction, ClockedRequestType, execute_clocked, get_clocked, refuse
+from ..kernel.i18n import _
+from ..kernel.labels import cf_value
+from ..kernel.time import today
+from . import agreements, registry
+from .applying import file_request
+from .base import ClockedDecisionAction, ClockedRequestType, Filing, RefuseAction
+from .common import REQUIRED, SHORT, TEXT, published_record, readable_title, refuse
 from .grants import MODES, give_access
+from .receivers import provider_of
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 """The 31 characters of a unified social credit code (GB 32100-2015; no I, O, S, V, Z)."""
 
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 """Weights of positions 1-17 for the check character (GB 32100-2015)."""
-
-_REQUIRED = {"required": "必填 / Required."}
-_TEXT = validate.Length(min=2, max=4000, error="须为 2-4000 字 / 2-4000 characters.")
-_SHORT = validate.Length(min=2, max=255, error="须为 2-255 字 / 2-255 characters.")
-
 
 def uscc_is_valid(code):
     """True if ``code`` is an 18-character unified social credit code with a correct check."""
@@ -69,15 +68,15 @@ class ApplicationSchema(Schema, TermMixin):
 
         unknown = EXCLUDE
 
-    applicant_name = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
-    organisation = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
-    uscc = fields.String(required=True, error_messages=_REQUIRED)
-    contact = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
-    purpose = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
-    intended_use = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
-    security_means = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
-    term_start = fields.Date(required=True, error_messages=_REQUIRED)
-    term_end = fields.Date(required=True, error_messages=_REQUIRED)
+    applicant_name = fields.String(required=True, validate=SHORT, error_messages=REQUIRED)
+    organisation = fields.String(required=True, validate=SHORT, error_messages=REQUIRED)
+    uscc = fields.String(required=True, error_messages=REQUIRED)
+    contact = fields.String(required=True, validate=SHORT, error_messages=REQUIRED)
+    purpose = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
+    intended_use = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
+    security_means = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
+    term_start = fields.Date(required=True, error_messages=REQUIRED)
+    term_end = fields.Date(required=True, error_messages=REQUIRED)
     agreement_version = fields.Integer(load_default=None)
     agreement_sha256 = fields.String(load_default=None)
     accept_agreement = fields.Boolean(load_default=False)
@@ -89,6 +88,13 @@ class ApplicationSchema(Schema, TermMixin):
             raise ValidationError(
                 "统一社会信用代码无效（GB 32100-2015：18 位，末位为校验码） / Invalid unified "
                 "social credit code (GB 32100-2015: 18 characters, the last a check character).")
+
+    @post_load
+    def _upper(self, data, **kwargs):
+        """The code is stored as written on the licence: upper case, no spaces."""
+        if data.get("uscc"):
+            data["uscc"] = data["uscc"].strip().upper()
+        return data
 
 
 class GrantSchema(Schema):
@@ -102,20 +108,9 @@ class GrantSchema(Schema):
     modes = fields.List(
         fields.String(validate=validate.OneOf(MODES, error="未知方式 / Unknown mode.")),
         required=True, validate=validate.Length(min=1, error="至少选择一种方式 / Choose at least one mode."),
-        error_messages=_REQUIRED)
+        error_messages=REQUIRED)
     term_end = fields.Date(load_default=None)
     comment = fields.String(load_default="", validate=validate.Length(max=4000))
-
-
-class RefuseSchema(Schema):
-    """A refusal and its reason (QY Art. 24: refusals state why)."""
-
-    class Meta:
-        """Fields of the other decisions in the same form are ignored."""
-
-        unknown = EXCLUDE
-
-    reason = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
 
 
 #
@@ -137,29 +132,25 @@ class GrantAction(ClockedDecisionAction):
                    "term applied for.", "term_end")
         if term_end < today():
             refuse("授权期限已结束 / The grant's term has already ended.", "term_end")
-        record = agreements.published_record(payload["record"])
+        record = published_record(payload["record"])
         payload["grant"] = give_access(self.request, record, decision["modes"], term_end, uow)
         self.request["payload"] = payload
         decision["term_end"] = term_end
 
 
-class RefuseAction(ClockedDecisionAction):
-    """Refuse, with the reason (sent to the applicant; kept in the timeline)."""
-
-    status_to = "declined"
-    decision_schema = RefuseSchema
-
-    def apply(self, identity, uow, decision):
-        """Record the reason in the payload."""
-        payload = dict(self.request["payload"])
-        payload["refusal_reason"] = decision["reason"]
-        self.request["payload"] = payload
-
-
 class GrantingRequestType(ClockedRequestType):
-    """A clocked request about a dataset that ends in a grant or a refusal."""
+    """A clocked request about a dataset that ends in a grant or a refusal.
+
+    Filed from the dataset's page with the application (``application_schema``)
+    and, where the type asks for it, the acceptance of the data-use agreement;
+    one open request per applicant and dataset.
+    """
 
     topic_can_be_none = False
+    terms_field = None
+    """The ``cdtd:`` field that must be ``conditional`` for the type to apply."""
+    wrong_record = ""
+    """The refusal when the dataset's ``terms_field`` is not ``conditional``."""
     available_actions = {
         **ClockedRequestType.available_actions,
         "grant": GrantAction,
@@ -180,13 +171,81 @@ class GrantingRequestType(ClockedRequestType):
         "refusal_reason": fields.String(),
     }
 
+    @classmethod
+    def check_applicant(cls, identity):
+        """Refuse an applicant the type is not for (anyone may, by default)."""
+
+    @classmethod
+    def acceptance(cls, record, loaded):
+        """The acceptance of the agreement stored with the application (none by default)."""
+        return None
+
+    @classmethod
+    def prepare(cls, identity, data, on=None):
+        """The application about ``data["record"]``, for its providing entity."""
+        data = dict(data)
+        recid = data.pop("record", None)
+        if not recid:
+            refuse("必填 / Required.", "record")
+        cls.check_applicant(identity)
+        record = published_record(recid)
+        if (cf_value(record, cls.terms_field) or {}).get("id") != "conditional":
+            refuse(cls.wrong_record, "record")
+        loaded = cls.application_schema().load(data)
+        acceptance = cls.acceptance(record, loaded)
+        return Filing(
+            payload=application_payload(record, loaded, acceptance),
+            receiver=provider_of(record), topic=record, one_open_per_record=True,
+            title=f"{registry.get(cls.type_id).names}: {readable_title(identity, record)}",
+        )
+
+    @classmethod
+    def reapply(cls, request, data):
+        """The payload of a returned application answered with changed ``data``."""
+        payload = dict(request["payload"])
+        record = published_record(payload["record"])
+        keep = set(cls.application_schema().fields) - set(AGREEMENT_FIELDS)
+        loaded = cls.application_schema().load(
+            {**{k: v for k, v in payload.items() if k in keep}, **(data or {})})
+        payload.update(application_payload(record, loaded, cls.acceptance(record, loaded)))
+        return payload
+
+
+AGREEMENT_FIELDS = ("agreement_version", "agreement_sha256", "accept_agreement")
+"""Fields of an application that accept the agreement (not stored as such)."""
+
+
+def application_payload(record, data, acceptance):
+    """The payload stored for an application (dates as ISO strings)."""
+    out = {k: (v.isoformat() if isinstance(v, date) else v.strip() if isinstance(v, str) else v)
+           for k, v in data.items() if k not in AGREEMENT_FIELDS}
+    out.update(record=record.pid.pid_value, parent=str(record.parent.pid.pid_value))
+    if acceptance is not None:
+        out["agreement"] = acceptance
+    return out
+
 
 class ConditionalAccess(GrantingRequestType):
     """有条件开放申请: conditional-open access to a dataset (QY Art. 24; LZ Art. 25-26)."""
 
     type_id = "conditional-access"
     name = _("Conditional access")
-    deadline_key = "conditional-access"
+    application_schema = ApplicationSchema
+    terms_field = "opening_type"
+    wrong_record = (
+        "只有“有条件开放”的数据集需要申请；无条件开放的数据可直接下载，不予开放的数据"
+        "不能申请开放利用。 / Only datasets opened on conditions (有条件开放) take "
+        "applications: unconditionally open data is downloaded directly, data not "
+        "opened cannot be applied for.")
+
+    @classmethod
+    def acceptance(cls, record, loaded):
+        """The acceptance of the dataset's current agreement, or a bilingual 400 (QY Art. 24)."""
+        if not loaded.get("accept_agreement"):
+            refuse("申请前须阅读并接受数据利用协议 / You must read and accept the data-use "
+                   "agreement to apply.", "accept_agreement")
+        return agreements.accept(record.parent.pid.pid_value, loaded.get("agreement_version"),
+                                 loaded.get("agreement_sha256"))
 
     @classmethod
     def validate_submission(cls, request):
@@ -208,117 +267,8 @@ class ConditionalAccess(GrantingRequestType):
     }
 
 
-#
-# Applying
-#
-def providing_entity(record):
-    """The receiver of requests about ``record``: its data centre, else its owner."""
-    community = record.parent.communities.default
-    if community is not None:
-        return community
-    owner = record.parent.access.owned_by.resolve()
-    if owner is None:
-        refuse("该数据集没有可受理申请的提供单位 / This dataset has no provider to answer.",
-               "record")
-    return owner
-
-
-def refuse_duplicate(type_id, record, identity):
-    """One open request of a type per applicant and dataset."""
-    rows = RequestMetadata.query.filter(
-        RequestMetadata.json["type"].as_string() == type_id,
-        RequestMetadata.json["status"].as_string().in_(["submitted", "returned"]),
-        RequestMetadata.json["topic"]["record"].as_string() == record.pid.pid_value,
-        RequestMetadata.json["created_by"]["user"].as_string() == str(identity.id),
-    ).count()
-    if rows:
-        refuse("您对该数据集已有未办结的申请 / You already have an open request for this "
-               "dataset.", "record")
-
-
-def _application_payload(record, data, acceptance):
-    """The payload stored for an application (dates as ISO strings)."""
-    out = {k: (v.isoformat() if isinstance(v, date) else v.strip() if isinstance(v, str) else v)
-           for k, v in data.items()
-           if k not in ("agreement_version", "agreement_sha256", "accept_agreement")}
-    out.update(record=record.pid.pid_value, parent=str(record.parent.pid.pid_value))
-    if acceptance is not None:
-        out["agreement"] = acceptance
-    return out
-
-
-def _accepted(record, data):
-    """The acceptance of the current agreement, or a bilingual 400."""
-    if not data.get("accept_agreement"):
-        refuse("申请前须阅读并接受数据利用协议 / You must read and accept the data-use "
-               "agreement to apply.", "accept_agreement")
-    return agreements.accept(record.parent.pid.pid_value, data.get("agreement_version"),
-                             data.get("agreement_sha256"))
-
-
 def apply_for_access(identity, recid, data, on=None):
     """Create and submit a conditional-access application; returns the request item."""
     if not isinstance(data, dict):
         refuse("须为 JSON 对象 / A JSON object is required.", "_schema")
-    record = agreements.published_record(recid)
-    opening = ((record.get("custom_fields") or {}).get("cdtd:opening_type") or {}).get("id")
-    if opening != "conditional":
-        refuse("只有“有条件开放”的数据集需要申请；无条件开放的数据可直接下载，不予开放的数据"
-               "不能申请开放利用。 / Only datasets opened on conditions (有条件开放) take "
-               "applications: unconditionally open data is downloaded directly, data not "
-               "opened cannot be applied for.", "record")
-    loaded = ApplicationSchema().load(data)
-    loaded["uscc"] = loaded["uscc"].strip().upper()
-    acceptance = _accepted(record, loaded)
-    return file_on_record(identity, ConditionalAccess, record, "有条件开放申请 Conditional access",
-                          loaded, acceptance, on=on)
-
-
-def file_on_record(identity, type_cls, record, title_prefix, loaded, acceptance, on=None):
-    """File a validated application about ``record`` with its providing entity and submit it.
-
-    Shared by conditional access and conditional sharing: one open request
-    per applicant and dataset, the clock starts on submission.
-    """
-    refuse_duplicate(type_cls.type_id, record, identity)
-    title = record["metadata"].get("title", "")
-    item = current_requests_service.create(
-        identity,
-        {"title": f"{title_prefix}: {title}"[:250],
-         "payload": _application_payload(record, loaded, acceptance)},
-        type_cls(),
-        receiver=providing_entity(record),
-        topic=record,
-    )
-    return execute_clocked(identity, item.id, "submit", on=on)
-
-
-def answer_return(identity, request_id, data, comment=None, on=None):
-    """The applicant answers a return: updated application, resubmitted (clock resumes)."""
-    request = get_clocked(request_id)
-    if request.status != "returned":
-        refuse("只有被退回的申请可以补充后重新提交 / Only a returned request can be "
-               "answered and resubmitted.", "request")
-    current_requests_service.require_permission(identity, "action_submit", request=request)
-    payload = dict(request["payload"])
-    record = agreements.published_record(payload["record"])
-    schema = {"conditional-access": ApplicationSchema}.get(request.type.type_id)
-    if schema is None:
-        from .sharing import SharingApplicationSchema as schema  # noqa: N813
-    loaded = schema().load({**_editable(payload, schema), **(data or {})})
-    acceptance = None
-    if "accept_agreement" in schema().fields and request.type.type_id == "conditional-access":
-        acceptance = _accepted(record, loaded)
-    if "uscc" in loaded:
-        loaded["uscc"] = loaded["uscc"].strip().upper()
-    payload.update(_application_payload(record, loaded, acceptance))
-    request["payload"] = payload
-    request.commit()
-    return execute_clocked(identity, request.id, "submit",
-                           comment=comment or "已补充材料 / More information given.", on=on)
-
-
-def _editable(payload, schema):
-    """The application fields of a stored payload (to be overlaid by an answer)."""
-    keep = set(schema().fields) - {"agreement_version", "agreement_sha256", "accept_agreement"}
-    return {k: v for k, v in payload.items() if k in keep}
+    return file_request(identity, ConditionalAccess.type_id, {**data, "record": recid}, on=on)

@@ -1,5 +1,7 @@
 """Settings of requests from outside (DOMAIN "Requests and their deadlines")."""
 
+from ..kernel.roles import BUREAU, DEPARTMENT_ADMIN, EXPERT_COMMITTEE, PROGRAM_MANAGER
+
 from celery.schedules import crontab
 
 TECHDATA_ACCESS_DEADLINES = {
@@ -18,13 +20,13 @@ TECHDATA_ACCESS_REMINDER_DAYS = 2
 TECHDATA_CORRECTION_REPORT_DAYS = 5
 """Working days after finding an error within which it must be reported (CD-PD Art. 27)."""
 
-TECHDATA_APPEAL_ROLE = "expert-committee"
+TECHDATA_APPEAL_ROLE = EXPERT_COMMITTEE
 """Role that decides appeals (复核) of refusals: the expert committee (CD-PD Art. 28, 34)."""
 
-TECHDATA_ACCESS_ESCALATION_ROLE = "bureau-admin"
+TECHDATA_ACCESS_ESCALATION_ROLE = BUREAU
 """Role told when a request from outside is overdue (the tech bureau, CD-TD Art. 7)."""
 
-TECHDATA_ACCESS_SHARING_ROLES = ["bureau-admin", "department-admin", "program-manager"]
+TECHDATA_ACCESS_SHARING_ROLES = [BUREAU, DEPARTMENT_ADMIN, PROGRAM_MANAGER]
 """Government roles that may apply for conditional sharing (CD-PD Art. 26)."""
 
 TECHDATA_ACCESS_LIST_PAGE_SIZE = 200
@@ -42,3 +44,13 @@ BEAT_SCHEDULE = {
 }
 """Scheduled tasks of requests from outside: reminders and escalations, the daily expiry
 of access grants (merged into ``CELERY_BEAT_SCHEDULE``)."""
+
+__all__ = (
+    "TECHDATA_ACCESS_DEADLINES",
+    "TECHDATA_ACCESS_REMINDER_DAYS",
+    "TECHDATA_CORRECTION_REPORT_DAYS",
+    "TECHDATA_APPEAL_ROLE",
+    "TECHDATA_ACCESS_ESCALATION_ROLE",
+    "TECHDATA_ACCESS_SHARING_ROLES",
+    "TECHDATA_ACCESS_LIST_PAGE_SIZE",
+)

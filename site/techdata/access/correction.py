@@ -14,40 +14,46 @@ names the three answers, all recorded as the request's decision (action
 * ``resolved-by-discussion`` (沟通解决): with a summary of what was agreed.
 """
 
-from invenio_i18n import lazy_gettext as _
+from datetime import timedelta
+
+from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..review.deadlines import today
+from ..kernel.i18n import _
+from ..kernel.time import today
 from ..workdays import working_days
-from .applying import config, file_request, provider_of, published_record
-from .base import ClockedDecisionAction, ClockedRequestType, refuse
+from . import registry
+from .applying import file_request
+from .base import ClockedDecisionAction, ClockedRequestType, Filing
+from .common import LONG_TEXT, REQUIRED, published_record, readable_title, refuse
+from .receivers import provider_of
 
 OUTCOMES = ("fixed", "confirmed-correct", "resolved-by-discussion")
 """The three answers to a correction report (LZ Art. 31)."""
 
-_REQUIRED = {"required": "必填 / Required."}
-_TEXT = validate.Length(min=2, max=8000, error="2-8000 个字符 / 2-8000 characters.")
+OLDEST_FINDING_DAYS = 3660
+"""A day an error was found lies at most about ten years back (checked before any calendar work)."""
 
 
 class CorrectionReportSchema(Schema):
     """What the reporter states: what is wrong, where, the evidence, when found."""
 
-    record = fields.String(required=True, error_messages=_REQUIRED)
-    what = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
-    where = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
-    evidence = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
+    record = fields.String(required=True, error_messages=REQUIRED)
+    what = fields.String(required=True, validate=LONG_TEXT, error_messages=REQUIRED)
+    where = fields.String(required=True, validate=LONG_TEXT, error_messages=REQUIRED)
+    evidence = fields.String(required=True, validate=LONG_TEXT, error_messages=REQUIRED)
     found_on = fields.Date(required=True, error_messages={
-        **_REQUIRED, "invalid": "日期格式应为 YYYY-MM-DD / Date as YYYY-MM-DD."})
+        **REQUIRED, "invalid": "日期格式应为 YYYY-MM-DD / Date as YYYY-MM-DD."})
 
 
 class CorrectionAnswerSchema(Schema):
     """The provider's answer: the outcome and what it needs."""
 
-    outcome = fields.String(required=True, error_messages=_REQUIRED,
+    outcome = fields.String(required=True, error_messages=REQUIRED,
                             validate=validate.OneOf(OUTCOMES))
     record = fields.String()
-    explanation = fields.String(validate=_TEXT)
-    summary = fields.String(validate=_TEXT)
+    explanation = fields.String(validate=LONG_TEXT)
+    summary = fields.String(validate=LONG_TEXT)
 
     @validates_schema
     def _complete(self, data, **kwargs):
@@ -90,7 +96,11 @@ def check_reported_in_time(found_on, on=None):
     on = on or today()
     if found_on > on:
         refuse("发现日期不能晚于今天 / The day found cannot be in the future.", "found_on")
-    limit = config("TECHDATA_CORRECTION_REPORT_DAYS")
+    if found_on < on - timedelta(days=OLDEST_FINDING_DAYS):
+        # refused before any calendar work, which would walk every day back to it
+        refuse("发现日期不在合理范围内（最早为十年前） / The day found is out of range (at "
+               "most ten years ago).", "found_on")
+    limit = current_app.config["TECHDATA_CORRECTION_REPORT_DAYS"]
     used = working_days().working_days_between(found_on, on)
     if used > limit:
         refuse(
@@ -105,7 +115,6 @@ class Correction(ClockedRequestType):
 
     type_id = "correction"
     name = _("Correction")
-    deadline_key = "correction"
 
     payload_schema = {
         **ClockedRequestType.payload_schema,
@@ -120,20 +129,28 @@ class Correction(ClockedRequestType):
         "answer": CorrectionAnswerAction,
     }
 
+    @classmethod
+    def prepare(cls, identity, data, on=None):
+        """The report (CD-PD Art. 27: in time), for the record's provider.
+
+        The stored title names the dataset by the id the reporter gave, with
+        its title only if the reporter may read the record (CD-TD Art. 18, 24).
+        """
+        data = CorrectionReportSchema().load(data)
+        check_reported_in_time(data["found_on"], on=on)
+        record = published_record(data["record"])
+        payload = {
+            "record": str(record.pid.pid_value),
+            "what": data["what"],
+            "where": data["where"],
+            "evidence": data["evidence"],
+            "found_on": data["found_on"].isoformat(),
+        }
+        return Filing(payload=payload, receiver=provider_of(record), topic=record,
+                      title=f"{registry.get(cls.type_id).names}: "
+                            f"{readable_title(identity, record)}")
+
 
 def report_error(identity, data, on=None):
     """File a correction report; returns the submitted request item."""
-    data = CorrectionReportSchema().load(data or {})
-    found_on = data["found_on"]
-    check_reported_in_time(found_on, on=on)
-    record = published_record(data["record"])
-    payload = {
-        "record": str(record.pid.pid_value),
-        "what": data["what"],
-        "where": data["where"],
-        "evidence": data["evidence"],
-        "found_on": found_on.isoformat(),
-    }
-    title = "数据校核 Correction: " + (record.metadata or {}).get("title", "")
-    return file_request(identity, Correction, payload, provider_of(record), topic=record,
-                        title=title, on=on)
+    return file_request(identity, Correction.type_id, data or {}, on=on)

@@ -24,16 +24,13 @@ from invenio_access.permissions import system_identity
 from invenio_db import db
 from invenio_oauth2server.models import Token
 from invenio_rdm_records.proxies import current_rdm_records_service as records_service
-from invenio_records_resources.services.uow import IndexRefreshOp, UnitOfWork
-from invenio_requests.proxies import current_events_service, current_requests_service
 from invenio_requests.records.api import Request
 from invenio_requests.records.models import RequestMetadata
 
-from ..review.deadlines import today
-from .base import now_iso
-
-GRANTING_TYPES = ("conditional-access", "conditional-sharing")
-"""Request types whose grant gives access to a dataset's files."""
+from ..kernel.time import today
+from .base import execute_clocked
+from .common import now_iso
+from .registry import GRANTING_TYPES
 
 MODES = ("download", "api-token")
 """Ways access is given (a sandbox is not offered)."""
@@ -115,8 +112,6 @@ def expire_grants(on=None):
 
     QY Art. 24; LZ Art. 25-26: access lasts for the agreed term only.
     """
-    from .base import after_action
-
     on = on or today()
     rows = RequestMetadata.query.filter(
         RequestMetadata.json["type"].as_string().in_(GRANTING_TYPES),
@@ -129,12 +124,7 @@ def expire_grants(on=None):
             continue
         request = Request.get_record(row.id)
         withdraw_access(request, on=on)
-        with UnitOfWork() as uow:
-            current_requests_service.execute_action(
-                system_identity, request.id, "expire", uow=uow)
-            uow.register(IndexRefreshOp(indexer=current_events_service.indexer))
-            uow.commit()
-        after_action(request.id, "expire")
+        execute_clocked(system_identity, request.id, "expire", on=on)
         expired.append(str(row.id))
     return expired
 

@@ -14,17 +14,16 @@ from flask_principal import PermissionDenied
 from invenio_accounts.models import User
 from invenio_db import db
 from invenio_communities.communities.records.models import CommunityMetadata
-from invenio_i18n import lazy_gettext as _
 from invenio_records_resources.services.errors import PermissionDeniedError
 from invenio_requests.proxies import current_requests_service
 from invenio_requests.records.api import Request
 from invenio_requests.records.models import RequestMetadata
+from openpyxl import Workbook
 
+from ..kernel.i18n import _
+from ..kernel.roles import BUREAU_ROLES, has_role
 from . import clock
-
-ACCESS_TYPES = ("conditional-access", "conditional-sharing", "opening-application",
-                "appeal", "correction", "data-service")
-"""The six request types from outside."""
+from .registry import TYPE_IDS
 
 STATUS_LABELS = {
     "created": "草稿 Draft",
@@ -46,9 +45,6 @@ CLOCK_LABELS = {clock.RUNNING: "计时中 running", clock.PAUSED: "暂停 paused
                 clock.STOPPED: "已停止 stopped"}
 """Bilingual clock-state labels."""
 
-BUREAU_ROLES = ("bureau-admin", "admin")
-"""Roles that see the bureau-wide list."""
-
 COLUMNS = [
     ("id", _("Request")), ("type", _("Type")), ("title", _("Title")),
     ("status", _("Status")), ("applicant", _("Applicant")), ("entity", _("Providing entity")),
@@ -59,7 +55,7 @@ COLUMNS = [
 """Columns of the lists and of the XLSX export."""
 
 
-class _Names:
+class Names:
     """Display names of users and communities, looked up once per list."""
 
     def __init__(self):
@@ -118,7 +114,7 @@ def row_of(model, names, on=None):
 def _rows(query_filters=()):
     """Request rows of the six types (plus extra SQL filters), newest first."""
     q = RequestMetadata.query.filter(
-        RequestMetadata.json["type"].as_string().in_(ACCESS_TYPES),
+        RequestMetadata.json["type"].as_string().in_(TYPE_IDS),
         RequestMetadata.json["status"].as_string() != "deleted",
         *query_filters,
     ).order_by(RequestMetadata.created.desc())
@@ -136,7 +132,7 @@ def _sorted(rows):
 
 def provider_inbox(identity, on=None):
     """Requests addressed to ``identity`` as providing entity, across its datasets."""
-    names, out = _Names(), []
+    names, out = Names(), []
     for model in _rows():
         request = Request(model.json, model=model)
         try:
@@ -151,14 +147,14 @@ def provider_inbox(identity, on=None):
 
 def my_requests(identity, on=None):
     """The requests ``identity`` made (the applicant's list)."""
-    names = _Names()
+    names = Names()
     rows = _rows([RequestMetadata.json["created_by"]["user"].as_string() == str(identity.id)])
     return _sorted([row_of(m, names, on) for m in rows])
 
 
 def is_bureau(identity):
     """True if ``identity`` holds a bureau role."""
-    return any(n.method == "role" and n.value in BUREAU_ROLES for n in identity.provides)
+    return has_role(identity, *BUREAU_ROLES)
 
 
 def bureau_list(identity, type_=None, entity=None, status=None, overdue=None, on=None):
@@ -170,7 +166,7 @@ def bureau_list(identity, type_=None, entity=None, status=None, overdue=None, on
         filters.append(RequestMetadata.json["type"].as_string() == type_)
     if status:
         filters.append(RequestMetadata.json["status"].as_string() == status)
-    names = _Names()
+    names = Names()
     rows = [row_of(m, names, on) for m in _rows(filters)]
     if entity:
         rows = [r for r in rows if entity in [str(v) for v in r["receiver"].values()]
@@ -182,8 +178,6 @@ def bureau_list(identity, type_=None, entity=None, status=None, overdue=None, on
 
 def to_xlsx(rows):
     """The rows as an XLSX workbook (bytes), bilingual headers."""
-    from openpyxl import Workbook
-
     wb = Workbook()
     ws = wb.active
     ws.title = "requests"

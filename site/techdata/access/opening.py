@@ -32,22 +32,29 @@ confidentiality review):
 """
 
 from invenio_access.permissions import system_identity
-from invenio_i18n import lazy_gettext as _
 from invenio_rdm_records.proxies import current_rdm_records_service as records_service
 from invenio_rdm_records.records.api import RDMDraft
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..deposit import rules
-from ..review.gate import opening_type
+from ..kernel.i18n import _
+from ..kernel.labels import NAMESPACE, NOT_OPENED, cf_value
 from ..review.requests import open_confidentiality_review
-from .applying import data_centre, file_request, provider_of, published_record
-from .base import ClockedDecisionAction, ClockedRequestType, refuse
+from . import registry
+from .applying import file_request
+from .base import ClockedDecisionAction, ClockedRequestType, Filing, RefuseAction
+from .common import REQUIRED, TEXT, published_record, readable_title, refuse
+from .receivers import data_centre, provider_of
 
-_TEXT = validate.Length(min=2, max=4000, error="2-4000 个字符 / 2-4000 characters.")
-_REQUIRED = {"required": "必填 / Required."}
-
-NOT_OPEN = ("none", "conditional")
+NOT_OPEN = (NOT_OPENED, "conditional")
 """Opening types an application can ask to open: 不予开放, 有条件开放."""
+
+CF = f"{NAMESPACE}:"
+"""Prefix of the domain's custom fields."""
+
+
+def opening_type(record):
+    """The ``cdtd:opening_type`` id of a draft or record (default unconditional)."""
+    return (cf_value(record, "opening_type") or {}).get("id") or "unconditional"
 
 
 class OpeningApplicationSchema(Schema):
@@ -56,8 +63,8 @@ class OpeningApplicationSchema(Schema):
     record = fields.String()
     community = fields.String()
     entity = fields.String(validate=validate.Length(max=500))
-    description = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
-    purpose = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
+    description = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
+    purpose = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
     security = fields.String(validate=validate.Length(max=4000))
 
     @validates_schema
@@ -100,13 +107,6 @@ class OpeningGrantAction(ClockedDecisionAction):
         self.request["payload"] = payload
 
 
-class OpeningRefuseAction(ClockedDecisionAction):
-    """Refuse, with the reasons (CD-PD Art. 34: 不同意的说明理由)."""
-
-    status_to = "declined"
-    needs_comment = True
-
-
 def open_record(request, identity, uow):
     """A 无条件开放 draft of the topic record and its confidentiality review."""
     recid = request["payload"]["record"]
@@ -118,9 +118,9 @@ def open_record(request, identity, uow):
     records_service.edit(system_identity, recid, uow=uow)
     doc = records_service.read_draft(system_identity, recid).to_dict()
     cf = doc.setdefault("custom_fields", {})
-    cf[f"{rules.CF}opening_type"] = {"id": "unconditional"}
+    cf[f"{CF}opening_type"] = {"id": "unconditional"}
     for key in ("opening_reason", "opening_legal_basis"):
-        cf.pop(f"{rules.CF}{key}", None)
+        cf.pop(f"{CF}{key}", None)
     doc["access"] = {**doc.get("access", {}), "record": "public", "files": "public"}
     result = records_service.update_draft(system_identity, recid, doc, uow=uow)
     errors = [e for e in (result.errors or [])
@@ -147,7 +147,6 @@ class OpeningApplication(ClockedRequestType):
 
     type_id = "opening-application"
     name = _("Opening application")
-    deadline_key = "opening-application"
 
     payload_schema = {
         **ClockedRequestType.payload_schema,
@@ -161,26 +160,35 @@ class OpeningApplication(ClockedRequestType):
     available_actions = {
         **ClockedRequestType.available_actions,
         "grant": OpeningGrantAction,
-        "refuse": OpeningRefuseAction,
+        "refuse": RefuseAction,
     }
+
+    @classmethod
+    def prepare(cls, identity, data, on=None):
+        """The application, for the record's provider or the chosen data centre.
+
+        The stored title names the dataset by the id the applicant gave, with
+        its title only if the applicant may read the record (CD-TD Art. 18, 24).
+        """
+        data = OpeningApplicationSchema().load(data)
+        payload = {k: data[k] for k in ("entity", "description", "purpose", "security")
+                   if data.get(k)}
+        topic = None
+        if data.get("record"):
+            topic = published_record(data["record"])
+            if opening_type(topic) not in NOT_OPEN:
+                refuse("该数据集已无条件开放，可直接获取 / This dataset is already "
+                       "unconditionally open: download it directly.", "record")
+            receiver = provider_of(topic)
+            payload["record"] = str(topic.pid.pid_value)
+            about = readable_title(identity, topic)
+        else:
+            receiver = data_centre(data.get("community"))
+            about = data["description"]
+        return Filing(payload=payload, receiver=receiver, topic=topic,
+                      title=f"{registry.get(cls.type_id).names}: {about}")
 
 
 def apply_for_opening(identity, data, on=None):
     """File an opening application; returns the submitted request item."""
-    data = OpeningApplicationSchema().load(data or {})
-    payload = {k: data[k] for k in ("entity", "description", "purpose", "security") if data.get(k)}
-    topic = None
-    if data.get("record"):
-        topic = published_record(data["record"])
-        if opening_type(topic) not in NOT_OPEN:
-            refuse("该数据集已无条件开放，可直接获取 / This dataset is already "
-                   "unconditionally open: download it directly.", "record")
-        receiver = provider_of(topic)
-        payload["record"] = str(topic.pid.pid_value)
-    else:
-        receiver = data_centre(data.get("community"))
-    title = "开放申请 Opening application: " + (
-        (topic.metadata or {}).get("title", "") if topic is not None else data["description"]
-    )
-    return file_request(identity, OpeningApplication, payload, receiver, topic=topic,
-                        title=title, on=on)
+    return file_request(identity, OpeningApplication.type_id, data or {}, on=on)

@@ -25,20 +25,20 @@ working days (the centre may agree another delivery date in its quote):
 
 from decimal import Decimal
 
-from invenio_i18n import lazy_gettext as _
 from invenio_requests.customizations.states import RequestState
 from marshmallow import (
     Schema, ValidationError, fields, post_load, pre_load, validate, validates,
 )
 
-from .applying import data_centre, file_request, published_record
-from .base import ClockedDecisionAction, ClockedRequestType, now_iso, refuse
+from ..kernel.i18n import _
+from .applying import file_request
+from .base import ClockedDecisionAction, ClockedRequestType, Filing, RefuseAction
+from .common import LONG_TEXT, REQUIRED, now_iso, published_record, refuse
+from .receivers import data_centre
 
 KINDS = ("analysis", "custom-extraction", "other")
 """Kinds of value-added service (CD-TD Art. 20: analysis, mining, custom data)."""
 
-_REQUIRED = {"required": "必填 / Required."}
-_TEXT = validate.Length(min=2, max=8000, error="2-8000 个字符 / 2-8000 characters.")
 _SHORT = validate.Length(min=1, max=200, error="1-200 个字符 / 1-200 characters.")
 
 
@@ -51,22 +51,22 @@ def _positive(value):
 class VoucherSchema(Schema):
     """An innovation voucher paying for the service (科技创新券, CD-TD Art. 22)."""
 
-    number = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
+    number = fields.String(required=True, validate=_SHORT, error_messages=REQUIRED)
     amount = fields.Decimal(required=True, places=2, validate=_positive, as_string=True,
-                            error_messages={**_REQUIRED, "invalid": "金额须为数字 / The amount must be a number."})
-    issuer = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
+                            error_messages={**REQUIRED, "invalid": "金额须为数字 / The amount must be a number."})
+    issuer = fields.String(required=True, validate=_SHORT, error_messages=REQUIRED)
 
 
 class DataServiceSchema(Schema):
     """What the company asks for."""
 
     community = fields.String()
-    organisation = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
-    contact = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
+    organisation = fields.String(required=True, validate=_SHORT, error_messages=REQUIRED)
+    contact = fields.String(required=True, validate=_SHORT, error_messages=REQUIRED)
     kind = fields.String(required=True, validate=validate.OneOf(
         KINDS, error="分析、定制提取或其他 / analysis, custom-extraction or other."),
-        error_messages=_REQUIRED)
-    description = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
+        error_messages=REQUIRED)
+    description = fields.String(required=True, validate=LONG_TEXT, error_messages=REQUIRED)
     datasets = fields.List(fields.String(), load_default=list)
     voucher = fields.Nested(VoucherSchema)
 
@@ -94,9 +94,9 @@ class QuoteSchema(Schema):
 
     price = fields.Decimal(required=True, places=2, as_string=True,
                            validate=validate.Range(min=Decimal("0")), error_messages={
-                               **_REQUIRED, "invalid": "价格须为数字 / The price must be a number."})
+                               **REQUIRED, "invalid": "价格须为数字 / The price must be a number."})
     deliver_by = fields.Date(required=True, error_messages={
-        **_REQUIRED, "invalid": "日期格式应为 YYYY-MM-DD / Date as YYYY-MM-DD."})
+        **REQUIRED, "invalid": "日期格式应为 YYYY-MM-DD / Date as YYYY-MM-DD."})
     terms = fields.String(validate=validate.Length(max=8000))
 
     @post_load
@@ -108,7 +108,7 @@ class QuoteSchema(Schema):
 class DeliverySchema(Schema):
     """The delivery note."""
 
-    note = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
+    note = fields.String(required=True, validate=LONG_TEXT, error_messages=REQUIRED)
 
 
 class QuoteAction(ClockedDecisionAction):
@@ -116,13 +116,6 @@ class QuoteAction(ClockedDecisionAction):
 
     status_to = "quoted"
     decision_schema = QuoteSchema
-
-
-class ServiceRefuseAction(ClockedDecisionAction):
-    """Decline the service, with the reason."""
-
-    status_to = "declined"
-    needs_comment = True
 
 
 class DeliverAction(ClockedDecisionAction):
@@ -176,7 +169,6 @@ class DataService(ClockedRequestType):
 
     type_id = "data-service"
     name = _("Value-added data service")
-    deadline_key = "data-service"
 
     available_statuses = {
         **ClockedRequestType.available_statuses,
@@ -196,20 +188,24 @@ class DataService(ClockedRequestType):
     available_actions = {
         **ClockedRequestType.available_actions,
         "quote": QuoteAction,
-        "refuse": ServiceRefuseAction,
+        "refuse": RefuseAction,
         "deliver": DeliverAction,
     }
+
+    @classmethod
+    def prepare(cls, identity, data, on=None):
+        """The service asked of a data centre (the city centre by default)."""
+        data = DataServiceSchema().load(data)
+        centre = data_centre(data.get("community"))
+        datasets = [str(published_record(d, "datasets").pid.pid_value) for d in data["datasets"]]
+        payload = {k: data[k] for k in ("organisation", "contact", "kind", "description")}
+        payload["datasets"] = datasets
+        if data.get("voucher"):
+            payload["voucher"] = {**data["voucher"], "amount": str(data["voucher"]["amount"])}
+        title = f"增值服务 Data service ({data['kind']}): {data['description'][:80]}"
+        return Filing(payload=payload, receiver=centre, title=title)
 
 
 def ask_for_service(identity, data, on=None):
     """File a value-added service request; returns the submitted request item."""
-    data = DataServiceSchema().load(data or {})
-    centre = data_centre(data.get("community"))
-    datasets = [str(published_record(d, "datasets").pid.pid_value) for d in data["datasets"]]
-    payload = {k: data[k] for k in ("organisation", "contact", "kind", "description")}
-    payload["datasets"] = datasets
-    if data.get("voucher"):
-        payload["voucher"] = {**data["voucher"], "amount": str(data["voucher"]["amount"])}
-    title = f"增值服务 Data service ({data['kind']}): {data['description'][:80]}"
-    return file_request(identity, DataService, payload, centre, title=title, on=on)
-
+    return file_request(identity, DataService.type_id, data or {}, on=on)

@@ -14,19 +14,13 @@ Applicants hold one of the government roles ``TECHDATA_ACCESS_SHARING_ROLES``.
 """
 
 from flask import current_app
-from invenio_i18n import lazy_gettext as _
 from marshmallow import EXCLUDE, Schema, fields
 
-from . import agreements
-from .base import refuse
-from .conditional_access import (
-    _REQUIRED,
-    _SHORT,
-    _TEXT,
-    GrantingRequestType,
-    TermMixin,
-    file_on_record,
-)
+from ..kernel.i18n import _
+from ..kernel.roles import has_role
+from .applying import file_request
+from .common import REQUIRED, SHORT, TEXT, refuse
+from .conditional_access import GrantingRequestType, TermMixin
 
 
 class SharingApplicationSchema(Schema, TermMixin):
@@ -37,14 +31,19 @@ class SharingApplicationSchema(Schema, TermMixin):
 
         unknown = EXCLUDE
 
-    applicant_name = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
-    organisation = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
-    contact = fields.String(required=True, validate=_SHORT, error_messages=_REQUIRED)
-    purpose = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
-    legal_basis = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
-    scope = fields.String(required=True, validate=_TEXT, error_messages=_REQUIRED)
-    term_start = fields.Date(required=True, error_messages=_REQUIRED)
-    term_end = fields.Date(required=True, error_messages=_REQUIRED)
+    applicant_name = fields.String(required=True, validate=SHORT, error_messages=REQUIRED)
+    organisation = fields.String(required=True, validate=SHORT, error_messages=REQUIRED)
+    contact = fields.String(required=True, validate=SHORT, error_messages=REQUIRED)
+    purpose = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
+    legal_basis = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
+    scope = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
+    term_start = fields.Date(required=True, error_messages=REQUIRED)
+    term_end = fields.Date(required=True, error_messages=REQUIRED)
+
+
+def is_government(identity):
+    """True if the caller holds a government role (CD-PD Art. 26: between units)."""
+    return has_role(identity, *current_app.config["TECHDATA_ACCESS_SHARING_ROLES"])
 
 
 class ConditionalSharing(GrantingRequestType):
@@ -52,7 +51,10 @@ class ConditionalSharing(GrantingRequestType):
 
     type_id = "conditional-sharing"
     name = _("Conditional sharing")
-    deadline_key = "conditional-sharing"
+    application_schema = SharingApplicationSchema
+    terms_field = "sharing_type"
+    wrong_record = ("只有“有条件共享”的数据集需要共享申请 / Only datasets shared on conditions "
+                    "(有条件共享) take sharing applications.")
 
     payload_schema = {
         **GrantingRequestType.payload_schema,
@@ -60,26 +62,17 @@ class ConditionalSharing(GrantingRequestType):
         "scope": fields.String(),
     }
 
-
-def _is_government(identity):
-    """True if the caller holds a government role (CD-PD Art. 26: between units)."""
-    roles = set(current_app.config["TECHDATA_ACCESS_SHARING_ROLES"])
-    return any(n.method == "role" and n.value in roles for n in identity.provides)
+    @classmethod
+    def check_applicant(cls, identity):
+        """CD-PD Art. 26: sharing is between government units."""
+        if not is_government(identity):
+            refuse("有条件共享仅受理政务部门和公共机构的申请；企业和个人请申请有条件开放。 / "
+                   "Conditional sharing is between government units: companies and the public "
+                   "apply for conditional access instead.", "applicant")
 
 
 def apply_for_sharing(identity, recid, data, on=None):
     """Create and submit a conditional-sharing application; returns the request item."""
     if not isinstance(data, dict):
         refuse("须为 JSON 对象 / A JSON object is required.", "_schema")
-    if not _is_government(identity):
-        refuse("有条件共享仅受理政务部门和公共机构的申请；企业和个人请申请有条件开放。 / "
-               "Conditional sharing is between government units: companies and the public "
-               "apply for conditional access instead.", "applicant")
-    record = agreements.published_record(recid)
-    sharing = ((record.get("custom_fields") or {}).get("cdtd:sharing_type") or {}).get("id")
-    if sharing != "conditional":
-        refuse("只有“有条件共享”的数据集需要共享申请 / Only datasets shared on conditions "
-               "(有条件共享) take sharing applications.", "record")
-    loaded = SharingApplicationSchema().load(data)
-    return file_on_record(identity, ConditionalSharing, record,
-                          "有条件共享申请 Conditional sharing", loaded, None, on=on)
+    return file_request(identity, ConditionalSharing.type_id, {**data, "record": recid}, on=on)

@@ -1,19 +1,18 @@
 """Celery tasks of requests from outside: reminders, escalation, grant expiry.
 
-``check_access_deadlines`` looks at the running clocks of the six request
-types (``REQUEST_TYPES``): the receiver (the providing entity, the expert
-committee ...) is reminded ``TECHDATA_ACCESS_REMINDER_DAYS`` working days
-before the due date; an overdue request is escalated to the bureau
-administrators (``TECHDATA_ACCESS_ESCALATION_ROLE``) and the receiver. Each
-happens once per clock segment: the flags ``reminded`` / ``escalated`` are
-kept in the payload, and the clock clears ``reminded`` when a resumption
-moves the due date (``clock.resume``) and both when it restarts
-(``clock.start``, e.g. a request reopened on appeal). A paused clock (the
-request is waiting on the applicant) is neither reminded nor escalated.
-The loop is ``review.tasks.notify_deadlines``, shared with the reviews.
+``check_access_deadlines`` looks at the running clocks of the request types
+of the registry: the receiver (the providing entity, the expert committee
+...) is reminded ``TECHDATA_ACCESS_REMINDER_DAYS`` working days before the
+due date; an overdue request is escalated to the bureau administrators
+(``TECHDATA_ACCESS_ESCALATION_ROLE``) and the receiver. Each happens once
+per clock segment: the flags ``reminded`` / ``escalated`` are kept in the
+payload, and the clock clears ``reminded`` when a resumption moves the due
+date (``clock.resume``) and both when it restarts (``clock.start``, e.g. a
+request reopened on appeal). A paused clock (the request is waiting on the
+applicant) is neither reminded nor escalated.
 
 ``expire_access_grants`` runs daily and withdraws every grant whose term
-ended (``expire_grants`` of the conditional-access grants).
+ended (``grants.expire_grants``).
 """
 
 from celery import shared_task
@@ -21,14 +20,11 @@ from flask import current_app
 from invenio_db import db
 from invenio_requests.records.models import RequestMetadata
 
-from ..review.notify import role_emails
-from ..review.tasks import notify_deadlines
-from . import clock
-from .notify import provider_emails, send_request_mail
-
-REQUEST_TYPES = ("conditional-access", "conditional-sharing", "opening-application",
-                 "appeal", "correction", "data-service")
-"""The request types from outside, all on a working-day clock."""
+from ..kernel.roles import role_emails
+from . import clock, registry
+from .grants import expire_grants
+from .notify import send_request_mail
+from .receivers import provider_emails
 
 
 def send_deadline_mail(kind, row, recipients):
@@ -41,12 +37,39 @@ def _providers(row):
     return provider_emails({**row.json, "id": str(row.id)})
 
 
+def notify_deadlines(rows, ahead, remind, escalate, on=None):
+    """Remind ``ahead`` working days before due, escalate after, once each per due date.
+
+    ``escalate(row)`` once a running clock is overdue, ``remind(row)`` once it
+    is due within ``ahead`` working days; the payload flags ``reminded`` /
+    ``escalated`` make each happen once. Returns the counts; the caller commits.
+    """
+    counts = {"reminded": 0, "escalated": 0}
+    for row in rows:
+        payload = dict(row.json.get("payload") or {})
+        if not payload.get("due_date"):
+            continue
+        left = clock.working_days_left(payload, on=on)
+        if clock.is_overdue(payload, on=on) and not payload.get("escalated"):
+            escalate(row)
+            payload["escalated"] = True
+            counts["escalated"] += 1
+        elif 0 <= left <= ahead and not payload.get("reminded"):
+            remind(row)
+            payload["reminded"] = True
+            counts["reminded"] += 1
+        else:
+            continue
+        row.json = {**row.json, "payload": payload}
+    return counts
+
+
 @shared_task(ignore_result=True)
 def check_access_deadlines():
     """Remind before, escalate after the due date of running request clocks (once each)."""
     bureau = role_emails([current_app.config["TECHDATA_ACCESS_ESCALATION_ROLE"]])
     rows = RequestMetadata.query.filter(
-        RequestMetadata.json["type"].as_string().in_(REQUEST_TYPES),
+        RequestMetadata.json["type"].as_string().in_(registry.TYPE_IDS),
         RequestMetadata.json[("payload", "clock")].as_string() == clock.RUNNING,
     ).all()
     counts = notify_deadlines(
@@ -63,6 +86,4 @@ def check_access_deadlines():
 @shared_task(ignore_result=True)
 def expire_access_grants():
     """Withdraw the access of every grant whose term ended (daily)."""
-    from .grants import expire_grants
-
     return expire_grants()

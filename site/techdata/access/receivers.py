@@ -1,0 +1,99 @@
+"""Who answers a request from outside, and how to reach the people on either side.
+
+The providing entity of a record (the request's receiver) is the data-centre
+community the record belongs to (its owners, managers and curators act for
+it) or, for a record in no community, its owner. A request not about a
+record goes to a data centre the applicant chooses (the city centre by
+default), an appeal to a role (the expert committee).
+"""
+
+from invenio_access.permissions import system_identity
+from invenio_accounts.models import Role, User
+from invenio_communities.communities.records.api import Community
+from invenio_communities.members.records.models import MemberModel
+from invenio_communities.proxies import current_communities
+from invenio_db import db
+
+from ..kernel.roles import role_users
+from ..review.centres import centre_level, ensure_city_centre
+from .common import refuse
+
+PROVIDER_ROLES = ["owner", "manager", "curator"]
+"""Community roles that act for a providing entity (a data-centre community)."""
+
+
+def provider_of(record):
+    """The receiver answering for ``record``: its community, else its owner."""
+    community = record.parent.communities.default
+    if community is not None:
+        return community
+    owner = record.parent.access.owned_by
+    user = db.session.get(User, int(owner.owner_id)) if owner else None
+    if user is None:
+        refuse("该数据集没有可答复的提供单位 / This dataset has no provider to answer.", "record")
+    return user
+
+
+def data_centre(ref=None, field="community"):
+    """A data-centre community by id or slug (default: the city centre; CD-TD Art. 10)."""
+    ref = ref or ensure_city_centre()
+    try:
+        item = current_communities.service.read(system_identity, ref)
+    except Exception:  # noqa: BLE001  (unknown id or slug)
+        refuse(f"没有这个科技数据中心 / No such data centre: {ref}", field)
+    community = Community.get_record(item.id)
+    if centre_level(community) is None:
+        refuse(f"{ref} 不是科技数据中心 / {ref} is not a data centre (CD-TD Art. 10).", field)
+    return community
+
+
+def role(name):
+    """The role ``name`` (a group receiver), created by set-up."""
+    found = db.session.get(Role, name) or Role.query.filter_by(name=name).one_or_none()
+    if found is None:
+        refuse(f"角色 {name} 不存在 / The role {name} does not exist.", "receiver")
+    return found
+
+
+def provider_users(request_json):
+    """Active accounts of whoever answers the request (its receiver)."""
+    receiver = request_json.get("receiver") or {}
+    users = {}
+    if "user" in receiver:
+        user = db.session.get(User, int(receiver["user"]))
+        if user is not None:
+            users[user.id] = user
+    elif "group" in receiver:
+        users.update({u.id: u for u in role_users([receiver["group"]])})
+    elif "community" in receiver:
+        members = MemberModel.query.filter(
+            MemberModel.community_id == receiver["community"],
+            MemberModel.role.in_(PROVIDER_ROLES),
+            MemberModel.active.is_(True),
+        ).all()
+        for m in members:
+            if m.user_id:
+                user = db.session.get(User, m.user_id)
+                if user is not None:
+                    users[user.id] = user
+            elif m.group_id:
+                users.update({u.id: u for u in role_users([m.group_id])})
+    return [u for u in users.values() if u.active]
+
+
+def applicant_user(request_json):
+    """The applicant's account (the request's creator), if active."""
+    creator = (request_json.get("created_by") or {}).get("user")
+    user = db.session.get(User, int(creator)) if creator and str(creator).isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def provider_emails(request_json):
+    """E-mail addresses of whoever answers the request (its receiver)."""
+    return sorted({u.email for u in provider_users(request_json)})
+
+
+def applicant_emails(request_json):
+    """E-mail address of the applicant (the request's creator)."""
+    user = applicant_user(request_json)
+    return [user.email] if user else []
