@@ -2,6 +2,7 @@
 
 from . import config
 from .access import config as access_config
+from .access.service import AccessService, AccessServiceConfig
 from .certificates import config as certificates_config
 from .deposit import config as deposit_config
 from .directory import config as directory_config
@@ -12,8 +13,8 @@ from .directory.services import DirectoryService, DirectoryServiceConfig
 from .exports import config as exports_config
 from .identifiers import config as identifiers_config
 from .kernel.errors import DomainError, handle_domain_error
-from .navigation import init_app as init_navigation
 from .oai import init_app as init_oai
+from .navigation import init_app as init_navigation
 from .projects import config as projects_config
 from .projects.resources.resource import ProjectResource, ProjectResourceConfig
 from .projects.services.config import ProjectServiceConfig
@@ -75,6 +76,8 @@ class TechData:
 
         # Review decisions, the review queue, revision reviews (CD-TD Art. 11, 24).
         self.review_service = ReviewService(ReviewServiceConfig.build(app))
+        # Requests from outside (access, sharing, opening, appeals, corrections, services).
+        self.access_service = AccessService(AccessServiceConfig.build(app))
 
     def init_security(self, app):
         """The input layer and the per-account log-in throttle (issue 20).

@@ -17,6 +17,7 @@ from invenio_records_permissions.generators import AnyUser, SameAs, SystemProces
 
 from invenio_requests.services.generators import Creator, Receiver, Reviewers, Status, Topic
 
+from .access.generators import DELIVERING_TYPES, IfRequestType
 from .kernel.generators import DomainRoles
 from .kernel.roles import BUREAU, GOVERNMENT_READERS
 from .review.generators import ConfidentialityReviewers
@@ -55,6 +56,9 @@ class TechDataRequestsPermissionPolicy(RDMRequestsPermissionPolicy):
     # Request files (a data service's deliverables) are read by whoever reads the
     # request; upstream binds this to its own ``can_read`` list, without our statuses.
     can_read_files = SameAs("can_read")
+    # A data service's files are the centre's deliverables: only the receiver uploads (issue 20).
+    can_manage_files = [IfRequestType(DELIVERING_TYPES, then_=[Receiver()],
+                                      else_=RDMRequestsPermissionPolicy.can_manage_files)]
     can_read = RDMRequestsPermissionPolicy.can_read + [
         Status(["returned"], [Creator(), Receiver(), Reviewers(), Topic()]),
         # a value-added service quoted / delivered (``access/service_request.py``)
