@@ -276,8 +276,8 @@ NOTIFICATIONS_BUILDERS = {
     **review_config.NOTIFICATION_BUILDERS,
     **directory_config.NOTIFICATION_BUILDERS,
 }
-"""InvenioRDM's notifications plus ours: review reminders and escalations
-(templates ``invenio_notifications/<type>.jinja``, zh and en)."""
+"""InvenioRDM's notifications plus ours: review reminders and escalations, the
+directory release workflow (templates ``invenio_notifications/<type>.jinja``, zh and en)."""
 
 # Domain
 # ======
