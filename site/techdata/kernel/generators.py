@@ -1,9 +1,10 @@
 """Permission generators of the domain roles (used by every feature's policy)."""
 
-from flask import current_app
 from flask_principal import RoleNeed
 from invenio_records_permissions.generators import Generator
 from invenio_search.engine import dsl
+
+from .roles import resolve_roles
 
 
 class DomainRoles(Generator):
@@ -19,14 +20,7 @@ class DomainRoles(Generator):
 
     def names(self):
         """The role names, resolving ``config:KEY`` entries."""
-        names = []
-        for role in self.roles:
-            if role.startswith("config:"):
-                value = current_app.config[role[len("config:"):]]
-                names.extend([value] if isinstance(value, str) else value)
-            else:
-                names.append(role)
-        return names
+        return resolve_roles(self.roles)
 
     def needs(self, **kwargs):
         """One role need per role."""

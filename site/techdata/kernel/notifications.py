@@ -5,12 +5,11 @@ generators, the e-mail backend, templates in zh and en); these recipient
 generators add the people a builder addresses by role.
 """
 
-from flask import current_app
 from invenio_notifications.models import Recipient
 from invenio_notifications.services.generators import RecipientGenerator
 from invenio_records.dictutils import dict_lookup
 
-from .roles import role_users
+from .roles import resolve_roles, role_users
 
 
 def user_recipient(user):
@@ -32,14 +31,7 @@ class RoleRecipients(RecipientGenerator):
 
     def names(self):
         """The role names (``config:KEY`` resolved)."""
-        names = []
-        for role in self.roles:
-            if role.startswith("config:"):
-                value = current_app.config[role[len("config:"):]]
-                names.extend([value] if isinstance(value, str) else value)
-            else:
-                names.append(role)
-        return names
+        return resolve_roles(self.roles)
 
     def __call__(self, notification, recipients):
         """Add each holder once (keyed by user id)."""

@@ -54,6 +54,18 @@ CHECK_ROLES = (ADMIN, BUREAU, ENTITY_ADMIN)
 """Roles that mark directory entries checked (QY Art. 8)."""
 
 
+def resolve_roles(roles):
+    """Role names of ``roles``: names, or ``config:KEY`` settings holding one or a list."""
+    names = []
+    for role in roles:
+        if role.startswith("config:"):
+            value = current_app.config[role[len("config:"):]]
+            names.extend([value] if isinstance(value, str) else value)
+        else:
+            names.append(role)
+    return names
+
+
 def held_roles(identity):
     """Names of the roles ``identity`` holds."""
     return {n.value for n in getattr(identity, "provides", ()) if n.method == "role"}
