@@ -17,10 +17,11 @@ Everything is registered when the app is fully loaded (``invenio_base``'s
 
 from functools import wraps
 
-from flask import current_app, g, request
+from flask import current_app, g, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_menu import current_menu
+from flask_principal import PermissionDenied
 from invenio_base.signals import app_loaded
 
 from .directory.proxies import current_directory_service, current_release_service
@@ -289,6 +290,26 @@ def community_request_view(original, user_view):
     return view
 
 
+def user_request_view(original):
+    """``original`` (``/me/requests/<id>``), or a page of its own when the topic is not readable.
+
+    InvenioRDM's view reads the request's record with the viewer's identity and
+    fails (a 500) when he may read the request but not the record, e.g. the
+    applicant for a not-opened dataset (CD-TD Art. 18, 24). Then the page says
+    so and links the request's page of ours, which shows only what he may see.
+    """
+    @wraps(original)
+    def view(**kwargs):
+        try:
+            return original(**kwargs)
+        except PermissionDenied:
+            rid = kwargs["request_pid_value"]
+            return render_template("techdata/request_elsewhere.html", request_id=rid)
+
+    view.techdata_wrapped = True
+    return view
+
+
 def on_app_loaded(sender, app=None, **kwargs):
     """Finish the UI app: the header items and the community request page."""
     if app is None or "techdata" not in app.extensions or "menu" not in app.extensions:
@@ -296,6 +317,7 @@ def on_app_loaded(sender, app=None, **kwargs):
     views = app.view_functions
     if COMMUNITY_REQUEST_ENDPOINT in views and USER_REQUEST_ENDPOINT in views and not getattr(
             views[COMMUNITY_REQUEST_ENDPOINT], "techdata_wrapped", False):
+        views[USER_REQUEST_ENDPOINT] = user_request_view(views[USER_REQUEST_ENDPOINT])
         views[COMMUNITY_REQUEST_ENDPOINT] = community_request_view(
             views[COMMUNITY_REQUEST_ENDPOINT], views[USER_REQUEST_ENDPOINT])
     with app.app_context():

@@ -8,6 +8,7 @@ people concerned after the commit. Reached through
 ``proxies.current_access_service``.
 """
 
+from flask_principal import PermissionDenied
 from invenio_access.permissions import system_identity
 from invenio_pidstore.errors import PIDDeletedError, PIDDoesNotExistError
 from invenio_rdm_records.proxies import current_rdm_records_service as records_service
@@ -91,7 +92,9 @@ class AccessService(DomainService):
             item = records_service.read(identity, recid)
         except (PIDDoesNotExistError, PIDDeletedError):
             raise not_found()
-        except PermissionDeniedError:
+        except PermissionDenied:
+            # RecordPermissionDeniedError (a restricted record) is a flask-principal
+            # PermissionDenied, not a PermissionDeniedError of the services
             raise forbidden()
         except Exception:  # noqa: BLE001  (unpublished, withdrawn ...)
             raise not_found()
