@@ -31,13 +31,7 @@ def _errors(schema, root):
     return [f"{e.line}: {e.message}" for e in schema.error_log]
 
 
-KNOWN_INVALID = pytest.mark.xfail(
-    reason="issue 14, open: DataCite XML of a record with a DOI still fails kernel-4.5 "
-           "beyond the <identifier> order (fixed); see the session report", strict=False)
-
-
-@pytest.mark.parametrize("kind", [pytest.param(k, marks=KNOWN_INVALID) if k != "closed" else k
-                                  for k in KINDS])
+@pytest.mark.parametrize("kind", KINDS)
 def test_datacite_xml_and_json_valid(published, client, kernel45, kind):
     """The export menu's DataCite XML and JSON validate, with or without a DOI."""
     rec = published[kind]
@@ -59,7 +53,6 @@ def test_datacite_xml_and_json_valid(published, client, kernel45, kind):
     assert [e.message for e in schema45.validator.iter_errors(json.loads(res.data))] == []
 
 
-@KNOWN_INVALID
 def test_oai_datacite_payload_valid(published, client, kernel45):
     """The resource inside every oai_datacite record validates too."""
     res = client.get("/oai2d", query_string={"verb": "ListRecords",

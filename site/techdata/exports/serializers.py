@@ -254,30 +254,39 @@ def primary_identifier(data):
     return None
 
 
+def _children(root, name):
+    """Direct children ``name`` of ``root``, namespaced or not.
+
+    The datacite package builds its elements without a namespace (the
+    default ``xmlns`` of ``<resource>`` applies once serialised).
+    """
+    return [c for c in root if c.tag in (name, f"{{{DATACITE_NS}}}{name}")]
+
+
 def datacite45_etree(data):
     """DataCite 4.5 XML tree of a dump; ``<identifier>`` is the DOI, else the CSTR or URL."""
     from datacite import schema45  # noqa: the datacite package loads its schemas on import
 
     root = schema45.dump_etree(data)
-    found = root.find(f"{{{DATACITE_NS}}}identifier")
-    if found is not None:
+    found = _children(root, "identifier")
+    if found:
         # kernel-4.5 is a sequence: <identifier> first (the datacite package puts it later).
-        root.remove(found)
-        root.insert(0, found)
-    else:
-        primary = primary_identifier(data)
-        if primary:
-            element = etree.Element(f"{{{DATACITE_NS}}}identifier", identifierType=primary[1])
-            element.text = primary[0]
-            root.insert(0, element)
-            if primary[1] == "CSTR":
-                for alt in root.iterfind(f"{{{DATACITE_NS}}}alternateIdentifiers/"
-                                         f"{{{DATACITE_NS}}}alternateIdentifier"):
+        for element in found:
+            root.remove(element)
+        root.insert(0, found[0])
+        return root
+    primary = primary_identifier(data)
+    if primary:
+        element = etree.Element(f"{{{DATACITE_NS}}}identifier", identifierType=primary[1])
+        element.text = primary[0]
+        root.insert(0, element)
+        if primary[1] == "CSTR":
+            for parent in _children(root, "alternateIdentifiers"):
+                for alt in list(parent):
                     if alt.get("alternateIdentifierType") == "CSTR":
-                        parent = alt.getparent()
                         parent.remove(alt)
-                        if not len(parent):
-                            root.remove(parent)
+                if not len(parent):
+                    root.remove(parent)
     return root
 
 
