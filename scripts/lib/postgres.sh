@@ -63,6 +63,14 @@ postgres_ensure_db() {
     || postgres_psql -d postgres -qc "CREATE DATABASE \"$1\" OWNER \"$TD_PG_USER\" ENCODING 'UTF8'"
 }
 
+# postgres_test_db NAME: the tests' database, commits without waiting for the disk
+# (synchronous_commit off for this database only: a crash may lose the last test
+# commits, never corrupt anything; the served instance's database is untouched).
+postgres_test_db() {
+  postgres_ensure_db "$1"
+  postgres_psql -d postgres -qc "ALTER DATABASE \"$1\" SET synchronous_commit = off"
+}
+
 # postgres_status: one line, exit 0 when up.
 postgres_status() {
   if [ -f "$TD_PG_DATA/PG_VERSION" ] && td_as_svc "$TD_PG_BIN/pg_ctl" -D "$TD_PG_DATA" status >/dev/null 2>&1; then
