@@ -16,8 +16,8 @@ import io
 
 from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
+from flask_principal import PermissionDenied
 from invenio_pidstore.errors import PIDDoesNotExistError
-from invenio_records_resources.services.errors import PermissionDeniedError
 from marshmallow import ValidationError
 
 from ..kernel.csrf import check_csrf, generate_csrf
@@ -74,7 +74,7 @@ def _detail(number, error=None, status=200):
         may = service.may(g.identity, number, "decide", "certify")
     except PIDDoesNotExistError:
         raise not_found(_("No such project."))
-    except PermissionDeniedError:
+    except PermissionDenied:  # the services' PermissionDeniedError and a record's refusal
         raise forbidden()
     project = item.to_dict()
     deposits_done = all(c["passed"] for c in gate["conditions"] if c["id"] != "certificate")
@@ -100,7 +100,7 @@ def project_certificate(number):
         current_projects_service.certify(g.identity, number)
     except PIDDoesNotExistError:
         raise not_found(_("No such project."))
-    except PermissionDeniedError:
+    except PermissionDenied:  # the services' PermissionDeniedError and a record's refusal
         raise forbidden()
     except ValidationError as err:
         messages = [m for e in field_errors(err.messages) for m in e["messages"]]

@@ -214,7 +214,11 @@ class ProjectService(RecordService):
         now = today.isoformat()
         rows = []
         for hit in self.search(identity, params=params).hits:
-            gate_check = self.acceptance_gate(self.record_cls.pid.resolve(hit["id"]))
+            try:
+                record = self.record_cls.pid.resolve(hit["id"])
+            except PIDDoesNotExistError:
+                continue  # indexed but no longer stored (an index behind the database)
+            gate_check = self.acceptance_gate(record)
             overdue = (hit.get("acceptance_due", "9999") < now
                        and hit.get("status") not in CLOSED_STATUSES)
             if overdue_only and not overdue:
