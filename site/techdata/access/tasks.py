@@ -20,6 +20,7 @@ from flask import current_app
 from invenio_db import db
 from invenio_requests.records.models import RequestMetadata
 
+from ..kernel.deadlines import remind_and_escalate
 from ..kernel.roles import role_emails
 from . import clock, registry
 from .grants import expire_grants
@@ -44,24 +45,11 @@ def notify_deadlines(rows, ahead, remind, escalate, on=None):
     is due within ``ahead`` working days; the payload flags ``reminded`` /
     ``escalated`` make each happen once. Returns the counts; the caller commits.
     """
-    counts = {"reminded": 0, "escalated": 0}
-    for row in rows:
-        payload = dict(row.json.get("payload") or {})
-        if not payload.get("due_date"):
-            continue
-        left = clock.working_days_left(payload, on=on)
-        if clock.is_overdue(payload, on=on) and not payload.get("escalated"):
-            escalate(row)
-            payload["escalated"] = True
-            counts["escalated"] += 1
-        elif 0 <= left <= ahead and not payload.get("reminded"):
-            remind(row)
-            payload["reminded"] = True
-            counts["reminded"] += 1
-        else:
-            continue
-        row.json = {**row.json, "payload": payload}
-    return counts
+    return remind_and_escalate(
+        rows, ahead,
+        left=lambda payload: clock.working_days_left(payload, on=on),
+        overdue=lambda payload: clock.is_overdue(payload, on=on),
+        remind=remind, escalate=escalate)
 
 
 @shared_task(ignore_result=True)

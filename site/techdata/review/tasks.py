@@ -8,6 +8,7 @@ from invenio_db import db
 from invenio_records_resources.services.uow import UnitOfWork
 from invenio_requests.records.models import RequestMetadata
 
+from ..kernel.deadlines import remind_and_escalate
 from ..kernel.time import today
 from ..workdays import working_days
 from .notify import (
@@ -31,25 +32,11 @@ def notify_deadlines(rows, ahead, remind, escalate):
     """
     cal = working_days()
     now = today()
-    counts = {"reminded": 0, "escalated": 0}
-    for row in rows:
-        payload = dict(row.json.get("payload") or {})
-        if not payload.get("due_date"):
-            continue
-        due = date.fromisoformat(payload["due_date"])
-        left = cal.working_days_between(now, due)
-        if now > due and not payload.get("escalated"):
-            escalate(row)
-            payload["escalated"] = True
-            counts["escalated"] += 1
-        elif 0 <= left <= ahead and not payload.get("reminded"):
-            remind(row)
-            payload["reminded"] = True
-            counts["reminded"] += 1
-        else:
-            continue
-        row.json = {**row.json, "payload": payload}
-    return counts
+    return remind_and_escalate(
+        rows, ahead,
+        left=lambda payload: cal.working_days_between(now, date.fromisoformat(payload["due_date"])),
+        overdue=lambda payload: now > date.fromisoformat(payload["due_date"]),
+        remind=remind, escalate=escalate)
 
 
 def _escalate(uow, row):
