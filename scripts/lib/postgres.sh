@@ -35,11 +35,34 @@ fsync = on
 CONF
 }
 
+# postgres_archive_conf: continuous WAL archiving for point-in-time recovery
+# (scripts/backup, issue 17). Written into the data folder before every start by
+# our scripts (archive_mode needs a restart: a running cluster is left as it is).
+# Segments go to $TD_PG_WAL_ARCHIVE only while the file ENABLED is in it (the
+# first scripts/backup creates it); until then the archiver drops them, so an
+# instance nobody backs up never fills its disk with WAL.
+TD_PG_WAL_ARCHIVE="${TD_PG_WAL_ARCHIVE:-$TD_SERVICES/postgres/wal-archive}"
+export TD_PG_WAL_ARCHIVE
+postgres_archive_conf() {
+  [ -f "$TD_PG_DATA/PG_VERSION" ] || return 0
+  td_svc_own "$TD_PG_WAL_ARCHIVE"
+  td_as_svc sh -c "cat > '$TD_PG_DATA/techdata-archive.conf'" <<CONF
+# written by scripts/lib/postgres.sh at each start (issue 17, CD-TD Art. 25)
+wal_level = replica
+archive_mode = on
+archive_command = '"$TD_ROOT/scripts/lib/pg-archive-wal" "%p" "%f" "$TD_PG_WAL_ARCHIVE"'
+archive_timeout = ${TD_PG_ARCHIVE_TIMEOUT:-60}
+CONF
+  grep -q "^include_if_exists = 'techdata-archive.conf'" "$TD_PG_DATA/postgresql.conf" || \
+    td_as_svc sh -c "echo \"include_if_exists = 'techdata-archive.conf'\" >> '$TD_PG_DATA/postgresql.conf'"
+}
+
 # postgres_start: start the cluster if it is not running.
 postgres_start() {
   postgres_install
   if td_as_svc "$TD_PG_BIN/pg_ctl" -D "$TD_PG_DATA" status >/dev/null 2>&1; then return 0; fi
   td_svc_own "$TD_RUN"
+  postgres_archive_conf
   touch "$TD_LOGS/postgres.log"; [ "$(id -u)" -eq 0 ] && chown "$TD_SVC_USER" "$TD_LOGS/postgres.log"
   td_as_svc "$TD_PG_BIN/pg_ctl" -D "$TD_PG_DATA" -l "$TD_LOGS/postgres.log" -w -t 60 start >/dev/null \
     || td_die "PostgreSQL did not start; see $TD_LOGS/postgres.log"
