@@ -18,6 +18,7 @@ from invenio_app.factory import create_app as _create_app
 from invenio_communities.proxies import current_communities
 from invenio_oauth2server.models import Token
 from invenio_requests.proxies import current_requests_service
+from invenio_search import current_search
 from invenio_vocabularies.proxies import current_service as vocabulary_service
 
 from techdata.i18n import build_catalog
@@ -158,7 +159,12 @@ def _create_custom_field_mappings(app):
 
 @pytest.fixture(scope="module")
 def custom_fields(app, search):
-    """The ``cdtd:`` custom-field mappings, created as set-up creates them."""
+    """The ``cdtd:`` custom-field mappings, created as set-up creates them.
+
+    And the index templates (the audit log's data stream), as ``invenio index
+    init`` puts them: without its template the trail would go to an index
+    with guessed mappings.
+    """
     _create_custom_field_mappings(app)
 
 
@@ -168,6 +174,7 @@ def empty_search(app, search_clear):
     _create_custom_field_mappings(app)
     yield search_clear
 
+    list(current_search.put_index_templates(ignore=[400]))
 
 @pytest.fixture(scope="module")
 def running_app(app, database, location, vocabularies, custom_fields):

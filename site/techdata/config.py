@@ -24,6 +24,8 @@ from invenio_rdm_records.resources.config import record_serializers
 from invenio_rdm_records.services.components import DefaultRecordsComponents
 
 from .access import config as access_config
+from .audit import config as audit_config
+from .audit.permissions import AuditTrailPermissionPolicy
 from .components import DepositRulesComponent
 from .deposit import config as deposit_config
 from .deposit import fields as deposit_fields
@@ -269,6 +271,18 @@ CELERY_BEAT_SCHEDULE = {
 escalations, the overdue-project digest, the daily expiry of access grants."""
 
 # Notifications
+# Audit trail (LZ Art. 21, 38, 40; CD-PD Art. 23; issue 16)
+# =========================================================
+
+AUDIT_LOGS_ENABLED = True
+"""InvenioRDM's audit log is the one trail of who did what (``techdata.kernel.audit``)."""
+
+AUDIT_LOGS_PERMISSION_POLICY = AuditTrailPermissionPolicy
+"""The bureau, auditors and administrators read the trail; nobody changes it."""
+
+STATS_EVENTS = audit_config.stats_events(app_rdm.STATS_EVENTS)
+"""InvenioRDM's statistics events; downloads of protected data also go to the trail."""
+
 # =============
 
 NOTIFICATIONS_BUILDERS = {

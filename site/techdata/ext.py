@@ -3,6 +3,7 @@
 from . import config
 from .access import config as access_config
 from .access.service import AccessService, AccessServiceConfig
+from .audit import config as audit_config
 from .certificates import config as certificates_config
 from .deposit import config as deposit_config
 from .directory import config as directory_config
@@ -27,6 +28,7 @@ from .security import init_app as init_security_app
 CONFIG_MODULES = (
     config,
     access_config,
+    audit_config,
     certificates_config,
     deposit_config,
     directory_config,

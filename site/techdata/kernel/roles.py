@@ -27,6 +27,8 @@ DEPARTMENT_ADMIN = "department-admin"
 """主管部门: oversees its entities (CD-TD Art. 8)."""
 EXPERT_COMMITTEE = "expert-committee"
 """专家委员会: decides appeals (复核, CD-PD Art. 34)."""
+AUDITOR = "auditor"
+"""审计员: reads the whole audit trail, nothing else (LZ Art. 21, 40)."""
 
 DOMAIN_ROLES = {
     ADMIN: "平台管理员 Platform administrator",
@@ -37,6 +39,7 @@ DOMAIN_ROLES = {
     ENTITY_ADMIN: "法人单位数据管理员 Legal-entity data administrator",
     DEPARTMENT_ADMIN: "主管部门 Competent department",
     EXPERT_COMMITTEE: "专家委员会 Expert committee (appeals)",
+    AUDITOR: "审计员 Auditor (audit trail, read-only)",
 }
 """Roles created at set-up; descriptions are stored once, so they carry both languages."""
 
@@ -52,6 +55,9 @@ SHARING_ROLES = (BUREAU, DEPARTMENT_ADMIN, PROGRAM_MANAGER)
 
 CHECK_ROLES = (ADMIN, BUREAU, ENTITY_ADMIN)
 """Roles that mark directory entries checked (QY Art. 8)."""
+
+AUDIT_ROLES = (ADMIN, BUREAU, AUDITOR)
+"""Roles that read the whole audit trail (LZ Art. 21, 40)."""
 
 
 def resolve_roles(roles):

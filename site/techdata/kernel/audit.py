@@ -1,0 +1,186 @@
+"""Audit: the one trail of who did what, on InvenioRDM's audit log (LZ Art. 21, 40).
+
+Every act that matters (review decisions, confidentiality decisions,
+acceptance decisions, certificates, grants, directory releases, roles,
+calendar years, downloads of protected data) is written to
+``invenio-audit-logs`` (``AUDIT_LOGS_ENABLED``) as an action of
+:class:`TechDataAuditAction`, inside the caller's unit of work::
+
+    from techdata.kernel import audit
+    audit.log("techdata.review.decide", recid, identity=identity, uow=uow,
+              before={"status": "submitted"}, after={"status": "accepted"})
+
+An entry says who (user, e-mail, roles, entity), what (the action id), on
+which object (``resource``), when (``@timestamp``, UTC; pages show Beijing
+time), from where (IP address, user agent) and the before/after of the
+changed fields. Entries are chained and append-only
+(:mod:`techdata.kernel.audit_chain`; LZ Art. 38) and kept at least five years
+(CD-PD Art. 23): there is no delete path.
+
+The action classes (id, label, object type) are registered under the entry
+point group ``invenio_audit_logs.actions`` (``techdata.audit.actions``);
+this module depends on no feature.
+"""
+
+import json
+
+import marshmallow as ma
+from flask import current_app, g, has_request_context, request
+from invenio_access.permissions import system_identity, system_user_id
+from invenio_accounts.models import User
+from invenio_audit_logs.proxies import current_audit_logs_actions_registry
+from invenio_audit_logs.services import AuditLogAction
+from invenio_audit_logs.services.uow import AuditLogOp
+from invenio_db import db
+from invenio_records_resources.services.uow import UnitOfWork
+
+from .roles import held_roles
+
+SYSTEM_EMAIL = "system@techdata.invalid"
+"""E-mail shown for acts of the system (scheduled tasks, command line)."""
+
+ANONYMOUS_EMAIL = "anonymous@techdata.invalid"
+"""E-mail shown for acts of a visitor who is not logged in."""
+
+USER_AGENT_MAX = 512
+"""Longest user agent kept (the rest is cut)."""
+
+
+def plain(value):
+    """``value`` as plain JSON (dates as ISO strings, lazy strings as text)."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def user_data(identity):
+    """``{"id", "email", "username"?}`` of the person behind ``identity``."""
+    uid = getattr(identity, "id", None)
+    if uid == system_user_id or identity is system_identity:
+        return {"id": system_user_id, "email": SYSTEM_EMAIL, "username": "system"}
+    if uid is None:
+        return {"id": "anonymous", "email": ANONYMOUS_EMAIL, "username": None}
+    user = db.session.get(User, int(uid))
+    if user is None:
+        return {"id": str(uid), "email": ANONYMOUS_EMAIL, "username": None}
+    # invenio-audit-logs' user schema reads the "username" key (None: left out)
+    return {"id": str(user.id), "email": user.email,
+            "username": str(user.username) if user.username else None}
+
+
+def user_entity(identity):
+    """The legal entity (affiliation of the profile) of ``identity``, or ``""``."""
+    uid = getattr(identity, "id", None)
+    if not isinstance(uid, int):
+        return ""
+    user = db.session.get(User, uid)
+    profile = (user.user_profile or {}) if user is not None else {}
+    return str(profile.get("affiliations") or "")
+
+
+def request_origin():
+    """``(ip address, user agent)`` of the current HTTP request (``"N/A"`` outside one)."""
+    if not has_request_context():
+        return "N/A", "N/A"
+    agent = (request.user_agent.string or "")[:USER_AGENT_MAX]
+    return request.remote_addr or "untrackable", agent
+
+
+def who_where(data, identity=None, **kwargs):
+    """Context: user, roles, entity and origin of an entry."""
+    identity = identity or system_identity
+    data["user"] = user_data(identity)
+    data["user_id"] = data["user"]["id"]
+    ip, agent = request_origin()
+    meta = data.setdefault("metadata", {})
+    meta.update(ip_address=ip, user_agent=agent,
+                roles=sorted(held_roles(identity)), entity=user_entity(identity))
+
+
+def changes(data, before=None, after=None, details=None, **kwargs):
+    """Context: the before/after of the changed fields and other details."""
+    meta = data.setdefault("metadata", {})
+    meta["before"] = plain(before) or {}
+    meta["after"] = plain(after) or {}
+    if details:
+        meta["details"] = plain(details)
+
+
+class TechDataAuditAction(AuditLogAction):
+    """Base of the repository's audit actions: who, from where, before/after.
+
+    Subclasses set ``id``, ``resource_type`` (the object type), ``label``
+    (a msgid; Chinese in the catalogue) and ``article`` (the rule it serves).
+    """
+
+    resource_type = "record"
+    label = None
+    article = ""
+    context = [who_where, changes]
+    metadata_required = True
+    metadata_schema = {
+        "ip_address": ma.fields.Str(required=True),
+        "user_agent": ma.fields.Str(required=True),
+        "roles": ma.fields.List(ma.fields.Str(), required=True),
+        "entity": ma.fields.Str(required=True),
+        "before": ma.fields.Dict(required=True),
+        "after": ma.fields.Dict(required=True),
+        "details": ma.fields.Dict(required=False),
+    }
+
+    @classmethod
+    def build(cls, identity, resource_id, **kwargs):
+        """The entry's data (``None`` when the audit log is disabled)."""
+        if not current_app.config["AUDIT_LOGS_ENABLED"]:
+            return None
+        data = {
+            "action": cls.id,
+            "resource": {"id": str(resource_id), "type": cls.resource_type},
+            "resource_type": cls.resource_type,
+        }
+        for context in cls.context:
+            context(data, identity=identity, **kwargs)
+        return data
+
+    def resolve_context(self, data, **kwargs):
+        """Unused: :meth:`build` runs the context functions with the identity."""
+
+
+def action(action_id):
+    """The registered action class ``action_id`` (``KeyError`` names an unknown one)."""
+    try:
+        return current_audit_logs_actions_registry[action_id]
+    except KeyError:
+        raise KeyError(f"audit action {action_id!r} is not registered "
+                       "(entry point group invenio_audit_logs.actions)") from None
+
+
+def log(action_id, resource_id, *, identity=None, uow=None, before=None, after=None,
+        details=None):
+    """Record ``action_id`` on ``resource_id`` by ``identity`` (LZ Art. 21, 40).
+
+    With ``uow`` the entry is written with the caller's changes (or not at
+    all); without one it is committed at once in a unit of work of its own
+    (which commits the session). Returns the entry's data, ``None`` when
+    the audit log is disabled.
+    """
+    data = action(action_id).build(identity or system_identity, resource_id,
+                                   before=before, after=after, details=details)
+    if data is None:
+        return None
+    if uow is not None:
+        uow.register(AuditLogOp(data))
+        return data
+    with UnitOfWork() as own:
+        own.register(AuditLogOp(data))
+        own.commit()
+    return data
+
+
+def current_identity():
+    """The identity of the current request (``flask.g.identity``), else the system's."""
+    return getattr(g, "identity", None) or system_identity
+
+
+__all__ = ("TechDataAuditAction", "action", "current_identity", "log", "plain",
+           "request_origin", "user_data", "user_entity")

@@ -1,0 +1,96 @@
+"""The trail is append-only and chained; verify names the first broken entry (LZ Art. 38)."""
+
+import pytest
+from invenio_access.permissions import system_identity
+from invenio_audit_logs.records.models import AuditLog
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from techdata.kernel import audit
+from techdata.kernel.audit_chain import AuditChainLink, verify
+
+
+def _entries(db, n, resource="cal-2027"):
+    """Write ``n`` entries, each in its own transaction."""
+    for i in range(n):
+        audit.log("techdata.calendar.load", f"{resource}-{i}", identity=system_identity,
+                  before={"days": i}, after={"days": i + 1})
+    db.session.expire_all()
+    return [link.log_id for link in AuditChainLink.query.order_by(AuditChainLink.position)]
+
+
+def _without_triggers(db, sql):
+    """Run ``sql`` on the trail with its triggers off (what an intruder with DB access does)."""
+    db.session.execute(text("ALTER TABLE audit_logs_metadata DISABLE TRIGGER USER"))
+    db.session.execute(text("ALTER TABLE techdata_audit_chain DISABLE TRIGGER USER"))
+    db.session.execute(text(sql))
+    db.session.execute(text("ALTER TABLE audit_logs_metadata ENABLE TRIGGER USER"))
+    db.session.execute(text("ALTER TABLE techdata_audit_chain ENABLE TRIGGER USER"))
+
+
+def test_entry_carries_who_what_before_after(audit_app, db):
+    """An entry names the user, the action, the object and the changed fields."""
+    ids = _entries(db, 1, "cal-who")
+    row = db.session.get(AuditLog, ids[-1])
+    assert row.action == "techdata.calendar.load"
+    assert row.json["resource"] == {"id": "cal-who-0", "type": "calendar"}
+    assert row.json["user"]["id"] == "system"
+    assert row.json["metadata"]["before"] == {"days": 0}
+    assert row.json["metadata"]["after"] == {"days": 1}
+    assert {"ip_address", "user_agent", "roles", "entity"} <= set(row.json["metadata"])
+
+
+def test_chain_verifies_clean(audit_app, db):
+    """Every entry is linked, each link covering the previous one."""
+    ids = _entries(db, 3)
+    links = AuditChainLink.query.order_by(AuditChainLink.position).all()
+    assert [link.log_id for link in links][-3:] == ids[-3:]
+    assert all(b.prev_hash == a.entry_hash for a, b in zip(links, links[1:]))
+    checked, broken = verify()
+    assert broken is None and checked == len(links)
+
+
+def test_database_refuses_update_and_delete(audit_app, db):
+    """UPDATE and DELETE of an entry or a link fail in the database (CD-PD Art. 23)."""
+    ids = _entries(db, 1)
+    for sql in (f"UPDATE audit_logs_metadata SET action = 'x' WHERE id = '{ids[-1]}'",
+                f"DELETE FROM audit_logs_metadata WHERE id = '{ids[-1]}'",
+                "UPDATE techdata_audit_chain SET entry_hash = 'x'",
+                "DELETE FROM techdata_audit_chain"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with db.session.begin_nested():
+                db.session.execute(text(sql))
+    assert verify()[1] is None
+
+
+def test_verify_names_an_edited_entry(audit_app, db):
+    """An entry edited in SQL (triggers off) breaks the chain at that entry."""
+    ids = _entries(db, 3)
+    _without_triggers(db, "UPDATE audit_logs_metadata SET json = jsonb_set(json::jsonb, "
+                          "'{metadata,after,days}', '99')::json "
+                          f"WHERE id = '{ids[-2]}'")
+    checked, broken = verify()
+    assert broken.kind == "edited" and broken.log_id == ids[-2]
+    assert str(ids[-2]) in str(broken)
+
+
+def test_verify_names_a_deleted_entry(audit_app, db):
+    """A deleted entry (its link kept, or both removed) is found."""
+    ids = _entries(db, 3)
+    _without_triggers(db, f"DELETE FROM audit_logs_metadata WHERE id = '{ids[-2]}'")
+    broken = verify()[1]
+    assert broken.kind == "deleted" and broken.log_id == ids[-2]
+    _without_triggers(db, f"DELETE FROM techdata_audit_chain WHERE log_id = '{ids[-2]}'")
+    broken = verify()[1]
+    assert broken.kind == "deleted"
+
+
+def test_verify_names_an_inserted_entry(audit_app, db):
+    """An entry inserted in SQL without a link is named."""
+    ids = _entries(db, 1)
+    _without_triggers(db, "INSERT INTO audit_logs_metadata (id, created, updated, json, "
+                          "version_id, action, resource_type, user_id) "
+                          "SELECT gen_random_uuid(), created, updated, json, 1, action, "
+                          f"resource_type, user_id FROM audit_logs_metadata WHERE id = '{ids[-1]}'")
+    broken = verify()[1]
+    assert broken.kind == "inserted" and broken.log_id not in ids
