@@ -23,6 +23,11 @@ from flask_login import current_user
 from flask_menu import current_menu
 from flask_principal import PermissionDenied
 from invenio_base.signals import app_loaded
+from invenio_records_resources.references import EntityGrant
+from invenio_records_resources.services.base.config import FromConfigSearchOptions
+from invenio_requests.services.requests.config import UserRequestSearchOptions
+from invenio_requests.services.requests.params import SharedOrMyRequestsParam
+from invenio_search.engine import dsl
 
 from .directory.proxies import current_directory_service, current_release_service
 from .kernel.i18n import _
@@ -310,9 +315,90 @@ def user_request_view(original):
     return view
 
 
+# -- the header inbox and the request lists' buttons ----------------------------------------
+
+
+class InboxRequestsParam(SharedOrMyRequestsParam):
+    """"My requests" of ``/me/requests`` (the header inbox) with what waits for the user's answer.
+
+    InvenioRDM lists there only requests the user created or receives as a
+    user; a curator, whose deposit reviews are received by his data centre
+    (a community), and a confidentiality reviewer, whose reviews are received
+    by a role, saw "All done!" while reviews waited. Requests whose receiver
+    grants one of the user's needs (community role, role, user) are his too.
+    """
+
+    def _generate_my_requests_query(self, identity):
+        """Created by the user, or received by him, his community role or his role."""
+        grants = [EntityGrant("receiver", need).token for need in identity.provides
+                  if need.method != "system_role"]
+        mine = super()._generate_my_requests_query(identity)
+        return dsl.Q("bool", should=[mine, dsl.Q("terms", grants=grants)])
+
+
+class InboxSearchOptions(UserRequestSearchOptions):
+    """The user-dashboard request search, with :class:`InboxRequestsParam`."""
+
+    params_interpreters_cls = [
+        InboxRequestsParam if p is SharedOrMyRequestsParam else p
+        for p in UserRequestSearchOptions.params_interpreters_cls
+    ]
+
+
+FORM_ONLY_ACTIONS = frozenset(REQUEST_TYPE_LABELS) - {"community-submission"}
+"""Request types whose decisions are taken on our forms, with their payloads.
+
+Accepting a deposit records its grading (CD-TD Art. 11), a confidentiality
+review its checklist (CD-TD Art. 24), an answer to a request from outside its
+terms: InvenioRDM's bare Accept / Decline buttons (request lists and request
+page) could only fail with "A validation error occurred.". They are not
+offered for these types; the request's page leads to our decision form.
+"""
+
+OFFERED_ACTIONS = ("cancel",)
+"""Actions of those types still offered as InvenioRDM buttons (the creator withdraws)."""
+
+
+class OfferedActionLinks:
+    """The ``actions`` links of a request, without the decisions taken on our forms."""
+
+    def __init__(self, inner):
+        """Wrap InvenioRDM's ``ActionsEndpointLinks``."""
+        self._inner = inner
+
+    def should_render(self, obj, context):
+        """Always (an empty dict at least), as upstream."""
+        return True
+
+    def expand(self, obj, context):
+        """Upstream's links, minus the form-only decisions of our types."""
+        links = self._inner.expand(obj, context)
+        if getattr(obj.type, "type_id", None) in FORM_ONLY_ACTIONS:
+            links = {a: link for a, link in links.items() if a in OFFERED_ACTIONS}
+        return links
+
+
+def customise_requests_service(app):
+    """The requests service of ``app``: our inbox search and action links (issue 13)."""
+    config = app.extensions["invenio-requests"].requests_service.config
+    built = type(config)  # the app's own subclass (``ConfiguratorMixin.build``)
+    if getattr(built, "techdata_customised", False):
+        return
+    built.search_user_requests = FromConfigSearchOptions(
+        "REQUESTS_SEARCH", "REQUESTS_SORT_OPTIONS", "REQUESTS_FACETS",
+        search_option_cls=InboxSearchOptions)
+    built.links_item = {**config.links_item,
+                        "actions": OfferedActionLinks(config.links_item["actions"])}
+    built.techdata_customised = True
+
+
 def on_app_loaded(sender, app=None, **kwargs):
-    """Finish the UI app: the header items and the community request page."""
-    if app is None or "techdata" not in app.extensions or "menu" not in app.extensions:
+    """Finish an app: the requests service (UI and API); the header and request pages (UI)."""
+    if app is None or "techdata" not in app.extensions:
+        return
+    if "invenio-requests" in app.extensions:
+        customise_requests_service(app)  # the API app answers the inbox's search
+    if "menu" not in app.extensions:
         return
     views = app.view_functions
     if COMMUNITY_REQUEST_ENDPOINT in views and USER_REQUEST_ENDPOINT in views and not getattr(
