@@ -1,10 +1,16 @@
-"""UI blueprint of the site: registers the package's templates and static files."""
+"""UI blueprint of the site: registers the package's templates, static files and
+the Jinja filters of dates in Beijing time (``techdata_datetime``, ``techdata_date``)."""
 
 from flask import Blueprint
 
+from .kernel.time import format_date, format_datetime
+
 
 def create_blueprint(app):
-    """Create the site blueprint (templates under ``techdata/``, static files)."""
-    return Blueprint(
+    """Create the site blueprint (templates under ``techdata/``, static files, date filters)."""
+    bp = Blueprint(
         "techdata", __name__, template_folder="templates", static_folder="static"
     )
+    bp.add_app_template_filter(format_datetime, "techdata_datetime")
+    bp.add_app_template_filter(format_date, "techdata_date")
+    return bp

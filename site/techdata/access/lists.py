@@ -21,6 +21,7 @@ from invenio_requests.records.models import RequestMetadata
 from openpyxl import Workbook
 
 from ..kernel.i18n import _
+from ..kernel.people import user_display_name
 from ..kernel.roles import BUREAU_ROLES, has_role
 from . import clock
 from .registry import TYPE_IDS
@@ -63,14 +64,14 @@ class Names:
         self.users, self.communities = {}, {}
 
     def user(self, user_id):
-        """A user's e-mail address."""
+        """A user's name and organisation (e-mail address only when the profile has no name)."""
         if user_id not in self.users:
             user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-            self.users[user_id] = user.email if user else str(user_id)
+            self.users[user_id] = user_display_name(user) if user else str(user_id)
         return self.users[user_id]
 
     def entity(self, ref):
-        """A receiver: a community's title, a user's e-mail, a role's name."""
+        """A receiver: a community's title, a user's name, a role's name."""
         ref = ref or {}
         if "community" in ref:
             cid = ref["community"]

@@ -14,9 +14,12 @@ import secrets
 from datetime import timezone
 
 from flask import current_app
+from invenio_accounts.models import User
 from invenio_db import db
+from sqlalchemy import func
 
 from ..kernel.i18n import _, bilingual
+from ..kernel.people import user_display_name
 from . import signing
 from .models import DepositCertificate, utcnow
 
@@ -68,12 +71,22 @@ def _text(value):
     raise CertificateError(f"not a text value: {value!r}")
 
 
+def _person(value):
+    """A person named on the certificate: a known user's name and organisation, not an e-mail."""
+    text = _text(value)
+    if text and "@" in text:
+        user = User.query.filter(func.lower(User.email) == text.lower()).one_or_none()
+        return user_display_name(user) or text
+    return text
+
+
 def _project(project):
-    """The project part of a body, from the projects service's dict."""
+    """The project part of a body, from the projects service's dict (the PI by name)."""
     if not isinstance(project, dict) or not _text(project.get("number")):
         raise CertificateError("the project needs a number")
-    return {key: _text(project.get(key))
-            for key in ("number", "title_zh", "title_en", "lead_entity", "pi")}
+    out = {key: _text(project.get(key)) for key in ("number", "title_zh", "title_en", "lead_entity")}
+    out["pi"] = _person(project.get("pi"))
+    return out
 
 
 def _datasets(datasets):

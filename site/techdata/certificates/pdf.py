@@ -14,6 +14,8 @@ from flask import render_template
 from flask_babel import force_locale
 from invenio_i18n import lazy_gettext as _
 
+from ..kernel.time import format_datetime
+
 LABELS = {
     "heading": _("Tech-Data Deposit Certificate"),
     "certificate_id": _("Certificate number"),
@@ -29,7 +31,7 @@ LABELS = {
     "files": _("Files and checksums"),
     "no_datasets": _("No datasets."),
     "pending": _("(pending)"),
-    "issued_at": _("Date of issue (UTC)"),
+    "issued_at": _("Date of issue (Beijing time)"),
     "issuer": _("Issuer"),
     "key_id": _("Signing key"),
     "signature": _("Signature (Ed25519, base64)"),
@@ -70,6 +72,7 @@ def render_html(doc):
     return render_template(
         "techdata/certificates/certificate_pdf.html", body=body, doc=doc,
         document_json=document_json(doc), signature=doc["signature"],
+        issued_at_local=format_datetime(body.get("issued_at")),
         L=labels(file=f"{body['certificate_id']}.pdf"),
     )
 
