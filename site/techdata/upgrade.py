@@ -3,8 +3,12 @@
 Every step is idempotent and imports nothing from ``techdata.demo``: missing
 tables (with their triggers), the search indices whose alias is missing, the
 domain roles, the city data centre and its curators (CD-TD Art. 10-11), and
-the OAI-PMH set of the open directory (QY Art. 23; LZ Art. 22).
+the OAI-PMH set of the open directory (QY Art. 23; LZ Art. 22), new fields of
+the projects index, and the data migrations of the features (request titles
+that named a record their applicant may not read, issue 20).
 """
+
+import json
 
 from invenio_db import db
 from invenio_search import current_search
@@ -37,6 +41,17 @@ def create_missing_indices():
                                                       index_list=missing)]
 
 
+def add_new_project_fields():
+    """Put the projects mapping's fields on an existing projects index (new fields such as
+    ``transitions``, the status decisions); unchanged fields are a no-op, so it is idempotent."""
+    name = next(n for n in current_search.mappings if n.startswith("techdata-projects-"))
+    with open(current_search.mappings[name]) as fp:
+        properties = json.load(fp)["mappings"]["properties"]
+    current_search.client.indices.put_mapping(
+        index=build_alias_name("techdata-projects"), body={"properties": properties})
+    return len(properties)
+
+
 def create_missing_tables():
     """Create the tables (and their triggers, on create) that do not exist yet."""
     db.create_all()
@@ -46,6 +61,7 @@ def upgrade():
     """Run every set-up step; yields ``(label, result)`` as each one is done."""
     create_missing_tables()
     yield "search indices created", len(create_missing_indices())
+    yield "project index fields", add_new_project_fields()
     yield "roles created", len(ensure_roles())
     yield "city data centre", ensure_city_centre()
     yield "OAI-PMH set of the open directory", ensure_oai_set()

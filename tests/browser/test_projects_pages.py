@@ -21,9 +21,10 @@ def overdue_project(running_app, database):
             "number": "2023CDKJ0042", "title_zh": "成都市科技型企业创新能力调查",
             "program": "软科学研究计划", "funding_source": "government",
             "lead_entity": "成都市科学技术信息研究所", "pi": "researcher@example.org",
-            "acceptance_due": "2025-12-31", "status": "pending-acceptance",
+            "acceptance_due": "2025-12-31",
             "plan": [{"key": "survey", "title": "企业调查数据"}],
         })
+        service.transition(system_identity, "2023CDKJ0042", {"status": "pending-acceptance"})
     service.indexer.refresh()
     return "2023CDKJ0042"
 
@@ -59,7 +60,7 @@ def test_program_manager_records_acceptance_by_override(overdue_project, live_se
         page.fill("#override-approver", "bureau@example.org")
         page.click("#record-decision")
         page.locator("#acceptance-done").wait_for(state="visible")
-        assert page.locator("#project-status").inner_text() == "accepted"
+        assert page.locator("#project-status").get_attribute("data-status") == "accepted"
         page.screenshot(path=str(SHOTS / "project-accepted.png"), full_page=True)
     except Exception:
         page.screenshot(path=str(SHOTS / "project-failure.png"), full_page=True)

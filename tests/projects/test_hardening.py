@@ -30,29 +30,82 @@ def _bilingual(res):
 
 
 def test_status_is_set_only_by_the_decision(running_app, client, manager_token, researcher):
-    """POST/PUT with status accepted: 400 naming status; acceptance data is ignored."""
-    res = client.post("/api/projects", json=project(status="accepted"), headers=manager_token)
-    assert res.status_code == 400 and "status" in field_errors(res)
-    assert "CD-TD Art. 15" in field_errors(res)["status"][0]
+    """POST/PUT with a status other than the current one: 400 naming status; acceptance
+    data is ignored; the current status sent back is accepted (CD-TD Art. 15)."""
+    for status in ("accepted", "pending-acceptance", "terminated"):
+        res = client.post("/api/projects", json=project(status=status), headers=manager_token)
+        assert res.status_code == 400 and "status" in field_errors(res), status
+        message = field_errors(res)["status"][0]
+        assert "CD-TD Art. 15" in message and " / " in message
+        assert re.search(r"[\u4e00-\u9fff]", message), message
+    assert not _service().exists("2024YFS0001")
 
     forged = {"decision": "accepted", "overridden": False}
-    res = client.post("/api/projects", json=project(acceptance=forged), headers=manager_token)
+    res = client.post("/api/projects", json=project(acceptance=forged, transitions=[forged]),
+                      headers=manager_token)
     assert res.status_code == 201, res.get_json()
-    assert "acceptance" not in res.get_json() and res.get_json()["status"] == "in-progress"
+    body = res.get_json()
+    assert "acceptance" not in body and "transitions" not in body
+    assert body["status"] == "in-progress"
 
     data = client.get("/api/projects/2024YFS0001", headers=manager_token).get_json()
-    data.update(status="accepted", acceptance=forged)
-    res = client.put("/api/projects/2024YFS0001", json=data, headers=manager_token)
-    assert res.status_code == 400 and "status" in field_errors(res)
-    data["status"] = "pending-acceptance"
+    for status in ("accepted", "pending-acceptance", "terminated"):
+        data.update(status=status, acceptance=forged)
+        res = client.put("/api/projects/2024YFS0001", json=data, headers=manager_token)
+        assert res.status_code == 400 and "status" in field_errors(res), status
+        assert "CD-TD Art. 15" in field_errors(res)["status"][0]
+    assert _service().record_cls.pid.resolve("2024YFS0001")["status"] == "in-progress"
+    data["status"] = "in-progress"
     res = client.put("/api/projects/2024YFS0001", json=data, headers=manager_token)
     assert res.status_code == 200 and "acceptance" not in res.get_json()
-    assert _service().record_cls.pid.resolve("2024YFS0001")["status"] == "pending-acceptance"
+    del data["status"]
+    res = client.put("/api/projects/2024YFS0001", json=data, headers=manager_token)
+    assert res.status_code == 200 and res.get_json()["status"] == "in-progress"
+
+
+def test_status_moves_by_recorded_decisions(running_app, client, manager_token, researcher,
+                                            researcher_token):
+    """POST /status moves along the allowed transitions, records who/when/why; accepted
+    only through the acceptance decision; terminated is final; the PI may not decide."""
+    client.post("/api/projects", json=project(), headers=manager_token)
+    url = "/api/projects/2024YFS0001/status"
+    assert client.post(url, json={"status": "pending-acceptance"},
+                       headers=researcher_token).status_code == 403
+    res = client.post(url, json={"status": "accepted"}, headers=manager_token)
+    assert res.status_code == 400 and "status" in field_errors(res)
+    message = field_errors(res)["status"][0]
+    assert "CD-TD Art. 15" in message and re.search(r"[\u4e00-\u9fff]", message), message
+    seen = client.get("/api/projects/2024YFS0001", headers=manager_token).get_json()
+    res = client.post(url, json={"status": "pending-acceptance", "comment": "结题",
+                                 "revision_id": seen["revision_id"]}, headers=manager_token)
+    assert res.status_code == 200, res.get_json()
+    body = res.get_json()
+    assert body["status"] == "pending-acceptance"
+    assert [(t["from"], t["to"], t["comment"]) for t in body["transitions"]] == [
+        ("in-progress", "pending-acceptance", "结题")]
+    assert body["transitions"][0]["decided_by"] and body["transitions"][0]["decided_at"]
+    res = client.post(url, json={"status": "in-progress", "revision_id": seen["revision_id"]},
+                      headers=manager_token)
+    assert res.status_code == 409  # decided on a stale revision
+    _bilingual(res)
+    # A PUT keeps status and history whatever else it changes.
+    data = client.get("/api/projects/2024YFS0001", headers=manager_token).get_json()
+    data.update(budget=99, transitions=[])
+    res = client.put("/api/projects/2024YFS0001", json=data, headers=manager_token)
+    assert res.status_code == 200
+    assert res.get_json()["status"] == "pending-acceptance"
+    assert len(res.get_json()["transitions"]) == 1
+    res = client.post(url, json={"status": "terminated", "comment": "终止"}, headers=manager_token)
+    assert res.status_code == 200 and res.get_json()["status"] == "terminated"
+    res = client.post(url, json={"status": "in-progress"}, headers=manager_token)
+    assert res.status_code == 400 and "status" in field_errors(res)
+    stored = _service().record_cls.pid.resolve("2024YFS0001")
+    assert stored["status"] == "terminated" and len(stored["transitions"]) == 2
 
 
 def test_accepted_by_decision_survives_updates(running_app, client, manager_token, researcher,
                                                UserFixture, db):
-    """Once accepted by a decision, an update (or re-import) keeps status and decision."""
+    """Once accepted by a decision, an update keeps status and decision; moving it is a 400."""
     client.post("/api/projects", json=project(), headers=manager_token)
     _user(UserFixture, running_app, db, "pm2@test.example.org", "program-manager")
     res = client.post("/api/projects/2024YFS0001/acceptance", headers=manager_token, json={
@@ -60,11 +113,18 @@ def test_accepted_by_decision_survives_updates(running_app, client, manager_toke
                                              "approver": "pm2@test.example.org"}})
     assert res.status_code == 200, res.get_json()
     data = client.get("/api/projects/2024YFS0001", headers=manager_token).get_json()
-    data["status"] = "in-progress"
+    data["budget"] = 88
     res = client.put("/api/projects/2024YFS0001", json=data, headers=manager_token)
     assert res.status_code == 200
     assert res.get_json()["status"] == "accepted"
     assert res.get_json()["acceptance"]["decision"] == "accepted"
+    data["status"] = "in-progress"
+    res = client.put("/api/projects/2024YFS0001", json=data, headers=manager_token)
+    assert res.status_code == 400 and "status" in field_errors(res)
+    res = client.post("/api/projects/2024YFS0001/status", json={"status": "in-progress"},
+                      headers=manager_token)
+    assert res.status_code == 400 and "status" in field_errors(res)
+    assert _service().record_cls.pid.resolve("2024YFS0001")["status"] == "accepted"
 
 
 def test_a_stale_or_second_decision_is_a_409(running_app, client, manager_token, researcher):

@@ -52,6 +52,24 @@ def test_csv_dry_run_import_and_reimport(running_app, db, cli_runner, researcher
     assert project["budget"] == 95 and project["acceptance"]["decision"] == "rejected"
 
 
+def test_import_moves_status_by_decisions_only(running_app, db, cli_runner, researcher, tmp_path):
+    """待验收 in a row is a recorded status decision; 已验收 is refused naming status (CD-TD Art. 15)."""
+    path = tmp_path / "projects.csv"
+    path.write_text(HEADER + GOOD + GOOD2, encoding="utf-8")
+    result = cli_runner(techdata, None, "projects", "import", str(path))
+    assert result.exit_code == 0, result.output
+    project = _service().record_cls.pid.resolve("2025ZDYF0102")
+    assert project["status"] == "pending-acceptance"
+    assert [(t["from"], t["to"]) for t in project["transitions"]] == [
+        ("in-progress", "pending-acceptance")]
+
+    path.write_text(HEADER + GOOD.replace(",在研,", ",已验收,") + GOOD2, encoding="utf-8")
+    result = cli_runner(techdata, None, "projects", "import", str(path))
+    assert "errors: 1" in result.output and ": status:" in result.output, result.output
+    assert _service().record_cls.pid.resolve("2025ZDYF0101")["status"] == "in-progress"
+    assert len(_service().record_cls.pid.resolve("2025ZDYF0102")["transitions"]) == 1
+
+
 def test_xlsx_import(running_app, db, cli_runner, researcher, tmp_path):
     """The same columns from an XLSX workbook, with real date cells."""
     from datetime import date

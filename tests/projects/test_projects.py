@@ -101,8 +101,11 @@ def test_registry_crud_and_visibility(running_app, client, manager_token, resear
     assert client.get("/api/projects", headers=manager_token).get_json()["hits"]["total"] == 1
 
     data = client.get("/api/projects/2024YFS0001", headers=manager_token).get_json()
-    data["status"] = "pending-acceptance"
+    data["budget"] = 130
     res = client.put("/api/projects/2024YFS0001", json=data, headers=manager_token)
+    assert res.status_code == 200 and res.get_json()["budget"] == 130
+    res = client.post("/api/projects/2024YFS0001/status", json={"status": "pending-acceptance"},
+                      headers=manager_token)
     assert res.status_code == 200 and res.get_json()["status"] == "pending-acceptance"
 
 

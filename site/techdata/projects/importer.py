@@ -13,6 +13,13 @@ government/social), 经费（万元） budget, 承担单位 lead_entity, 主管�
 department, 项目负责人邮箱 pi, 项目成员邮箱 members (separated by ; or ；),
 开始日期 start_date, 结束日期 end_date, 验收日期 acceptance_due, 状态 status
 (在研/待验收/已验收/终止), 汇交计划 plan ("key:title" items separated by ;).
+
+The status column is not written as a field (CD-TD Art. 15): a status other
+than the project's current one (``in-progress`` for a new project) is applied
+as a status decision of the importing identity (``ProjectService.transition``,
+recorded with the comment "imported"), along the allowed moves only; ``已验收``
+comes from the acceptance decision alone, so a row that would make a project
+accepted is refused naming ``status``.
 """
 
 import csv
@@ -25,6 +32,8 @@ from marshmallow import ValidationError
 from openpyxl import load_workbook
 
 from ..kernel.errors import field_errors
+from .services.schema import INITIAL_STATUS
+from .services.service import TRANSITIONS, not_a_move
 
 COLUMNS = {
     "项目编号": "number", "项目名称": "title_zh", "英文名称": "title_en",
@@ -140,11 +149,20 @@ def import_projects(service, rows, dry_run=False, identity=system_identity, prog
         try:
             service.schema.schema().load(doc)  # validation first, for dry runs too
             exists = bool(key) and service.exists(key)
+            target = doc.pop("status", None)
+            current = service.record_cls.pid.resolve(key).get("status") if exists else INITIAL_STATUS
+            moves = target not in (None, current)
+            if moves and target not in TRANSITIONS.get(current, ()):
+                raise not_a_move(current, target)
             if not dry_run:
                 if exists:
                     service.update(identity, key, doc)
                 else:
                     service.create(identity, doc)
+                if moves:
+                    service.transition(identity, key, {
+                        "status": target,
+                        "comment": "项目管理系统导入 / Imported from the program-management system."})
             (report.updated if exists else report.created).append(key)
         except ValidationError as err:
             report.errors.append({"row": number, "number": key,

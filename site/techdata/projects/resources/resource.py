@@ -3,6 +3,8 @@
 - ``GET/POST /api/projects``, ``GET/PUT /api/projects/{number}``
 - ``GET /api/projects/{number}/gate``
 - ``POST /api/projects/{number}/acceptance``
+- ``POST /api/projects/{number}/status`` (a status decision; the one way besides
+  the acceptance decision that the status changes, CD-TD Art. 15)
 - ``POST /api/projects/{number}/certificate``
 """
 
@@ -26,6 +28,7 @@ class ProjectResourceConfig(RecordResourceConfig, ConfiguratorMixin):
         "item": "/<pid_value>",
         "gate": "/<pid_value>/gate",
         "acceptance": "/<pid_value>/acceptance",
+        "status": "/<pid_value>/status",
         "certificate": "/<pid_value>/certificate",
     }
     request_view_args = {"pid_value": ma.fields.Str()}
@@ -44,6 +47,7 @@ class ProjectResource(RecordResource):
             route("PUT", routes["item"], self.update),
             route("GET", routes["gate"], self.gate),
             route("POST", routes["acceptance"], self.acceptance),
+            route("POST", routes["status"], self.transition),
             route("POST", routes["certificate"], self.certificate),
         ]
 
@@ -59,6 +63,16 @@ class ProjectResource(RecordResource):
     def acceptance(self):
         """Record the acceptance decision."""
         item = self.service.decide(
+            g.identity, resource_requestctx.view_args["pid_value"], resource_requestctx.data
+        )
+        return item.to_dict(), 200
+
+    @request_view_args
+    @request_data
+    @response_handler()
+    def transition(self):
+        """Record a status decision."""
+        item = self.service.transition(
             g.identity, resource_requestctx.view_args["pid_value"], resource_requestctx.data
         )
         return item.to_dict(), 200

@@ -6,10 +6,20 @@ from invenio_records_resources.services.records.components import (
 )
 from marshmallow import ValidationError
 
-from .schema import ACCEPTED
+from ...kernel.i18n import _, bilingual
+from .schema import INITIAL_STATUS
 
-SYSTEM_KEYS = ("acceptance",)
-"""Keys only the service writes (the acceptance decision, CD-TD Art. 15)."""
+SYSTEM_KEYS = ("acceptance", "transitions", "status")
+"""Keys only the service's decisions write (CD-TD Art. 15): kept on every update."""
+
+
+def status_not_writable(submitted, current):
+    """The 400 of a submitted ``status`` that differs from the project's ``current`` one."""
+    return ValidationError({"status": [bilingual(_(
+        "The status changes only through a recorded decision (CD-TD Art. 15): the "
+        "acceptance decision or a status decision; it cannot be set to \"%(submitted)s\" "
+        "by saving the project (current status \"%(current)s\").",
+        submitted=submitted, current=current))]})
 
 
 class ProjectNumberComponent(ServiceComponent):
@@ -28,18 +38,30 @@ class ProjectNumberComponent(ServiceComponent):
 
 
 class ProjectDataComponent(DataComponent):
-    """Set the submitted fields; keep what only the decision writes (CD-TD Art. 15).
+    """Set the submitted fields; the status and decisions only decisions write (CD-TD Art. 15).
 
-    An update (``PUT``, or a re-import from the program-management system)
-    never drops the recorded decision, and never moves a project out of the
-    status ``accepted`` that its decision gave it.
+    A new project starts ``in-progress``; a ``status`` in the body of a
+    ``POST`` or ``PUT`` that differs from the current one is refused (400
+    naming ``status``), the current one is accepted and ignored, so a client
+    may send back what it read. An update (``PUT``, or a re-import from the
+    program-management system) never drops a recorded decision.
     """
 
+    def create(self, identity, data=None, record=None, **kwargs):
+        """A new project: the submitted fields, status ``in-progress``."""
+        submitted = data.get("status", INITIAL_STATUS)
+        if submitted != INITIAL_STATUS:
+            raise status_not_writable(submitted, INITIAL_STATUS)
+        super().create(identity, data=data, record=record, **kwargs)
+        record["status"] = INITIAL_STATUS
+
     def update(self, identity, data=None, record=None, **kwargs):
-        """Update the submitted fields; the decision and its status stay."""
+        """Update the submitted fields; status and decisions stay as recorded."""
+        current = record.get("status", INITIAL_STATUS)
+        submitted = data.get("status", current)
+        if submitted != current:
+            raise status_not_writable(submitted, current)
         kept = {k: record[k] for k in SYSTEM_KEYS if k in record}
-        if record.get("status") == ACCEPTED and (record.get("acceptance") or {}).get(
-                "decision") == ACCEPTED:
-            kept["status"] = ACCEPTED
+        kept.setdefault("status", current)
         super().update(identity, data=data, record=record, **kwargs)
         record.update(kept)

@@ -59,6 +59,7 @@ class ProjectServiceConfig(RecordServiceConfig, ConfiguratorMixin):
         "self": Link("{+api}/projects/{id}", vars=_number),
         "gate": Link("{+api}/projects/{id}/gate", vars=_number),
         "acceptance": Link("{+api}/projects/{id}/acceptance", vars=_number),
+        "status": Link("{+api}/projects/{id}/status", vars=_number),
         "certificate": Link("{+api}/projects/{id}/certificate", vars=_number),
     }
     links_search = pagination_links("{+api}/projects{?args*}")

@@ -2,12 +2,10 @@
 
 from invenio_accounts.models import User
 from marshmallow import (
-    EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate, validates,
-    validates_schema,
+    EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema,
 )
 
 from ...kernel.bounds import MAX_AMOUNT, MAX_ITEMS, MAX_TITLE, Between, MaxLength, sensible_date
-from ...kernel.i18n import _, bilingual
 
 STATUSES = ("in-progress", "pending-acceptance", "accepted", "terminated")
 """在研 / 待验收 / 已验收 / 终止."""
@@ -15,8 +13,8 @@ STATUSES = ("in-progress", "pending-acceptance", "accepted", "terminated")
 ACCEPTED = "accepted"
 """The status only the acceptance decision sets (CD-TD Art. 15)."""
 
-DECIDED_STATUSES = (ACCEPTED,)
-"""Statuses no submitted project sets: only a recorded decision does (CD-TD Art. 15)."""
+INITIAL_STATUS = "in-progress"
+"""The status a new project starts in; every later one comes from a decision (CD-TD Art. 15)."""
 
 LIST_FIELDS = ("members", "plan")
 """List fields of a project, each bounded to ``MAX_ITEMS`` before it is read."""
@@ -108,11 +106,15 @@ class ProjectSchema(Schema):
     start_date = ISODate()
     end_date = ISODate()
     acceptance_due = ISODate(required=True, error_messages=_REQ)
-    status = fields.String(load_default="in-progress", validate=validate.OneOf(STATUSES))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    """Read back as stored; a submitted value other than the current one is a 400
+    (``ProjectDataComponent``): it changes through decisions only (CD-TD Art. 15)."""
     plan = fields.List(fields.Nested(PlanItemSchema), load_default=list,
                        validate=MaxLength(MAX_ITEMS, True))
     acceptance = fields.Dict(dump_only=True)
     """Written by the acceptance decision only (CD-TD Art. 15); ignored when submitted."""
+    transitions = fields.List(fields.Dict(), dump_only=True)
+    """The status decisions so far (``ProjectService.transition``); ignored when submitted."""
 
     @pre_load
     def _strip(self, data, **kwargs):
@@ -125,14 +127,6 @@ class ProjectSchema(Schema):
             raise ValidationError(too_long)
         return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()
                 if not (isinstance(v, str) and not v.strip())}
-
-    @validates("status")
-    def _status(self, value, **kwargs):
-        """The status ``accepted`` is set by the acceptance decision only (CD-TD Art. 15)."""
-        if value in DECIDED_STATUSES:
-            raise ValidationError(bilingual(_(
-                "The status \"accepted\" is set only by the acceptance decision "
-                "(CD-TD Art. 15); record the decision instead.")))
 
     @validates_schema
     def _dates(self, data, **kwargs):

@@ -1,8 +1,10 @@
 """``ProjectService``: the registry plus gate, acceptance decision and certificate.
 
 The acceptance decision is the one way a project becomes ``accepted``
-(CD-TD Art. 15): the schema refuses a submitted status ``accepted`` and
-ignores submitted acceptance data. Two decisions made at the same time on
+(CD-TD Art. 15), a status decision (:meth:`ProjectService.transition`) the one
+way it moves between the other statuses: saving a project (``POST``/``PUT``,
+the import) never writes its status (``ProjectDataComponent``) and ignores
+submitted acceptance data. Two decisions made at the same time on
 the same revision cannot both win: the loser gets a 409 (optimistic
 concurrency on the record's revision), never a 500 nor a silent overwrite.
 """
@@ -18,17 +20,24 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ...certificates.api import certificates_of, issue_certificate
 from ...kernel.errors import conflict
-from ...kernel.i18n import _
+from ...kernel.i18n import _, bilingual
 from ...kernel.roles import BUREAU, PROGRAM_MANAGER
 from ...kernel.time import utcnow
 from ..gate import AcceptanceGate, linked_records
-from .schema import ACCEPTED
+from .schema import ACCEPTED, INITIAL_STATUS, STATUSES
 
 APPROVER_ROLES = (PROGRAM_MANAGER, BUREAU)
 """Who may approve an override of a failing gate (a second person, CD-TD Art. 15)."""
 
 CLOSED_STATUSES = (ACCEPTED, "terminated")
 """Projects no longer waiting for acceptance (not overdue, CD-TD Art. 27)."""
+
+TRANSITIONS = {
+    "in-progress": ("pending-acceptance", "terminated"),
+    "pending-acceptance": ("in-progress", "terminated"),
+}
+"""Status decisions: from → allowed targets. ``accepted`` only through the acceptance
+decision; ``accepted`` and ``terminated`` are final (CD-TD Art. 15)."""
 
 
 class OverrideSchema(Schema):
@@ -46,6 +55,24 @@ class AcceptanceSchema(Schema):
                              error_messages={"required": "必填 / Required."})
     comment = fields.String(validate=validate.Length(max=4000), load_default="")
     override = fields.Nested(OverrideSchema)
+    revision_id = fields.Integer(strict=True)
+    """The revision the decision was made on; a stale one is a 409."""
+
+
+def not_a_move(current, target):
+    """The 400 (naming ``status``) of a status decision :data:`TRANSITIONS` does not allow."""
+    return ValidationError({"status": [bilingual(_(
+        "A project cannot move from \"%(current)s\" to \"%(target)s\" by a status decision "
+        "(CD-TD Art. 15); \"accepted\" comes from the acceptance decision only.",
+        current=current, target=target))]})
+
+
+class TransitionSchema(Schema):
+    """A status decision of a program manager (CD-TD Art. 15)."""
+
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES),
+                           error_messages={"required": "必填 / Required."})
+    comment = fields.String(validate=validate.Length(max=4000), load_default="")
     revision_id = fields.Integer(strict=True)
     """The revision the decision was made on; a stale one is a 409."""
 
@@ -164,6 +191,35 @@ class ProjectService(RecordService):
         try:
             # Record.commit flushes the UPDATE ... WHERE version_id = <read>:
             # the loser of two parallel decisions fails here.
+            uow.register(RecordCommitOp(record, indexer=self.indexer, index_refresh=True))
+        except StaleDataError:
+            raise _stale()
+        return self.result_item(self, identity, record, links_tpl=self.links_item_tpl)
+
+    @unit_of_work()
+    def transition(self, identity, id_, data, uow=None):
+        """Move the project to another status by a recorded decision (CD-TD Art. 15).
+
+        ``data``: ``status`` (the target), ``comment``, ``revision_id``
+        (optional, a stale one is a 409). Allowed moves are in
+        :data:`TRANSITIONS`; each decision is appended to ``transitions``
+        (from, to, comment, who, when).
+        """
+        record = self._record(identity, id_, "decide")
+        data = TransitionSchema().load(data or {})
+        expected = data.get("revision_id")
+        if expected is not None and expected != record.revision_id:
+            raise _stale()
+        current = record.get("status", INITIAL_STATUS)
+        target = data["status"]
+        if target not in TRANSITIONS.get(current, ()):
+            raise not_a_move(current, target)
+        record["transitions"] = list(record.get("transitions") or []) + [{
+            "from": current, "to": target, "comment": data["comment"],
+            "decided_at": _now(), "decided_by": str(identity.id),
+        }]
+        record["status"] = target
+        try:
             uow.register(RecordCommitOp(record, indexer=self.indexer, index_refresh=True))
         except StaleDataError:
             raise _stale()
