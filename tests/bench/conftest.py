@@ -1,0 +1,45 @@
+"""Fixtures of the bench tests: the bench's HTTP layer over Flask's test client."""
+
+import pytest
+from invenio_rdm_records.proxies import current_rdm_records_service as records
+from invenio_requests.proxies import current_requests_service
+
+
+class FlaskHttp:
+    """``techdata.bench.measure.Http`` over a Flask test client (same answers)."""
+
+    def __init__(self, client):
+        """Wrap ``client``."""
+        self.client = client
+
+    def call(self, method, path, headers=None, json=None, data=None, params=None):
+        """One request; returns ``(status, parsed JSON or None, body bytes)``."""
+        if hasattr(data, "read"):
+            data = data.read()
+        res = self.client.open(path, method=method, headers=headers or {}, json=json,
+                               data=data, query_string=params, follow_redirects=True)
+        return res.status_code, res.get_json(silent=True), res.data
+
+    def stream(self, path, headers=None, chunk=1 << 20):
+        """GET ``path``; returns (status, bytes received)."""
+        res = self.client.get(path, headers=headers or {})
+        return res.status_code, len(res.data)
+
+
+def refresh_indices():
+    """What a server's refresh interval does: make new documents searchable."""
+    records.indexer.refresh()
+    current_requests_service.indexer.refresh()
+
+
+@pytest.fixture()
+def bench_http(client):
+    """The bench's HTTP layer on the test app."""
+    return FlaskHttp(client)
+
+
+@pytest.fixture()
+def bench_actors(researcher_token, curator_token, reviewer_token):
+    """Depositor, curator and reviewer headers, as the bench's tokens give them."""
+    return {"depositor": researcher_token, "curator": curator_token,
+            "reviewer": reviewer_token}
