@@ -7,7 +7,7 @@ from invenio_requests.proxies import current_requests_service
 
 from techdata import navigation
 from techdata.kernel import roles
-from tests.helpers import deposit, registered_user, user_with_role
+from tests.helpers import deposit, registered_user, token_headers, user_with_role
 
 
 def _login(client, user):
@@ -127,28 +127,30 @@ def test_duty_pages_render_for_their_roles(running_app, client, curator, path):
 
 
 def test_header_inbox_lists_the_centres_reviews_without_bare_accept(
-        running_app, client, workflow, curator, researcher, city_centre, UserFixture, db):
+        running_app, client, workflow, curator_token, researcher_token, city_centre,
+        UserFixture, db):
     """The header inbox (``/me/requests`` → ``/api/user/requests``) of a curator lists his
-    data centre's deposit reviews; InvenioRDM's Accept is not offered for them (our form)."""
+    data centre's deposit reviews; InvenioRDM's Accept is not offered for them (our form).
+
+    One client, each person by his API token (a second client would share the
+    first one's preserved context, and so its logged-in user).
+    """
     draft = workflow.create(deposit(title="收件箱中的待审数据集"))
     review = workflow.submit(draft["id"])
     current_requests_service.indexer.refresh()
-    _login(client, curator)
-    res = client.get("/api/user/requests", query_string={"is_open": "true"})
-    assert res.status_code == 200, res.get_json()
-    hits = {h["id"]: h for h in res.get_json()["hits"]["hits"]}
+
+    def inbox(headers):
+        res = client.get("/api/user/requests", query_string={"is_open": "true"},
+                         headers=headers)
+        assert res.status_code == 200, res.get_json()
+        return {h["id"]: h for h in res.get_json()["hits"]["hits"]}
+
+    hits = inbox(curator_token)
     assert review["id"] in hits
     assert "accept" not in hits[review["id"]]["links"]["actions"]
     assert "decline" not in hits[review["id"]]["links"]["actions"]
-
     # The depositor sees his own submission (created_by); a stranger does not see it.
-    client.get("/logout")
-    _login(client, researcher)
-    res = client.get("/api/user/requests", query_string={"is_open": "true"})
-    assert review["id"] in {h["id"] for h in res.get_json()["hits"]["hits"]}
-    client.get("/logout")
+    assert review["id"] in inbox(researcher_token)
     stranger = registered_user(UserFixture, running_app, db, "inbox-stranger@test.example.org",
                                "Stranger-Test-2026")
-    _login(client, stranger)
-    res = client.get("/api/user/requests", query_string={"is_open": "true"})
-    assert review["id"] not in {h["id"] for h in res.get_json()["hits"]["hits"]}
+    assert review["id"] not in inbox(token_headers(stranger, db, name="stranger"))
