@@ -13,6 +13,7 @@ import click
 from flask.cli import with_appcontext
 
 from . import upgrade as setup
+from .audit.cli import audit_cli
 from .certificates.cli import certificate_cli
 from .directory.cli import directory_cli
 from .health import collect_health
@@ -70,6 +71,7 @@ def techdata():
 
 
 techdata.add_command(calendar_cli)
+techdata.add_command(audit_cli)
 techdata.add_command(certificate_cli)
 techdata.add_command(directory_cli)
 techdata.add_command(projects_cli)

@@ -6,6 +6,7 @@ from invenio_audit_logs.records.models import AuditLog
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from techdata.cli import techdata
 from techdata.kernel import audit
 from techdata.kernel.audit_chain import AuditChainLink, verify
 
@@ -94,3 +95,19 @@ def test_verify_names_an_inserted_entry(audit_app, db):
                           f"resource_type, user_id FROM audit_logs_metadata WHERE id = '{ids[-1]}'")
     broken = verify()[1]
     assert broken.kind == "inserted" and broken.log_id not in ids
+
+
+def test_verify_command(audit_app, db):
+    """``invenio techdata audit verify`` passes on a clean chain, fails naming the entry."""
+    ids = _entries(db, 2)
+    runner = audit_app.test_cli_runner()
+    result = runner.invoke(techdata, ["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "intact" in result.output
+    _without_triggers(db, "UPDATE audit_logs_metadata SET user_id = '42' "
+                          f"WHERE id = '{ids[-1]}'")
+    result = runner.invoke(techdata, ["audit", "verify"])
+    assert result.exit_code == 1
+    assert str(ids[-1]) in result.output and "edited" in result.output
+    result = runner.invoke(techdata, ["audit", "retention"])
+    assert result.exit_code == 0 and "5" in result.output

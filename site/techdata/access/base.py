@@ -41,6 +41,7 @@ from invenio_requests.proxies import current_events_service, current_requests_se
 from invenio_requests.records.api import Request
 from marshmallow import EXCLUDE, Schema, fields
 
+from ..kernel import audit
 from ..kernel.i18n import _
 from . import clock, registry
 from .common import NOT_FOUND, TEXT, now_iso, refuse
@@ -115,6 +116,16 @@ class ReturnForInfoAction(actions.RequestAction):
         super().execute(identity, uow)
 
 
+def _audit(request, identity, uow, before, after, decision=None):
+    """Record a request's decision or closing in the audit trail (LZ Art. 21, 40)."""
+    payload = request.get("payload") or {}
+    audit.log("techdata.access.decide", str(request.id), identity=identity, uow=uow,
+              before={"status": before},
+              after={"status": after, **({"decision": decision} if decision else {})},
+              details={"type": request.type.type_id, "topic": request.get("topic") or {},
+                       "grant": payload.get("grant")})
+
+
 class ClockedDecisionAction(actions.RequestAction):
     """Base of the terminal decisions of the provider: stops the clock.
 
@@ -152,6 +163,7 @@ class ClockedDecisionAction(actions.RequestAction):
         )
         self.request["payload"] = payload
         super().execute(identity, uow)
+        _audit(self.request, identity, uow, "submitted", self.status_to, payload["decision"])
 
     def name(self):
         """The action's name in the type's ``available_actions``."""
@@ -208,7 +220,9 @@ class ClockedCancelAction(actions.CancelAction):
         """Stop the clock and cancel."""
         if (self.request.get("payload") or {}).get("clock"):
             clock.stop(self.request, on=on)
+        before = self.request.status
         super().execute(identity, uow)
+        _audit(self.request, identity, uow, before, "cancelled")
 
 
 class ClockedExpireAction(actions.ExpireAction):
@@ -221,7 +235,9 @@ class ClockedExpireAction(actions.ExpireAction):
         payload = self.request.get("payload") or {}
         if payload.get("clock") in (clock.RUNNING, clock.PAUSED):
             clock.stop(self.request, on=on)
+        before = self.request.status
         super().execute(identity, uow)
+        _audit(self.request, identity, uow, before, "expired")
 
 
 #

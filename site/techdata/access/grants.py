@@ -27,6 +27,7 @@ from invenio_rdm_records.proxies import current_rdm_records_service as records_s
 from invenio_requests.records.api import Request
 from invenio_requests.records.models import RequestMetadata
 
+from ..kernel import audit
 from ..kernel.time import today
 from .base import execute_clocked
 from .common import now_iso
@@ -70,6 +71,10 @@ def give_access(request, record, modes, term_end, uow):
         token = Token.create_personal(
             f"techdata-access-{request.id}"[:40], int(user_id), scopes=[], is_internal=False)
         grant["token_id"] = token.id
+    audit.log("techdata.access.grant", recid, identity=audit.current_identity(), uow=uow,
+              before={"grant": has_grant}, after={"grant": True, "term_end": grant["term_end"]},
+              details={"request": str(request.id), "user": user_id, "modes": list(modes),
+                       "token_issued": "token_id" in grant})  # CD-PD Art. 26; QY Art. 24
     return grant
 
 
@@ -97,13 +102,18 @@ def withdraw_access(request, on=None):
     keep = grant.get("pre_existing") or _other_active_grant(
         request.id, grant.get("parent"), grant.get("subject"), on.isoformat())
     if grant.get("record") and not keep:
-        # InvenioRDM's own removal (audit-logged); the user had no grant before ours.
+        # InvenioRDM's own removal (its record.grant_update entry); no grant before ours.
         records_service.access.delete_grant_by_subject(
             system_identity, grant["record"], subject_id=grant["subject"], subject_type="user")
     grant["withdrawn_at"] = now_iso()
     payload["grant"] = grant
     request["payload"] = payload
     request.commit()
+    audit.log("techdata.access.revoke", grant.get("record") or str(request.id),
+              identity=audit.current_identity(), before={"grant": True},
+              after={"grant": bool(keep), "withdrawn_at": grant["withdrawn_at"]},
+              details={"request": str(request.id), "user": grant.get("subject"),
+                       "token_deleted": bool(grant.get("token_id"))})  # QY Art. 24
     db.session.commit()
 
 

@@ -106,6 +106,16 @@ def changes(data, before=None, after=None, details=None, **kwargs):
         meta["details"] = plain(details)
 
 
+class PlainDict(ma.fields.Dict):
+    """A dict field that also dumps a search hit's ``AttrDict``."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        """``value`` as a plain dict first."""
+        if hasattr(value, "to_dict"):
+            value = value.to_dict()
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class TechDataAuditAction(AuditLogAction):
     """Base of the repository's audit actions: who, from where, before/after.
 
@@ -123,9 +133,9 @@ class TechDataAuditAction(AuditLogAction):
         "user_agent": ma.fields.Str(required=True),
         "roles": ma.fields.List(ma.fields.Str(), required=True),
         "entity": ma.fields.Str(required=True),
-        "before": ma.fields.Dict(required=True),
-        "after": ma.fields.Dict(required=True),
-        "details": ma.fields.Dict(required=False),
+        "before": PlainDict(required=True),
+        "after": PlainDict(required=True),
+        "details": PlainDict(required=False),
     }
 
     @classmethod

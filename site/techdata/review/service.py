@@ -29,6 +29,7 @@ from marshmallow import ValidationError
 from sqlalchemy.orm.exc import NoResultFound, StaleDataError
 
 from ..deposit import rules
+from ..kernel import audit
 from ..kernel.errors import DomainError, conflict, forbidden, invalid, not_found
 from ..kernel.i18n import _
 from ..kernel.services import DomainService, DomainServiceConfig, unit_of_work
@@ -67,6 +68,11 @@ def _now():
 def _comment(text):
     """Comment payload of a request action (plain text, escaped by the UI)."""
     return {"payload": {"content": text, "format": "html"}} if text else None
+
+
+def _topic_id(request):
+    """The id of the record a review is about (the request id if it names none)."""
+    return (request.get("topic") or {}).get("record") or str(request.id)
 
 
 def decision_digest(payload):
@@ -229,6 +235,10 @@ class ReviewService(DomainService):
                 comment += f"\n{data['comment']}"
         else:
             comment = data["comment"]
+        audit.log("techdata.review.decide", _topic_id(request), identity=identity, uow=uow,
+                  before={"status": "submitted"},
+                  after={"status": decision, "grading": data.get("grading")},
+                  details={"request": str(request.id), "comment": comment})  # CD-TD Art. 11
         return self._execute(identity, request.id, decision, comment, uow)
 
     @staticmethod
@@ -285,6 +295,12 @@ class ReviewService(DomainService):
         )
         if data["reasons"]:
             text += f": {data['reasons']}"
+        audit.log("techdata.confidentiality.decide", _topic_id(request), identity=identity,
+                  uow=uow, before={"status": "submitted"},
+                  after={"decision": data["decision"], "reasons": data["reasons"],
+                         "checklist": payload["checklist"]},
+                  details={"request": str(request.id), "fingerprint": payload["fingerprint"],
+                           "signature": payload["signature"]})  # CD-TD Art. 24
         return self._execute(identity, request.id, action, text, uow)
 
     #

@@ -19,6 +19,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy.orm.exc import StaleDataError
 
 from ...certificates.api import certificates_of, issue_certificate
+from ...kernel import audit
 from ...kernel.errors import conflict
 from ...kernel.i18n import _, bilingual
 from ...kernel.roles import BUREAU, PROGRAM_MANAGER
@@ -166,6 +167,7 @@ class ProjectService(RecordService):
         if (record.get("acceptance") or {}).get("decision") == ACCEPTED:
             raise conflict(_("This project was already accepted; the decision is final."))
         gate = self.acceptance_gate(record).evaluate()
+        before_status = record.get("status")  # for the audit trail (CD-TD Art. 15)
         override = data.get("override")
         if data["decision"] == ACCEPTED and not gate["passed"]:
             if not override:
@@ -223,6 +225,12 @@ class ProjectService(RecordService):
             uow.register(RecordCommitOp(record, indexer=self.indexer, index_refresh=True))
         except StaleDataError:
             raise _stale()
+        audit.log("techdata.acceptance.decide", record["number"], identity=identity, uow=uow,
+                  before={"status": before_status},
+                  after={"status": record.get("status"), "decision": data["decision"],
+                         "overridden": bool(override),
+                         "approver": (override or {}).get("approver")},
+                  details={"comment": data["comment"], "gate_passed": gate["passed"]})
         return self.result_item(self, identity, record, links_tpl=self.links_item_tpl)
 
     def _check_approver(self, identity, email):
@@ -251,7 +259,10 @@ class ProjectService(RecordService):
             "title_en": record.get("title_en"), "lead_entity": record.get("lead_entity"),
             "pi": (record.get("pi") or {}).get("email"),
         }
-        return issue_certificate(project, datasets, issued_by=str(identity.id))
+        cert = issue_certificate(project, datasets, issued_by=str(identity.id))
+        audit.log("techdata.certificate.issue", record["number"], identity=identity,
+                  after={"certificate": cert.id, "datasets": len(datasets)})  # CD-TD Art. 15
+        return cert
 
     def certificates(self, identity, id_):
         """The deposit certificates of a project, latest first (read permission)."""
