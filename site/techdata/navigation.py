@@ -15,6 +15,7 @@ Everything is registered when the app is fully loaded (``invenio_base``'s
 ``app_loaded`` signal): the menu extension and InvenioRDM's views exist then.
 """
 
+import hashlib
 from functools import wraps
 
 from flask import current_app, g, render_template, request
@@ -410,8 +411,25 @@ def on_app_loaded(sender, app=None, **kwargs):
         register_menu()
 
 
+def ascii_etag(response):
+    """An ETag header in ASCII (``after_request``; issue 13: avatar 500 on every page).
+
+    InvenioRDM's user avatar (``/api/users/<id>/avatar.svg``) uses the
+    initials of the name as its ETag; a Chinese name (李研究员) stays
+    non-ASCII after its accent-stripping, and gunicorn refuses the header:
+    a 500 on every page showing a logged-in user. Such an ETag is replaced
+    by a hash of it (the same name gives the same tag).
+    """
+    etag = response.headers.get("ETag")
+    if etag and not etag.isascii():
+        digest = hashlib.sha256(etag.encode("utf-8")).hexdigest()[:32]
+        response.headers["ETag"] = f'"{digest}"'
+    return response
+
+
 def init_app(app):
     """Register the label template globals; the rest when the app is loaded."""
+    app.after_request(ascii_etag)
     app.add_template_global(status_label, "techdata_status_label")
     app.add_template_global(request_type_label, "techdata_request_type_label")
     app.add_template_global(term_label, "techdata_term_label")

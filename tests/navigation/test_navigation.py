@@ -154,3 +154,17 @@ def test_header_inbox_lists_the_centres_reviews_without_bare_accept(
     stranger = registered_user(UserFixture, running_app, db, "inbox-stranger@test.example.org",
                                "Stranger-Test-2026")
     assert review["id"] not in inbox(token_headers(stranger, db, name="stranger"))
+
+
+def test_avatar_of_a_chinese_name_has_an_ascii_etag(running_app, client, db):
+    """``/api/users/<id>/avatar.svg`` of 李研究员: an ASCII ETag (gunicorn refused the initials: 500)."""
+    from techdata.demo.loader import ensure_users
+
+    roles.ensure_roles()
+    user = ensure_users()["researcher@example.org"]  # full name 李研究员
+    headers = token_headers(user, db, name="avatar")
+    res = client.get(f"/api/users/{user.id}/avatar.svg", headers=headers)
+    assert res.status_code == 200
+    assert res.headers["ETag"].isascii()
+    assert res.headers["ETag"] == client.get(f"/api/users/{user.id}/avatar.svg",
+                                             headers=headers).headers["ETag"]
