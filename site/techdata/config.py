@@ -29,6 +29,7 @@ from .audit.permissions import AuditTrailPermissionPolicy
 from .components import DepositRulesComponent
 from .deposit import config as deposit_config
 from .deposit import fields as deposit_fields
+from .deposit import form as deposit_form
 from .directory import config as directory_config
 from .directory.components import DirectoryEntryComponent
 from .exports import config as exports_config
@@ -93,13 +94,12 @@ INSTANCE_THEME_FILE = "./less/theme.less"
 APP_RDM_DEPOSIT_FORM_DEFAULTS = {
     "publication_date": lambda: datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d"),
     "publisher": "成都科技数据汇交平台 Chengdu Tech-Data Repository",
+    "resource_type": {"id": "dataset"},  # what is deposited here (CD-TD Art. 2)
     # Open is the rule (CD-TD Art. 18): the form starts unconditional. Set as
     # the whole ".custom_fields" object: a new record has none yet, so
     # APP_RDM_DEPOSIT_FORM_CUSTOM_FIELD_DEFAULTS would fail to set into it.
-    ".custom_fields": lambda: {
-        "cdtd:sharing_type": {"id": "unconditional"},
-        "cdtd:opening_type": {"id": "unconditional"},
-    },
+    # The project page's "deposit this dataset" adds ?project=&plan_key= (issue 13).
+    ".custom_fields": deposit_form.initial_custom_fields,
 }
 """Default values of the deposit form."""
 

@@ -14,8 +14,8 @@ Views parse, call the project service, render; forms carry the CSRF token.
 
 import io
 
-from flask import Blueprint, g, redirect, render_template, request, send_file, url_for
-from flask_login import login_required
+from flask import Blueprint, current_app, g, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
 from flask_principal import PermissionDenied
 from invenio_pidstore.errors import PIDDoesNotExistError
 from marshmallow import ValidationError
@@ -72,6 +72,7 @@ def _detail(number, error=None, status=200):
         gate = service.gate(g.identity, number)
         certificates = service.certificates(g.identity, number)
         may = service.may(g.identity, number, "decide", "certify")
+        can_deposit = service.is_participant(g.identity, number)  # "deposit this dataset"
     except PIDDoesNotExistError:
         raise not_found(_("No such project."))
     except PermissionDenied:  # the services' PermissionDeniedError and a record's refusal
@@ -80,10 +81,29 @@ def _detail(number, error=None, status=200):
     deposits_done = all(c["passed"] for c in gate["conditions"] if c["id"] != "certificate")
     return render_template(
         "techdata/projects/detail.html", project=project, gate=gate,
-        can_decide=may["decide"], can_certify=may["certify"],
+        can_decide=may["decide"], can_certify=may["certify"], can_deposit=can_deposit,
+        deposit_community=current_app.config["TECHDATA_CITY_CENTRE"]["slug"],
         deposits_done=deposits_done, certificates=certificates, certificate_error=error,
         csrf_token=generate_csrf(),
     ), status
+
+
+def landing_certificates(record_ui):
+    """The certificate panel of a dataset's record page (template global), or None.
+
+    For a dataset linked to a project (``cdtd:project``), to whoever may read
+    the project: its certificates (PDF links) and whether he may issue one.
+    """
+    number = ((record_ui or {}).get("custom_fields") or {}).get("cdtd:project")
+    if not number or not current_user.is_authenticated:
+        return None
+    service = current_projects_service
+    try:
+        certificates = service.certificates(g.identity, number)
+        may = service.may(g.identity, number, "certify")
+    except (PIDDoesNotExistError, PermissionDenied):
+        return None
+    return {"number": number, "certificates": certificates, "can_certify": may["certify"]}
 
 
 @login_required
@@ -151,5 +171,6 @@ def create_ui_blueprint(app):
     bp.add_url_rule("/projects/<number>", view_func=project_detail)
     bp.add_url_rule("/projects/<number>/certificate", view_func=project_certificate,
                     methods=["POST"])
+    bp.add_app_template_global(landing_certificates, "techdata_project_certificates")
     return bp
 
