@@ -14,6 +14,7 @@ from invenio_db import db
 from invenio_search import current_search
 from invenio_search.utils import build_alias_name
 
+from .access.migrations import strip_unreadable_titles
 from .directory.oai import ensure_oai_set
 from .kernel.roles import ensure_roles
 from .kernel.audit_chain import ensure_guards
@@ -70,3 +71,5 @@ def upgrade():
     yield "city data centre", ensure_city_centre()
     yield "OAI-PMH set of the open directory", ensure_oai_set()
     yield "OAI-PMH set queries registered", register_percolators()
+    yield "request titles of records the applicant may not read stripped", len(
+        strip_unreadable_titles())
