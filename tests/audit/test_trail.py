@@ -8,7 +8,10 @@ from techdata.access.grants import expire_grants
 from techdata.kernel import roles
 from techdata.kernel.audit_chain import verify
 from tests.access.conditional import FILE_KEY, act, application, apply, content
+from techdata.workdays.loader import load_schedule
 from tests.audit.conftest import trail
+from tests.directory.test_releases import put, release_through
+from tests.workdays.test_calendar import SCHEDULE_2027
 from tests.helpers import token_headers, user_with_role
 from tests.projects.test_projects import project
 
@@ -124,3 +127,23 @@ def test_acceptance_override_is_recorded(audit_app, running_app, researcher, Use
     assert entry["metadata"]["after"]["overridden"] is True
     assert entry["metadata"]["after"]["approver"] == "pm2-audit@test.example.org"
     assert entry["metadata"]["before"]["status"] != "accepted"
+
+
+def test_calendar_year_loaded_is_recorded(audit_app, db):
+    """Loading a year's holiday schedule is recorded (it moves every deadline)."""
+    load_schedule(SCHEDULE_2027, "test")
+    entry = _one(trail("2027", "techdata.calendar.load"), "techdata.calendar.load")
+    assert entry["metadata"]["after"]["days"] > 0
+    assert entry["metadata"]["after"]["source"]
+
+
+def test_directory_release_steps_are_recorded(audit_app, running_app, db):
+    """Compile, submit, confidentiality review and publication of a release (CD-TD Art. 7, 24)."""
+    put(9001)
+    release = release_through("open")
+    entries = trail(f"open:{release.id}", "techdata.release.change")
+    steps = sorted(e["metadata"]["after"]["step"] for e in entries)
+    assert steps == ["compile", "publish", "review", "submit"]
+    published = [e for e in entries if e["metadata"]["after"]["step"] == "publish"][0]
+    assert published["metadata"]["after"]["status"] == "published"
+    assert published["metadata"]["details"]["number"] == release.number

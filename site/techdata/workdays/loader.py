@@ -19,6 +19,7 @@ from datetime import date, timedelta
 import yaml
 from invenio_db import db
 
+from ..kernel import audit
 from .calendar import MAX_YEAR, MIN_YEAR
 from .models import CalendarDay, CalendarYear
 
@@ -89,6 +90,8 @@ def load_schedule(text, source_name=""):
     """Store a year's schedule (replacing the earlier one); returns ``(year, days)``."""
     year, source, days = parse_schedule(text)
     source = source or source_name
+    before = CalendarDay.query.filter(  # the days it replaces, for the audit trail
+        CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)).count()
     CalendarDay.query.filter(
         CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)
     ).delete()
@@ -99,4 +102,6 @@ def load_schedule(text, source_name=""):
             CalendarDay(day=day, is_workday=is_workday, name=name, source=source)
         )
     db.session.commit()
+    audit.log("techdata.calendar.load", str(year), identity=audit.current_identity(),
+              before={"days": before}, after={"days": len(days), "source": source})
     return year, len(days)

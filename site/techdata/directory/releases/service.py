@@ -30,6 +30,7 @@ from psycopg2.extras import execute_values
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
+from ...kernel import audit
 from ...kernel.errors import field_errors
 from ...kernel.generators import DomainRoles
 from ...kernel.i18n import _
@@ -81,6 +82,14 @@ def openable(entry):
     """
     opening = entry.get("opening_type") or {}
     return isinstance(opening, dict) and opening.get("id") in OPEN_TYPES
+
+
+def _audit(identity, uow, release, step, **details):
+    """Record a release step in the audit trail (CD-TD Art. 7, 24; LZ Art. 21)."""
+    audit.log("techdata.release.change", f"{release.audience}:{release.id}", identity=identity,
+              uow=uow, after={"step": step, "status": release.status,
+                              "entries": release.entry_count, "digest": release.digest},
+              details=details)
 
 
 def _ordered(query):
@@ -347,6 +356,7 @@ class ReleaseService(DomainService):
             log.warning("directory release draft (%s): %d entries skipped (no id or not opened)",
                         audience, skipped)
         draft.digest, draft.entry_count = self.compute_digest(draft)
+        _audit(identity, uow, draft, "compile")
         return draft
 
     def submit(self, identity, audience="open", uow=None):
@@ -367,6 +377,7 @@ class ReleaseService(DomainService):
         draft.status = "in_review"
         draft.submitted_by, draft.submitted_at = user_id(identity), utcnow()
         uow.register(NotificationOp(ReleaseSubmitted.build(draft)))
+        _audit(identity, uow, draft, "submit")
         return draft
 
     def review(self, identity, audience, data, uow=None):
@@ -405,6 +416,8 @@ class ReleaseService(DomainService):
         draft.status = "approved" if passed else "draft"
         builder = ReleasePassed if passed else ReleaseFailed
         uow.register(NotificationOp(builder.build(draft)))
+        _audit(identity, uow, draft, "review", passed=passed, reasons=draft.review_reasons,
+               reviewed_digest=draft.reviewed_digest)
         return draft
 
     def publish(self, identity, audience="open", uow=None):
@@ -440,6 +453,7 @@ class ReleaseService(DomainService):
         db.session.flush()
         for ids in self.entry_id_chunks(draft):
             mark_released(ids, when)
+        _audit(identity, uow, draft, "publish", number=draft.number)
         return draft
 
     def entry_id_chunks(self, release):
