@@ -65,13 +65,14 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, lazy={
     "demo": "techdata.demo.cli:demo",
     "bench-seed": "techdata.bench.seed:bench_seed",
+    "import": "techdata.importer.cli:import_command",
 })
 def techdata():
     """Chengdu tech-data repository commands."""
 
 
-techdata.add_command(calendar_cli)
 techdata.add_command(audit_cli)
+techdata.add_command(calendar_cli)
 techdata.add_command(certificate_cli)
 techdata.add_command(directory_cli)
 techdata.add_command(projects_cli)

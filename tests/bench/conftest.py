@@ -1,8 +1,12 @@
 """Fixtures of the bench tests: the bench's HTTP layer over Flask's test client."""
 
 import pytest
+from invenio_communities.proxies import current_communities
 from invenio_rdm_records.proxies import current_rdm_records_service as records
 from invenio_requests.proxies import current_requests_service
+
+from techdata.kernel.roles import ensure_roles
+from techdata.review.centres import ensure_city_centre
 
 
 class FlaskHttp:
@@ -43,3 +47,12 @@ def bench_actors(researcher_token, curator_token, reviewer_token):
     """Depositor, curator and reviewer headers, as the bench's tokens give them."""
     return {"depositor": researcher_token, "curator": curator_token,
             "reviewer": reviewer_token}
+
+
+@pytest.fixture()
+def city_centre_for_import(running_app, db):
+    """Roles, then the city centre (its curators are a role), as set-up makes them."""
+    ensure_roles()
+    db.session.commit()
+    ensure_city_centre()
+    current_communities.service.indexer.refresh()

@@ -1,18 +1,24 @@
-"""Seed N synthetic published datasets (Chinese and English, small files).
+"""Seed N synthetic datasets (Chinese and English, one small file each) for the bench.
 
-Records go through the real RDM service (drafts, files, publish) as the bench
-user; only the search indexing is batched: each record is indexed by the
-service as usual, but the index refresh is left to OpenSearch's interval.
+The records come in through the bulk import (``techdata.importer``), as a
+city's historical catalogue would: every row goes through the records
+service and our components, with its deposit and confidentiality decisions
+recorded as imported, in batches, indexed in bulk at the end. Resumable:
+the keys ``BENCH-<n>`` already imported are skipped.
 """
 
 import random
+import tempfile
 import time
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from invenio_accounts.models import User
+from invenio_access.permissions import system_identity
 
-from ..demo.loader import demo_record_data, depositor_identity, publish_record
+from ..importer.cli import owner_identity
+from ..importer.proxies import current_import_service
+from ..importer.service import imported_keys
 
 TOPICS_ZH = ["土壤", "水质", "大气", "气象", "地震", "生物多样性", "新能源", "集成电路",
              "生物医药", "航空航天", "人工智能", "轨道交通", "农业", "中医药", "材料"]
@@ -22,93 +28,77 @@ TOPICS_EN = ["soil", "water quality", "air", "weather", "seismic", "biodiversity
              "new energy", "integrated circuits", "biomedicine", "aerospace", "AI",
              "rail transit", "agriculture", "traditional medicine", "materials"]
 
+KEY_FORMAT = "BENCH-{:07d}"
+"""Source keys of the synthetic datasets."""
 
-def synthetic_spec(i, rnd):
-    """Metadata of synthetic record number ``i`` (deterministic for a seed)."""
+
+def synthetic_row(i, rnd):
+    """The manifest row of synthetic dataset number ``i`` (deterministic for a seed)."""
     t = rnd.randrange(len(TOPICS_ZH))
     place = rnd.choice(PLACES_ZH)
     year = rnd.randint(2015, 2025)
-    zh = f"{place}{TOPICS_ZH[t]}{rnd.choice(KINDS_ZH)}（{year}年，第{i}号）"
-    en = f"{TOPICS_EN[t].capitalize()} dataset {i} of {place} ({year})"
+    day = f"{year}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
     return {
-        "title": zh if i % 3 else en,
-        "additional_title": en if i % 3 else zh,
-        "description": f"合成基准数据 {i}：{place}{TOPICS_ZH[t]}研究。Synthetic benchmark record {i} on {TOPICS_EN[t]}.",
-        "creators": [[rnd.choice("李王张刘陈杨赵黄周吴"), rnd.choice(["伟", "芳", "敏", "静", "强", "磊"])]],
-        "subjects": [TOPICS_ZH[t], TOPICS_EN[t]],
-        "date": f"{year}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}",
-        "file": {"name": f"data_{i}.csv", "content": f"id,value\n{i},{rnd.random():.6f}\n"},
+        "key": KEY_FORMAT.format(i),
+        "title_zh": f"{place}{TOPICS_ZH[t]}{rnd.choice(KINDS_ZH)}（{year}年，第{i}号）",
+        "title_en": f"{TOPICS_EN[t].capitalize()} dataset {i} of {place} ({year})",
+        "abstract_zh": f"合成基准数据 {i}：{place}{TOPICS_ZH[t]}研究。",
+        "abstract_en": f"Synthetic benchmark record {i} on {TOPICS_EN[t]}.",
         "category": rnd.choice(["rd", "observation", "transfer", "service", "resources"]),
+        "secrecy": "non-classified",
+        "grade": "general",
         "update_cycle": rnd.choice(["yearly", "monthly", "irregular"]),
         "storage_format": "CSV",
-        "entity": rnd.choice(["scu", "uestc", "swjtu", "cdut", "cib-cas", "cdkjxxzx"]),
-        "department": rnd.choice(["kjj", "jxj", "sthjj", "nyncj"]),
-        "bench": True,
+        "providing_entity": rnd.choice(["scu", "uestc", "swjtu", "cdut", "cib-cas", "cdkjxxzx"]),
+        "responsible_department": rnd.choice(["kjj", "jxj", "sthjj", "nyncj"]),
+        "subjects": [TOPICS_ZH[t], TOPICS_EN[t]],
+        "creators": [f"{rnd.choice('李王张刘陈杨赵黄周吴')},{rnd.choice(['伟', '芳', '敏', '静'])}"],
+        "publication_date": day,
+        "files": [f"data_{i}.csv"],
+        "review_decided_by": "基准数据审核员 / bench curator",
+        "review_decided_at": day,
+        "confidentiality_decided_by": "基准数据保密审查员 / bench reviewer",
+        "confidentiality_decided_at": day,
     }
 
 
-def count_bench_records():
-    """How many synthetic bench records are already published."""
-    from invenio_access.permissions import system_identity
-    from invenio_rdm_records.proxies import current_rdm_records_service as records
-
-    records.indexer.refresh()
-    return records.search(system_identity, q='metadata.description:"合成基准数据"', size=1).total
-
-
-def seed_range(start, stop, owner, progress=None):
-    """Publish synthetic records ``start`` .. ``stop - 1`` as ``owner``."""
-    identity = depositor_identity(User.query.filter_by(email=owner).one())
-    rnd = random.Random(20261123 + start)
-    for i in range(start, stop):
-        spec = synthetic_spec(i, rnd)
-        publish_record(identity, demo_record_data(spec), spec["file"])
-        if progress is not None:
-            progress.value += 1
-
-
-def _worker(start, stop, owner, progress):
-    """Process entry point: own app, own connections, one slice of records."""
-    from invenio_app.factory import create_api
-
-    app = create_api()
-    with app.app_context():
-        seed_range(start, stop, owner, progress)
+def bench_rows(numbers, folder, seed=20261123):
+    """``[(i, row)]`` of the datasets ``numbers``, their files written into ``folder``."""
+    rows = []
+    for i in numbers:
+        rnd = random.Random(seed + i)
+        row = synthetic_row(i, rnd)
+        (Path(folder) / row["files"][0]).write_text(f"id,value\n{i},{rnd.random():.6f}\n",
+                                                    "utf-8")
+        rows.append((i, row))
+    return rows
 
 
 @click.command("bench-seed")
 @click.option("--count", "-n", default=10000, show_default=True, help="Records wanted in all.")
 @click.option("--owner", default="researcher@example.org", show_default=True)
-@click.option("--workers", "-w", default=2, show_default=True, help="Parallel processes.")
+@click.option("--batch-size", default=200, show_default=True, help="Rows per transaction.")
 @with_appcontext
-def bench_seed(count, owner, workers):
-    """Publish synthetic records until ``count`` bench records exist."""
-    import multiprocessing as mp
-
-    have = count_bench_records()
-    todo = max(0, count - have)
-    click.echo(f"bench records present: {have}; to create: {todo}; workers: {workers}")
+def bench_seed(count, owner, batch_size):
+    """Import synthetic datasets until ``count`` bench datasets exist (resumable)."""
+    have = {k for k in imported_keys() if k.startswith("BENCH-")}
+    todo = [i for i in range(count) if KEY_FORMAT.format(i) not in have]
+    click.echo(f"bench records present: {len(have)}; to import: {len(todo)}")
     if not todo:
         return
-    ctx = mp.get_context("spawn")
-    progress = ctx.Value("i", 0, lock=False)
-    bounds = [have + todo * k // workers for k in range(workers + 1)]
-    procs = [
-        ctx.Process(target=_worker, args=(bounds[k], bounds[k + 1], owner, progress))
-        for k in range(workers)
-    ]
+    identity = owner_identity(owner)
     t0 = time.time()
-    for p in procs:
-        p.start()
-    with click.progressbar(length=todo, label="publishing", show_pos=True, show_eta=True) as bar:
-        done = 0
-        while any(p.is_alive() for p in procs):
-            time.sleep(1)
-            bar.update(progress.value - done)
-            done = progress.value
-        bar.update(progress.value - done)
-    failed = [p.exitcode for p in procs if p.exitcode]
+    with tempfile.TemporaryDirectory(prefix="techdata-bench-") as folder:
+        rows = bench_rows(todo, folder)
+        with click.progressbar(length=len(rows), label="importing", show_pos=True,
+                               show_eta=True) as bar:
+            report = current_import_service.import_rows(
+                system_identity, rows, identity, files_dir=folder, batch_size=batch_size,
+                progress=bar.update)
     dt = time.time() - t0
-    click.echo(f"published {progress.value} records in {dt:.0f} s ({progress.value / dt:.1f}/s)")
-    if failed:
-        raise click.ClickException(f"{len(failed)} seeding worker(s) failed")
+    click.echo(f"imported {len(report.imported)} records in {dt:.0f} s "
+               f"({len(report.imported) / dt:.1f}/s), errors {len(report.errors)}")
+    for line, key, errors in report.errors[:10]:
+        click.echo(f"  {key}: {errors}", err=True)
+    if report.errors:
+        raise click.ClickException(f"{len(report.errors)} rows failed")

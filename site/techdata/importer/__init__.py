@@ -1,0 +1,1 @@
+"""Bulk import of existing datasets (``invenio techdata import MANIFEST``; issue 21)."""

@@ -1,0 +1,79 @@
+"""Fixtures of the import tests: a files folder and manifest writers."""
+
+import csv
+import hashlib
+import json
+
+import pytest
+from invenio_communities.proxies import current_communities
+
+from techdata.kernel.roles import ensure_roles
+from techdata.review.centres import ensure_city_centre
+
+COLUMNS = ["key", "title_zh", "title_en", "abstract_zh", "category", "secrecy",
+           "opening_type", "opening_reason", "opening_legal_basis", "providing_entity",
+           "update_cycle", "storage_format",
+           "subjects", "creators", "publication_date", "files", "checksums",
+           "review_decided_by", "review_decided_at", "review_basis",
+           "confidentiality_decided_by", "confidentiality_decided_at"]
+"""The columns the test manifests use."""
+
+
+def md5(data):
+    """``md5:<hex>`` of bytes."""
+    return "md5:" + hashlib.md5(data).hexdigest()
+
+
+def good_row(key, **over):
+    """A complete row of an open dataset, decided at the time (CD-TD Art. 11, 24)."""
+    row = {
+        "key": key, "title_zh": f"岷江流域水质监测历史数据 {key}",
+        "title_en": f"Minjiang water quality archive {key}",
+        "abstract_zh": "2010-2020年岷江水质逐月监测数据。", "category": "observation",
+        "secrecy": "non-classified", "providing_entity": "scu",
+        "update_cycle": "monthly", "storage_format": "CSV",
+        "subjects": "水质;water quality", "creators": "王,芳;成都市环境监测站",
+        "publication_date": "2020-06-30", "review_decided_by": "张审核（市数据中心）",
+        "review_decided_at": "2020-07-01", "review_basis": "一般数据 / general data",
+        "confidentiality_decided_by": "李保密", "confidentiality_decided_at": "2020-07-03",
+    }
+    row.update(over)
+    return row
+
+
+@pytest.fixture()
+def import_setup(running_app, db, researcher):
+    """Roles and the city centre exist, as after set-up; the researcher owns the data."""
+    ensure_roles()
+    db.session.commit()
+    ensure_city_centre()
+    current_communities.service.indexer.refresh()
+    return researcher
+
+
+@pytest.fixture()
+def files_dir(tmp_path):
+    """A files folder with two small CSV files; returns (folder, {name: bytes})."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    contents = {"minjiang.csv": "月份,COD\n2010-01,12.5\n".encode("utf-8"),
+                "soil.csv": b"id,pb\n1,0.3\n"}
+    for name, data in contents.items():
+        (folder / name).write_bytes(data)
+    return folder, contents
+
+
+def write_csv(path, rows):
+    """A CSV manifest of ``rows`` (dicts)."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: row.get(k, "") for k in COLUMNS})
+    return path
+
+
+def write_json(path, rows):
+    """A JSON manifest of ``rows``."""
+    path.write_text(json.dumps({"records": rows}, ensure_ascii=False), "utf-8")
+    return path
