@@ -185,6 +185,9 @@ backup_base() {
     -U "$TD_PG_USER" -D "$dir" -Ft -z -X stream -c fast -l "techdata $stamp" \
     || { td_warn "pg_basebackup failed"; rm -rf "$dir"; return 1; }
   finished="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  local unlogged
+  unlogged="$(postgres_psql -d "$TD_PG_DB" -tAc "SELECT string_agg(relname, ' ') FROM pg_class WHERE relkind = 'r' AND relpersistence = 'u'")"
+  [ -z "$unlogged" ] || td_warn "UNLOGGED tables (no WAL: restored EMPTY): $unlogged"
   read -r start_lsn tli < <("$TD_VENV/bin/python" -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["WAL-Ranges"][0]
@@ -421,16 +424,115 @@ _restore_fact() {
 }
 
 # restore_reindex: rebuild every search index from the database (OpenSearch is
-# never backed up: everything in it is derived from PostgreSQL).
+# never backed up: everything in it is derived from PostgreSQL). The same
+# commands as `invenio index destroy/init`, the custom-field inits, `invenio
+# techdata upgrade` and `invenio rdm rebuild-all-indices`, in one process.
 restore_reindex() {
   curl -fsS -o /dev/null "http://127.0.0.1:$TD_OS_PORT" || \
     { td_warn "OpenSearch is not running: scripts/run starts it, then scripts/restore --reindex"; return 1; }
   instance_link
   export INVENIO_CELERY_TASK_ALWAYS_EAGER=True
-  invenio index destroy --force --yes-i-know >/dev/null 2>&1 || true
-  invenio index init >/dev/null &&
-  invenio rdm-records custom-fields init >/dev/null &&
-  invenio communities custom-fields init >/dev/null &&
-  invenio techdata upgrade >/dev/null &&
-  invenio rdm rebuild-all-indices
+  # creating every index at once can be slow: a patient search client
+  export INVENIO_SEARCH_CLIENT_CONFIG="${INVENIO_SEARCH_CLIENT_CONFIG:-{'timeout': 120}}"
+  "$TD_VENV/bin/python" - <<'PY'
+import sys
+
+from invenio_app.factory import create_app
+from invenio_app_rdm.cli import rebuild_all_indices
+from invenio_communities.cli import create_communities_custom_field
+from invenio_rdm_records.cli import create_records_custom_field
+from invenio_search.cli import destroy, init
+
+from techdata.cli import upgrade
+
+app = create_app()
+runner = app.test_cli_runner()
+for label, command, args in (
+        ("indices removed", destroy, ["--force", "--yes-i-know"]),
+        ("indices created", init, []),
+        ("record custom fields", create_records_custom_field, []),
+        ("community custom fields", create_communities_custom_field, []),
+        ("techdata upgrade", upgrade, []),
+        ("every record, request, vocabulary... indexed", rebuild_all_indices, [])):
+    result = runner.invoke(command, args)
+    if result.exit_code != 0 and command is not destroy:
+        print(result.output, file=sys.stderr)
+        if result.exception:
+            import traceback
+            traceback.print_exception(result.exception, file=sys.stderr)
+        sys.exit(f"search indices: '{label}' failed")
+    print(f"search: {label}")
+# the rebuild queued every id: index them now (the beat task "indexer" would, every 10 s)
+from invenio_access.permissions import system_identity
+from invenio_indexer.proxies import current_indexer_registry
+from invenio_records_resources.proxies import current_service_registry
+with app.app_context():
+    done = 0
+    for name in list(current_indexer_registry.all()):
+        try:
+            current_indexer_registry.get(name).process_bulk_queue()
+            done += 1
+        except Exception as exc:  # noqa: BLE001  (report, go on with the others)
+            print(f"search: indexer {name}: {exc!r}", file=sys.stderr)
+    # our own services outside InvenioRDM's registry (projects): rebuilt one by one
+    registered = set(map(id, current_service_registry._services.values()))
+    ext = app.extensions["techdata"]
+    for attr in sorted(vars(ext)):
+        service = getattr(ext, attr)
+        if attr.endswith("_service") and hasattr(service, "rebuild_index") \
+                and id(service) not in registered:
+            try:
+                service.rebuild_index(system_identity)
+                service.indexer.process_bulk_queue()
+                done += 1
+            except NotImplementedError:
+                pass
+            except Exception as exc:  # noqa: BLE001
+                print(f"search: {attr}: {exc!r}", file=sys.stderr)
+print(f"search: {done} indexing queues processed")
+PY
+}
+
+# backup_bench: RPO/RTO figures of this instance (scripts/bench backup): a full
+# backup into a temporary target, then a restore of it (indices included) into
+# a temporary .services with its own PostgreSQL port and index prefix; times
+# and sizes to a table and .services/bench/backup-<time>.json. The instance
+# itself is only read (its WAL archiving marker is put back as it was).
+backup_bench() {
+  postgres_status >/dev/null || td_die "PostgreSQL is not running (scripts/run)"
+  local tmp target svc port enabled=0 t0 b_s r_s rc out
+  tmp="$(mktemp -d "${TMPDIR:-/tmp}/td-bench-backup.XXXXXX")"; chmod 755 "$tmp"
+  target="$tmp/target"; svc="$tmp/restored"
+  port="$("$TD_VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  [ -f "$TD_PG_WAL_ARCHIVE/ENABLED" ] && enabled=1
+  t0=$SECONDS
+  TD_BACKUP_TARGET="$target" TD_BACKUP_PASSPHRASE_FILE="$tmp/pass" "$TD_ROOT/scripts/backup" || td_die "backup failed"
+  b_s=$((SECONDS - t0))
+  [ "$enabled" = 1 ] || rm -f "$TD_PG_WAL_ARCHIVE/ENABLED"
+  t0=$SECONDS
+  env -u INVENIO_INSTANCE_PATH -u TD_SECRET_KEY TD_SERVICES="$svc" TD_PG_PORT="$port" \
+    TD_INDEX_PREFIX="bench-restore-" TD_BACKUP_PASSPHRASE_FILE="$tmp/pass" \
+    "$TD_ROOT/scripts/restore" "$target/base/$(cat "$target/LATEST")"; rc=$?
+  r_s=$((SECONDS - t0))
+  TD_SERVICES="$svc" TD_PG_PORT="$port" bash -c "source '$TD_ROOT/scripts/lib/all.sh'; postgres_stop" || true
+  curl -fsS -XDELETE "http://127.0.0.1:$TD_OS_PORT/bench-restore-*" >/dev/null 2>&1 || true
+  mkdir -p "$TD_SERVICES/bench"
+  out="$TD_SERVICES/bench/backup-$(date -u +%Y%m%dT%H%M%SZ).json"
+  "$TD_VENV/bin/python" - "$target" "$b_s" "$r_s" "$rc" "$out" <<'PY'
+import json, os, sys
+target, b_s, r_s, rc, out = sys.argv[1:]
+name = open(os.path.join(target, "LATEST")).read().strip()
+manifest = json.load(open(os.path.join(target, "base", name, "manifest.json")))
+size = lambda p: sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(p) for f in fs)
+result = {"backup_seconds": int(b_s), "restore_seconds": int(r_s), "restore_exit": int(rc),
+          "database_bytes": sum(v["size"] for k, v in manifest["contents"].items() if k.endswith(".tar.gz")),
+          "files": manifest.get("file_store", {}), "target_bytes": size(target)}
+json.dump(result, open(out, "w"), indent=1)
+print(f"backup  {result['backup_seconds']:>6} s   database {result['database_bytes'] / 2**20:8.1f} MiB (compressed), "
+      f"files {result['files'].get('count', 0)} ({result['files'].get('bytes', 0) / 2**20:.1f} MiB)")
+print(f"restore {result['restore_seconds']:>6} s   (database replay, files verified, indices rebuilt; exit {rc})")
+print(f"target  {result['target_bytes'] / 2**20:8.1f} MiB   → {out}")
+PY
+  rm -rf "$tmp"
+  return "$rc"
 }

@@ -41,8 +41,8 @@ CONF
 # Segments go to $TD_PG_WAL_ARCHIVE only while the file ENABLED is in it (the
 # first scripts/backup creates it); until then the archiver drops them, so an
 # instance nobody backs up never fills its disk with WAL.
+# (Not exported: a child script with another TD_SERVICES must not inherit it.)
 TD_PG_WAL_ARCHIVE="${TD_PG_WAL_ARCHIVE:-$TD_SERVICES/postgres/wal-archive}"
-export TD_PG_WAL_ARCHIVE
 postgres_archive_conf() {
   [ -f "$TD_PG_DATA/PG_VERSION" ] || return 0
   td_svc_own "$TD_PG_WAL_ARCHIVE"

@@ -1,0 +1,1 @@
+"""Tests of backup, restore, fixity and crash safety (issue 17)."""
