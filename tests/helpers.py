@@ -194,3 +194,32 @@ def make_workflow(app, db, client, depositor_headers, tag="wf"):
     centre = current_communities.service.read(system_identity, ensure_city_centre())
     current_communities.service.indexer.refresh()
     return Workflow(client, depositor_headers, headers[0], headers[1], centre.id)
+
+
+def upload(client, recid, headers, files):
+    """Upload ``files`` (name -> bytes) to the draft ``recid`` over REST."""
+    base = f"/api/records/{recid}/draft/files"
+    res = client.post(base, json=[{"key": k} for k in files], headers=headers)
+    assert res.status_code == 201, res.get_json()
+    for key, content in files.items():
+        res = client.put(f"{base}/{key}/content", data=content,
+                         headers={**headers, "Content-Type": "application/octet-stream"})
+        assert res.status_code == 200, res.get_json()
+        res = client.post(f"{base}/{key}/commit", headers=headers)
+        assert res.status_code == 200, res.get_json()
+
+
+def publish_with_files(flow, data, files):
+    """``flow.publish(data)`` (a :class:`Workflow`), ``files`` uploaded before submission."""
+    create = flow.create
+
+    def create_with_files(draft_data):
+        draft = create(draft_data)
+        upload(flow.client, draft["id"], flow.depositor, files)
+        return draft
+
+    flow.create = create_with_files
+    try:
+        return flow.publish(data)
+    finally:
+        flow.create = create

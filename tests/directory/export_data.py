@@ -146,7 +146,9 @@ def read_entry(g, entry_id):
     e = {"entry_id": entry_id}
     titles = {t.language: str(t) for t in g.objects(ds, DCTERMS.title)}
     e["title_zh"], e["title_en"] = titles.get("zh"), titles.get("en")
-    e["content"] = _one(str(d) for d in g.objects(ds, DCTERMS.description))
+    # without content the titles are the (mandatory) description
+    e["content"] = _one(str(d) for d in g.objects(ds, DCTERMS.description)
+                        if (d.language, str(d)) not in titles.items())
     theme = _one(g.objects(ds, DCAT.theme))
     e["category"] = _concept(g, theme) if theme else None
     cp = _one(g.objects(ds, DCAT.contactPoint))

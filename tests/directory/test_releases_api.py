@@ -178,3 +178,70 @@ def test_not_opened_record_never_in_release_or_exports(running_app, client, db, 
     res = client.get("/api/directories/resource/releases/1/export?format=csv", headers=other)
     assert closed_id in res.get_data(as_text=True)
     assert client.get("/api/directories/resource/releases/1/export?format=csv").status_code == 401
+
+
+def test_erratum_and_corrected_reissue(running_app, client, db, bureau_token, reviewer_token,
+                                       company_token):
+    """A published release carries errata naming its corrected re-issue; it stays as it was.
+
+    Issue 14: release no. 1 listed download URLs that did not work; it cannot
+    change (CD-TD Art. 7, 11), so release no. 2 corrects it and no. 1 says so.
+    """
+    import pytest
+    import sqlalchemy
+    from rdflib import Graph, Literal, Namespace, URIRef
+
+    from techdata.directory.releases.models import OpenDirectoryReleaseErratum
+
+    store.upsert_entry({"title_zh": "错误地址的条目", "download_url": "https://x.example/bad",
+                        "opening_type": {"id": "unconditional", "zh": "u", "en": "u"}},
+                       "catalogued", entry_id="c-err001", in_open=True, review_passed=True)
+    first = _release(client, bureau_token, reviewer_token)
+    note = {"note_zh": "下载地址有误，已在第 2 版更正。", "note_en": "Wrong download URLs."}
+    # only the bureau; a draft has no errata; a later release must exist
+    _bilingual(client.post(f"{API}/1/errata", json=note, headers=company_token), 403)
+    body = _bilingual(client.post(f"{API}/1/errata", json={"note_en": "x", "corrected_by": 2},
+                                  headers=bureau_token), 400)
+    assert {e["field"] for e in body["errors"]} == {"note_zh", "corrected_by"}
+    for bad in (1, 0, "2", True, 10**12, None):
+        if bad is None:
+            continue
+        body = _bilingual(client.post(f"{API}/1/errata", json={**note, "corrected_by": bad},
+                                      headers=bureau_token), 400)
+        assert [e["field"] for e in body["errors"]] == ["corrected_by"], bad
+    _bilingual(client.post(f"{API}/1/errata", json={"note_zh": "x" * 4001},
+                           headers=bureau_token), 400)
+
+    store.upsert_entry({"title_zh": "错误地址的条目", "download_url": "https://x.example/good",
+                        "opening_type": {"id": "unconditional", "zh": "u", "en": "u"}},
+                       "catalogued", entry_id="c-err001", in_open=True, review_passed=True)
+    second = _release(client, bureau_token, reviewer_token)
+    assert second["number"] == 2
+    res = client.post(f"{API}/1/errata", json={**note, "corrected_by": 2}, headers=bureau_token)
+    assert res.status_code == 201, res.get_json()
+    assert res.json["corrected_by_url"].endswith("/directory/releases/2")
+
+    # the original is kept as published: same digest, same entries, plus the erratum
+    again = client.get(f"{API}/1").get_json()
+    assert (again["digest"], again["entry_count"]) == (first["digest"], first["entry_count"])
+    assert [e["note_zh"] for e in again["errata"]] == [note["note_zh"]]
+    doc = json.loads(client.get(f"{API}/1/export?format=json").get_data())
+    assert doc["entries"][0]["download_url"] == "https://x.example/bad"
+    assert doc["catalog"]["errata"][0]["corrected_by"] == 2
+    graph = Graph().parse(data=client.get(f"{API}/1/export?format=ttl").get_data(as_text=True),
+                          format="turtle")
+    dcat, adms = Namespace("http://www.w3.org/ns/dcat#"), Namespace("http://www.w3.org/ns/adms#")
+    cat = next(graph.subjects(predicate=None, object=dcat.Catalog))
+    assert Literal(note["note_zh"], lang="zh") in set(graph.objects(cat, adms.versionNotes))
+    assert str(graph.value(cat, URIRef("http://purl.org/dc/terms/isReplacedBy"))).endswith(
+        "/directory/releases/2")
+    assert client.get(f"{API}/2").json["errata"] == []
+
+    # an erratum, once stated, stays (trigger)
+    erratum_id = OpenDirectoryReleaseErratum.query.one().id
+    with pytest.raises(sqlalchemy.exc.DBAPIError):
+        with db.session.begin_nested():
+            db.session.execute(sqlalchemy.text(
+                "UPDATE techdata_directory_release_erratum SET note_zh = 'x' WHERE id = :i"),
+                {"i": erratum_id})
+    db.session.rollback()

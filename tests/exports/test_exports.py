@@ -7,16 +7,17 @@ labels.
 """
 
 import json
+import re
 
 import pytest
 from datacite import schema45
 from flask import current_app
 from lxml import etree
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from techdata.exports.serializers import TechDataDataCite45JSONSerializer
-from tests.helpers import deposit, make_workflow
+from tests.helpers import deposit, make_workflow, publish_with_files
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 EU = "http://publications.europa.eu/resource/authority/access-right/"
@@ -89,7 +90,15 @@ def records(running_app, UserFixture, database):
         kind: flow.publish(deposit(**DIRECTORY, **_opening(kind)))
         for kind, *_ in OPENINGS
     }
+    recs["files"] = publish_with_files(flow, deposit(title="带文件的土壤数据", files=True), FILES)
+    abstract_only = deposit(title="只有中文摘要的数据", abstract="只有中文摘要，没有描述。")
+    del abstract_only["metadata"]["description"]
+    recs["abstract_only"] = flow.publish(abstract_only)
     return recs, headers
+
+
+FILES = {"soil.csv": b"site,cd\nA,0.3\n", "readme.pdf": b"%PDF-1.4 readme"}
+"""Files of the deposit with files (name -> content)."""
 
 
 # DataCite
@@ -172,7 +181,7 @@ def test_other_exporters_kept(running_app):
     ours = current_app.config["APP_RDM_RECORD_EXPORTERS"]
     assert set(ours) == set(upstream)
     changed = {k for k in ours if ours[k] != upstream[k]}
-    assert changed == {"datacite-json", "datacite-xml", "dcat-ap"}
+    assert changed == {"datacite-json", "datacite-xml", "dcat-ap", "json-ld"}
 
 
 def test_funder_from_metadata_still_exported(running_app, db, workflow, client):
@@ -195,12 +204,14 @@ def test_dcat_access_rights_and_category(records, client, kind, term, eu, zh, en
     graph = Graph().parse(data=_get(client, recs[kind], "application/dcat+xml", headers),
                           format="xml")
     dataset = next(graph.subjects(RDF.type, DCAT.Dataset))
-    rights = set(graph.objects(dataset, DCTERMS.accessRights))
-    statement = URIRef(f"info:eu-repo/semantics/{term}")
-    assert rights == {URIRef(EU + eu), statement}
-    assert set(graph.objects(statement, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == {
+    # DCAT-AP 3: dct:accessRights 0..1, a dct:RightsStatement (issue 14: there were two).
+    rights = list(graph.objects(dataset, DCTERMS.accessRights))
+    assert rights == [URIRef(EU + eu)]
+    assert (rights[0], RDF.type, DCTERMS.RightsStatement) in graph
+    assert set(graph.objects(rights[0], RDFS.label)) == {
         Literal(zh, lang="zh"), Literal(en, lang="en")
     }
+    assert (rights[0], RDFS.seeAlso, URIRef(f"info:eu-repo/semantics/{term}")) in graph
 
     concept = URIRef("https://techdata.chengdu.example.org/terms/category/rd")
     assert (dataset, DCTERMS.subject, concept) in graph
@@ -217,6 +228,68 @@ def test_dcat_export_menu(records, client):
     graph = Graph().parse(data=res.get_data(as_text=True), format="xml")
     dataset = next(graph.subjects(RDF.type, DCAT.Dataset))
     assert URIRef(EU + "PUBLIC") in set(graph.objects(dataset, DCTERMS.accessRights))
+
+
+def _dcat(client, rec):
+    """The graph of a record's DCAT-AP export (the landing page's export menu)."""
+    res = client.get(f"/records/{rec['id']}/export/dcat-ap")
+    assert res.status_code == 200
+    graph = Graph().parse(data=res.get_data(as_text=True), format="xml")
+    return graph, next(graph.subjects(RDF.type, DCAT.Dataset))
+
+
+@pytest.mark.parametrize("kind", ["unconditional", "conditional", "files", "abstract_only"])
+def test_dcat_one_issued_and_usable_distributions(records, client, kind):
+    """One dct:issued; every distribution has a dcat:accessURL, none is empty (DCAT-AP 3)."""
+    graph, dataset = _dcat(client, records[0][kind])
+    issued = list(graph.objects(dataset, DCTERMS.issued))
+    assert issued == [Literal("2024-03-15", datatype=XSD.date)]
+    distributions = list(graph.objects(dataset, DCAT.distribution))
+    for dist in distributions:
+        assert (dist, RDF.type, DCAT.Distribution) in graph
+        assert list(graph.objects(dist, DCAT.accessURL)), graph.serialize(format="turtle")
+    # no node typed dcat:Distribution that nothing but its type describes
+    for dist in graph.subjects(RDF.type, DCAT.Distribution):
+        assert len(set(graph.predicate_objects(dist))) > 1
+    landing = next(graph.objects(dataset, DCAT.landingPage))
+    assert (landing, RDF.type, FOAF.Document) in graph
+
+
+def test_dcat_file_distributions_typed(records, client):
+    """A file's distribution: byteSize an xsd:nonNegativeInteger, mediaType an IANA IRI."""
+    rec = records[0]["files"]
+    graph, dataset = _dcat(client, rec)
+    sizes, media = {}, set()
+    for dist in graph.objects(dataset, DCAT.distribution):
+        download = graph.value(dist, DCAT.downloadURL)
+        if download is None:
+            continue
+        size = graph.value(dist, DCAT.byteSize)
+        assert size.datatype == XSD.nonNegativeInteger
+        sizes[str(download).rsplit("/", 1)[-1]] = int(size)
+        kind = graph.value(dist, DCAT.mediaType)
+        assert isinstance(kind, URIRef), kind
+        assert (kind, RDF.type, DCTERMS.MediaType) in graph
+        media.add(str(kind))
+        assert graph.value(dist, DCAT.accessURL) == URIRef(rec["links"]["self_html"])
+    assert sizes == {k: len(v) for k, v in FILES.items()}
+    assert media == {"https://www.iana.org/assignments/media-types/text/csv",
+                     "https://www.iana.org/assignments/media-types/application/pdf"}
+
+
+def test_description_from_chinese_abstract(records, client):
+    """Only cdtd:abstract_zh: it is the dct:description and the schema.org description."""
+    rec = records[0]["abstract_only"]
+    graph, dataset = _dcat(client, rec)
+    abstract = rec["custom_fields"]["cdtd:abstract_zh"]  # as stored (input normalised)
+    assert abstract.startswith("只有中文摘要")
+    assert list(graph.objects(dataset, DCTERMS.description)) == [Literal(abstract, lang="zh")]
+    html = client.get(f"/records/{rec['id']}").get_data(as_text=True)
+    scripts = re.findall(r"<script type='application/ld\+json'>(.*?)</script>", html, re.S)
+    assert len(scripts) == 1
+    assert json.loads(scripts[0])["description"] == abstract
+    res = client.get(f"/records/{rec['id']}/export/json-ld")
+    assert json.loads(res.get_data(as_text=True))["description"] == abstract
 
 
 # JSON

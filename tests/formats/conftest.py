@@ -13,12 +13,21 @@ from sickle import Sickle
 
 from tests.identifiers.datacite_standin import DataCiteStandIn
 from tests.directory.conftest import not_opened
-from tests.helpers import deposit, make_workflow, registered_user, token_headers
+from tests.helpers import (
+    deposit,
+    make_workflow,
+    publish_with_files,
+    registered_user,
+    token_headers,
+)
 
 PAGE_SIZE = 2
 """OAI-PMH page size of the tests: every list needs resumption tokens."""
 
 REASON = {"opening_reason": "涉及第三方权益。", "opening_legal_basis": "LZ 第二十五条"}
+
+FILES = {"soil.csv": b"site,cd\nA,0.3\n", "readme.pdf": b"%PDF-1.4 readme"}
+"""Files of the ``files`` record (name -> content)."""
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +88,8 @@ def published(running_app, UserFixture, database):
     """Published deposits of each opening type, through the reviews.
 
     ``open``: 无条件开放 without files; ``conditional``: 有条件开放;
-    ``closed``: 不予开放; ``open2``, ``open3``: more open records (pages).
+    ``closed``: 不予开放; ``open2``, ``open3``: more open records (pages);
+    ``files``: 无条件开放 with :data:`FILES`.
     """
     from techdata.upgrade import upgrade
 
@@ -97,6 +107,7 @@ def published(running_app, UserFixture, database):
         "open2": flow.publish(deposit(title="第二个开放数据集")),
         "open3": flow.publish(deposit(title="第三个开放数据集",
                                       abstract="只有中文摘要。")),
+        "files": publish_with_files(flow, deposit(title="带文件的开放数据集", files=True), FILES),
     }
     current_requests_service.indexer.refresh()
     current_rdm_records_service.indexer.refresh()

@@ -16,7 +16,7 @@ from lxml import etree
 XSD = Path(__file__).parent / "schemas" / "datacite-4.5" / "metadata.xsd"
 NS = {"dc": "http://datacite.org/schema/kernel-4",
       "oai": "http://www.openarchives.org/OAI/2.0/"}
-KINDS = ("open", "conditional", "closed", "open2", "open3")
+KINDS = ("open", "conditional", "closed", "open2", "open3", "files")
 
 
 @pytest.fixture(scope="module")

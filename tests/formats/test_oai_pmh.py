@@ -27,7 +27,7 @@ def oai_id(rec):
 
 def opened(published):
     """OAI ids of the records of the open directory (无条件开放, 有条件开放)."""
-    return {oai_id(published[k]) for k in ("open", "conditional", "open2", "open3")}
+    return {oai_id(published[k]) for k in ("open", "conditional", "open2", "open3", "files")}
 
 
 def test_identify(published, sickle):
@@ -160,3 +160,42 @@ def test_oai_dc_access_right_agrees_with_datacite(published, sickle):
     rights = [e.text for e in _record(sickle, published["conditional"], "oai_dc").xml.iterfind(
         ".//dc:rights", NS)]
     assert "info:eu-repo/semantics/restrictedAccess" in rights
+
+
+def _formats_of(sickle, identifier):
+    """ListMetadataFormats for one item: its prefixes."""
+    return {f.metadataPrefix for f in sickle.ListMetadataFormats(identifier=identifier)}
+
+
+def test_list_metadata_formats_per_record(published, sickle):
+    """With identifier=: the formats of that item, every one of which GetRecord serves."""
+    every = {f.metadataPrefix for f in sickle.ListMetadataFormats()}
+    for kind in ("open", "conditional", "files"):
+        ident = oai_id(published[kind])
+        prefixes = _formats_of(sickle, ident)
+        assert prefixes == every, kind
+        for prefix in ("oai_dc", "oai_datacite"):
+            assert sickle.GetRecord(identifier=ident, metadataPrefix=prefix).header.identifier \
+                == ident
+    assert all(code == 200 for _, code in sickle.calls)
+
+
+@pytest.mark.parametrize("identifier", ["oai:nowhere:1", "not-an-oai-id", ""])
+def test_list_metadata_formats_unknown_item(published, sickle, identifier):
+    """An identifier of no item is idDoesNotExist (HTTP 200), not a list of formats."""
+    with pytest.raises(oaiexceptions.IdDoesNotExist):
+        list(sickle.ListMetadataFormats(identifier=identifier))
+    assert sickle.calls[-1][1] == 200
+
+
+def test_list_metadata_formats_agrees_with_get_record(published, sickle):
+    """A record a harvester may not get (不予开放) is no item for ListMetadataFormats either."""
+    from flask import current_app
+
+    prefix = current_app.config["OAISERVER_ID_PREFIX"]
+    ident = f"{prefix}{published['closed']['id']}"
+    with pytest.raises(oaiexceptions.IdDoesNotExist):
+        sickle.GetRecord(identifier=ident, metadataPrefix="oai_dc")
+    with pytest.raises(oaiexceptions.IdDoesNotExist):
+        list(sickle.ListMetadataFormats(identifier=ident))
+    assert all(code == 200 for _, code in sickle.calls)

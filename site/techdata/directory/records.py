@@ -117,7 +117,9 @@ def entry_from_record(record):
     opening = (data.get("opening_type") or {}).get("id")
     files_enabled = bool(getattr(getattr(record, "files", None), "enabled", False))
     if opening == "unconditional" and _protection(record)[1] == "public" and files_enabled:
-        data["download_url"] = f"{ui}/records/{recid}/files-archive"
+        # The "download all" archive of the record page (links.archive: the REST route).
+        api = current_app.config.get("SITE_API_URL", "").rstrip("/")
+        data["download_url"] = f"{api}/records/{recid}/files-archive"
     else:
         data["download_url"] = ""  # conditional data is applied for (QY Art. 24)
     data["license"] = _licence(metadata)

@@ -31,6 +31,7 @@ from .serializers import (
     TechDataDataCite45JSONSerializer,
     TechDataDataCite45XMLSerializer,
     TechDataDCATSerializer,
+    TechDataSchemaorgJSONLDSerializer,
 )
 
 __all__ = (
@@ -48,6 +49,7 @@ OUR_EXPORTERS = {
     "datacite-json": _SERIALIZERS + "TechDataDataCite45JSONSerializer",
     "datacite-xml": _SERIALIZERS + "TechDataDataCite45XMLSerializer",
     "dcat-ap": _SERIALIZERS + "TechDataDCATSerializer",
+    "json-ld": _SERIALIZERS + "TechDataSchemaorgJSONLDSerializer",
 }
 """Export-menu format -> our serializer (import string, as InvenioRDM expects)."""
 
@@ -55,12 +57,13 @@ OUR_MIMETYPES = {
     "application/vnd.datacite.datacite+json": TechDataDataCite45JSONSerializer,
     "application/vnd.datacite.datacite+xml": TechDataDataCite45XMLSerializer,
     "application/dcat+xml": TechDataDCATSerializer,
+    "application/ld+json": TechDataSchemaorgJSONLDSerializer,
 }
 """REST content type -> our serializer class."""
 
 
 def with_our_exporters(exporters):
-    """InvenioRDM's ``exporters``, DataCite and DCAT-AP with the cdtd classification."""
+    """InvenioRDM's ``exporters``, DataCite, DCAT-AP and schema.org with the cdtd fields."""
     return {
         **exporters,
         **{fmt: {**exporters[fmt], "serializer": path} for fmt, path in OUR_EXPORTERS.items()},

@@ -18,9 +18,17 @@ money paid for the data, not who paid: it is no funder, so nothing is added
 to ``fundingReferences`` for it. Funders entered in ``metadata.funding`` are
 exported by InvenioRDM as before.
 
+Without a description, the Chinese (and English) abstract is the
+description (DataCite, DCAT-AP and the schema.org JSON-LD of the record page).
+
 The DCAT-AP serializer runs InvenioRDM's XSLT over the enriched DataCite XML
-and then post-processes the RDF/XML: exactly one ``dct:accessRights`` of the
-EU access-right authority for the opening type, and no ``rdf:about`` on a
+and then post-processes the RDF/XML so that DCAT-AP 3's SHACL shapes accept
+it (issue 14; ``tests/formats/test_dcat_shacl.py``): exactly one
+``dct:accessRights`` (a ``dct:RightsStatement`` of the EU access-right
+authority for the opening type), one ``dct:issued``, no empty
+``dcat:Distribution`` and a ``dcat:accessURL`` on every other one,
+``dcat:byteSize`` an ``xsd:nonNegativeInteger``, ``dcat:mediaType`` an IANA
+IRI, the landing page a ``foaf:Document``, and no ``rdf:about`` on a
 property element (InvenioRDM puts the subject URI on ``dct:subject``, which
 RDF/XML forbids; it belongs on the ``skos:Concept``).
 """
@@ -36,7 +44,10 @@ from invenio_rdm_records.resources.serializers import (
     DCATSerializer,
     DublinCoreXMLSerializer,
 )
-from invenio_rdm_records.contrib.journal.processors import JournalDublinCoreDumper
+from invenio_rdm_records.contrib.journal.processors import (
+    JournalDublinCoreDumper,
+    JournalSchemaorgDumper,
+)
 from invenio_rdm_records.contrib.meeting.processors import MeetingDublinCoreDumper
 from invenio_rdm_records.resources.serializers.dublincore.schema import DublinCoreSchema
 from invenio_rdm_records.resources.serializers.datacite.schema import (
@@ -44,9 +55,13 @@ from invenio_rdm_records.resources.serializers.datacite.schema import (
     DataCite45Schema,
 )
 from invenio_rdm_records.resources.serializers.dcat.schema import DcatSchema
+from invenio_rdm_records.resources.serializers.schemaorg import SchemaorgJSONLDSerializer
+from invenio_rdm_records.resources.serializers.schemaorg.schema import SchemaorgSchema
 from dcxml import simpledc
 from lxml import etree
-from marshmallow import missing
+from marshmallow import fields, missing
+from invenio_base import invenio_url_for
+from invenio_rdm_records.services.schemas.fields import SanitizedHTML
 
 from ..deposit.config import NAMESPACES
 from ..kernel.labels import NAMESPACE, TERM_VOCABULARIES, cf_value, labels
@@ -83,8 +98,13 @@ NS = {
     "dct": "http://purl.org/dc/terms/",
     "dcat": "http://www.w3.org/ns/dcat#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 """RDF namespaces the DCAT post-processing uses."""
+
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+"""IANA's media-type register: ``dcat:mediaType`` is an IRI in it (DCAT-AP 3)."""
 
 
 class TechDataDataCiteMixin:
@@ -158,6 +178,13 @@ class TechDataDataCiteMixin:
         ]
         return ours + rights
 
+    def get_descriptions(self, obj):
+        """Descriptions; without one, the Chinese and English abstracts (``cdtd:abstract_*``)."""
+        descriptions = super().get_descriptions(obj)
+        if descriptions is not missing and descriptions:
+            return descriptions
+        return abstracts(obj) or missing
+
     def get_alternate_identifiers(self, obj):
         """Alternate identifiers, with the dataset's CSTR (GB/T 32843) exactly once."""
         identifiers = super().get_alternate_identifiers(obj)
@@ -168,6 +195,16 @@ class TechDataDataCiteMixin:
         others = [i for i in identifiers if i.get("alternateIdentifier") != cstr
                   and (i.get("alternateIdentifierType") or "").lower() != "cstr"]
         return others + [{"alternateIdentifier": cstr, "alternateIdentifierType": "CSTR"}]
+
+
+def abstracts(obj):
+    """DataCite descriptions of the ``cdtd:abstract_zh`` / ``_en`` abstracts (zh first)."""
+    out = []
+    for lang in LANGS:
+        text = (cf_value(obj, f"abstract_{lang}") or "").strip()
+        if text:
+            out.append({"description": text, "descriptionType": "Abstract", "lang": lang})
+    return out
 
 
 def dataset_cstr(obj):
@@ -187,6 +224,15 @@ class TechDataDataCite45Schema(TechDataDataCiteMixin, DataCite45Schema):
 
 class TechDataDcatSchema(TechDataDataCiteMixin, DcatSchema):
     """The DataCite dump under the DCAT XSLT, with the ``cdtd:`` classification."""
+
+    _landing = fields.Method("get_landing")
+
+    def get_landing(self, obj):
+        """The record page (the export menu's record has no ``links``; REST has)."""
+        page = (obj.get("links") or {}).get("self_html")
+        if page or not obj.get("id"):
+            return page or missing
+        return invenio_url_for("invenio_app_rdm_records.record_detail", pid_value=obj["id"])
 
 
 def _schema_kwargs(is_parent=None):
@@ -335,6 +381,32 @@ class TechDataDublinCoreXMLSerializer(DublinCoreXMLSerializer):
         )
 
 
+class TechDataSchemaorgSchema(SchemaorgSchema):
+    """schema.org JSON-LD whose description falls back to the Chinese abstract."""
+
+    description = fields.Method("get_description")
+
+    def get_description(self, obj):
+        """``metadata.description`` (sanitised), else ``cdtd:abstract_zh`` (else ``_en``)."""
+        text = SanitizedHTML(attribute="metadata.description").serialize("description", obj)
+        if text:
+            return text
+        found = abstracts(obj)
+        return found[0]["description"] if found else missing
+
+
+class TechDataSchemaorgJSONLDSerializer(SchemaorgJSONLDSerializer):
+    """schema.org JSON-LD (landing page, export menu, REST) with our description."""
+
+    def __init__(self, **options):
+        """InvenioRDM's, with our schema."""
+        MarshmallowSerializer.__init__(
+            self, format_serializer_cls=JSONSerializer,
+            object_schema_cls=TechDataSchemaorgSchema, list_schema_cls=BaseListSchema,
+            schema_kwargs={"dumpers": [JournalSchemaorgDumper()]}, **options,
+        )
+
+
 def _q(prefixed):
     """Clark name (``{uri}local``) of a prefixed name such as ``dct:subject``."""
     prefix, local = prefixed.split(":")
@@ -349,6 +421,29 @@ def datasets(root):
             t.get(_q("rdf:resource")) == dataset_type for t in node.findall(_q("rdf:type"))
         ):
             yield node
+
+
+def landing_url(dc_record):
+    """The record page of a DataCite dump (its ``URL`` identifier), or ``None``."""
+    if dc_record.get("_landing"):
+        return dc_record["_landing"]
+    for ident in dc_record.get("identifiers") or []:
+        if ident.get("identifierType") == "URL" and ident.get("identifier"):
+            return ident["identifier"]
+    return None
+
+
+def typed_resource(prop, rdf_class):
+    """Turn ``<prop rdf:resource="x"/>`` into ``<prop><rdf_class rdf:about="x"/></prop>``.
+
+    DCAT-AP's range shapes ask the object to be an instance of the class;
+    RDF/XML says so with a typed node element (returned; ``None`` if ``prop``
+    had no ``rdf:resource``).
+    """
+    uri = prop.attrib.pop(_q("rdf:resource"), None)
+    if uri is None:
+        return None
+    return etree.SubElement(prop, _q(rdf_class), {_q("rdf:about"): uri})
 
 
 class TechDataDCATSerializer(DCATSerializer):
@@ -369,7 +464,118 @@ class TechDataDCATSerializer(DCATSerializer):
         self.link_subject_concepts(root, dc_record.get("subjects") or [])
         self.set_access_rights(root, dc_record.get("rightsList") or [])
         self.add_cstr_identifier(root, dc_record.get("alternateIdentifiers") or [])
+        self.keep_one_issued(root)
+        self.set_description_languages(root, dc_record.get("descriptions") or [])
+        landing = landing_url(dc_record)
+        self.name_datasets(root, landing)
+        self.type_landing_page(root, landing)
+        self.fix_distributions(root, landing)
+        self.type_agents(root)
         return root
+
+    @staticmethod
+    def type_agents(root):
+        """Creators, contributors and publishers as ``foaf:Agent`` (DCAT-AP range).
+
+        The XSLT types them ``foaf:Person`` / ``foaf:Organization``; with no
+        ontology at hand a validator cannot tell these are agents.
+        """
+        agent = NS["foaf"] + "Agent"
+        for name in ("dct:creator", "dct:contributor", "dct:publisher", "dct:rightsHolder"):
+            for prop in root.iter(_q(name)):
+                if prop.get(_q("rdf:resource")) is not None:
+                    typed_resource(prop, "foaf:Agent")
+                    continue
+                for node in prop:
+                    if node.tag == _q("foaf:Agent") or any(
+                            t.get(_q("rdf:resource")) == agent
+                            for t in node.findall(_q("rdf:type"))):
+                        continue
+                    etree.SubElement(node, _q("rdf:type"), {_q("rdf:resource"): agent})
+
+    @staticmethod
+    def name_datasets(root, landing):
+        """A dataset without an IRI (no DOI) is named by its record page."""
+        about = _q("rdf:about")
+        for dataset in datasets(root):
+            if not dataset.get(about) and landing and dataset.get(_q("rdf:nodeID")) is None:
+                dataset.set(about, landing)
+
+    @staticmethod
+    def set_description_languages(root, descriptions):
+        """``xml:lang`` on ``dct:description`` from the DataCite description's ``lang``."""
+        lang = "{http://www.w3.org/XML/1998/namespace}lang"
+        by_text = {" ".join((d.get("description") or "").split()): d.get("lang")
+                   for d in descriptions if d.get("lang")}
+        for element in root.iter(_q("dct:description")):
+            found = by_text.get(" ".join((element.text or "").split()))
+            if found and element.get(lang) is None:
+                element.set(lang, found)
+
+    @staticmethod
+    def keep_one_issued(root):
+        """One ``dct:issued`` per dataset (DCAT-AP 3: 0..1): the date, not the year.
+
+        The XSLT writes the publication year (``xsd:gYear``) and the issued
+        date; the most precise one stays.
+        """
+        precision = {NS["xsd"] + "dateTime": 3, NS["xsd"] + "date": 2,
+                     NS["xsd"] + "gYearMonth": 1}
+        for dataset in datasets(root):
+            found = dataset.findall(_q("dct:issued"))
+            if len(found) < 2:
+                continue
+            best = max(found, key=lambda e: precision.get(e.get(_q("rdf:datatype")), 0))
+            for element in found:
+                if element is not best:
+                    dataset.remove(element)
+
+    @staticmethod
+    def type_landing_page(root, landing):
+        """``dcat:landingPage`` and ``foaf:page`` as ``foaf:Document``, ``dct:type`` as
+        ``skos:Concept`` (DCAT-AP ranges); the record page is the landing page if none."""
+        for dataset in datasets(root):
+            pages = dataset.findall(_q("dcat:landingPage"))
+            if not pages and landing:
+                pages = [etree.SubElement(dataset, _q("dcat:landingPage"),
+                                          {_q("rdf:resource"): landing})]
+            for page in pages + dataset.findall(_q("foaf:page")):
+                typed_resource(page, "foaf:Document")
+            for kind in dataset.findall(_q("dct:type")):
+                concept = typed_resource(kind, "skos:Concept")
+                if concept is not None:  # a concept has a label (DCAT-AP: 1..n)
+                    label = etree.SubElement(concept, _q("skos:prefLabel"),
+                                             {"{http://www.w3.org/XML/1998/namespace}lang": "en"})
+                    label.text = concept.get(_q("rdf:about")).rstrip("/").rsplit("/", 1)[-1]
+
+    @staticmethod
+    def fix_distributions(root, landing):
+        """Distributions DCAT-AP accepts.
+
+        An empty ``dcat:Distribution`` (a record without a DOI, licence or
+        files) is dropped; every other one gets the mandatory
+        ``dcat:accessURL`` (the record page when the XSLT gave none);
+        ``dcat:byteSize`` is an ``xsd:nonNegativeInteger`` and
+        ``dcat:mediaType`` an IANA IRI typed ``dct:MediaType``.
+        """
+        for dataset in datasets(root):
+            for link in dataset.findall(_q("dcat:distribution")):
+                dist = link.find(_q("dcat:Distribution"))
+                if dist is None or not len(dist):
+                    if dist is not None or link.get(_q("rdf:resource")) is None:
+                        dataset.remove(link)
+                    continue
+                if dist.find(_q("dcat:accessURL")) is None and landing:
+                    etree.SubElement(dist, _q("dcat:accessURL"), {_q("rdf:resource"): landing})
+                for size in dist.findall(_q("dcat:byteSize")):
+                    size.set(_q("rdf:datatype"), NS["xsd"] + "nonNegativeInteger")
+                    size.text = (size.text or "").strip()
+                for kind in dist.findall(_q("dcat:mediaType")):
+                    text = (kind.text or "").strip()
+                    if text and kind.get(_q("rdf:resource")) is None and len(kind) == 0:
+                        kind.text = None
+                        kind.set(_q("rdf:resource"), IANA_MEDIA_TYPES + text)
+                    typed_resource(kind, "dct:MediaType")
 
     @staticmethod
     def add_cstr_identifier(root, alternate_identifiers):
@@ -426,9 +632,10 @@ class TechDataDCATSerializer(DCATSerializer):
     def set_access_rights(root, rights_list):
         """Exactly one ``dct:accessRights`` per dataset, from the opening type.
 
-        The access right is the EU authority's PUBLIC / RESTRICTED /
-        NON_PUBLIC (CD-TD Art. 18; QY Art. 22; LZ Art. 25), described by the
-        info:eu-repo statement with its Chinese and English text.
+        DCAT-AP 3 allows one (0..1), a ``dct:RightsStatement``: the EU
+        authority's PUBLIC / RESTRICTED / NON_PUBLIC (CD-TD Art. 18; QY Art.
+        22; LZ Art. 25), labelled with the opening type in Chinese and
+        English and pointing (``rdfs:seeAlso``) to the info:eu-repo term.
         """
         by_term = {term: code for term, code in OPENING_ACCESS.values()}
         ours = [r for r in rights_list
@@ -442,16 +649,14 @@ class TechDataDCATSerializer(DCATSerializer):
             at = dataset.index(olds[0]) if olds else len(dataset)
             for old in olds:
                 dataset.remove(old)
-            access = etree.Element(_q("dct:accessRights"),
-                                   {_q("rdf:resource"): EU_ACCESS_RIGHT + code})
-            described = etree.Element(_q("dct:accessRights"))
+            access = etree.Element(_q("dct:accessRights"))
             dataset.insert(at, access)
-            dataset.insert(at + 1, described)
-            statement = etree.SubElement(described, _q("dct:RightsStatement"),
-                                         {_q("rdf:about"): uri})
+            statement = etree.SubElement(access, _q("dct:RightsStatement"),
+                                         {_q("rdf:about"): EU_ACCESS_RIGHT + code})
             for right in ours:
                 if right.get("rightsUri") == uri and right.get("rights"):
                     label = etree.SubElement(statement, _q("rdfs:label"))
                     label.text = right["rights"]
                     if right.get("lang"):
                         label.set("{http://www.w3.org/XML/1998/namespace}lang", right["lang"])
+            etree.SubElement(statement, _q("rdfs:seeAlso"), {_q("rdf:resource"): uri})

@@ -4,14 +4,25 @@ invenio-oaiserver answers every error with HTTP 422 (harvesters take that for
 a transport failure), a verb it does not know with ``badArgument`` when
 other arguments come along, an unknown metadata prefix with ``badArgument``,
 and ``from``/``until`` of different granularity with HTTP 500 (naive and
-aware datetimes compared). :func:`check_request` runs before its view and
-answers those cases itself; :func:`protocol_status` turns its 422 into 200.
+aware datetimes compared). ListMetadataFormats with ``identifier=`` listed
+every format for any OAI identifier, also of a record GetRecord refuses
+(not public); it now answers ``idDoesNotExist`` for an item a harvester
+cannot get, as GetRecord does (§4.4). :func:`check_request` runs before its
+view and answers those cases itself; :func:`protocol_status` turns its 422
+into 200.
 """
 
 from datetime import datetime
 
-from flask import current_app, request
+from flask import current_app, g, request
+from flask_principal import AnonymousIdentity
+from invenio_access.permissions import any_user
 from invenio_oaiserver import response as oai_xml
+from invenio_oaiserver.provider import OAIIDProvider
+from invenio_oaiserver.proxies import current_oaiserver
+from invenio_pidstore.errors import PIDDeletedError, PIDDoesNotExistError
+from invenio_records_resources.services.errors import PermissionDenied
+from invenio_rdm_records.services.errors import RecordDeletedException
 from lxml import etree
 
 ENDPOINT = "invenio_oaiserver.response"
@@ -46,6 +57,23 @@ def granularity(value):
     return None
 
 
+def harvestable(identifier):
+    """Whether GetRecord would give the item ``identifier`` (an OAI identifier)."""
+    if not identifier:
+        return False
+    if getattr(g, "identity", None) is None:
+        # Not loaded yet (hook order): an anonymous harvester's identity, never more.
+        g.identity = AnonymousIdentity()
+        g.identity.provides.add(any_user)
+    try:
+        pid = OAIIDProvider.get(pid_value=identifier).pid
+        current_oaiserver.record_fetcher(pid.object_uuid)
+    except (PIDDoesNotExistError, PIDDeletedError, PermissionDenied,
+            RecordDeletedException):
+        return False
+    return True
+
+
 def check_request():
     """Answer the errors invenio-oaiserver gets wrong; None lets its view run."""
     if request.endpoint != ENDPOINT:
@@ -62,6 +90,10 @@ def check_request():
             and prefix not in current_app.config["OAISERVER_METADATA_FORMATS"]):
         return error_response("cannotDisseminateFormat",
                               f"The metadata format '{prefix}' is not supported.")
+    if verb == "ListMetadataFormats" and "identifier" in values \
+            and not harvestable(values["identifier"]):
+        return error_response("idDoesNotExist",
+                              "No item with this identifier can be disseminated.")
     if verb in ("ListIdentifiers", "ListRecords"):
         found = {}
         for key in ("from", "until"):

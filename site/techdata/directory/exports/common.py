@@ -5,8 +5,10 @@ from ..fields import DIRECTORY_FIELDS, FIELD_KEYS
 CHUNK_SIZE = 64 * 1024
 """Characters gathered before a chunk is handed to the client (about 64-192 KiB)."""
 
-CATALOG_KEYS = ("id", "title_zh", "title_en", "number", "issued", "publisher", "url")
-"""Keys of the ``catalog`` dict every serialiser receives (issue 7 interface)."""
+CATALOG_KEYS = ("id", "title_zh", "title_en", "number", "issued", "publisher", "url", "errata")
+"""Keys of the ``catalog`` dict every serialiser receives (issue 7 interface; ``errata``:
+a release's errata, dicts with ``note_zh``, ``note_en``, ``corrected_by`` (number),
+``corrected_by_url`` and ``created_at``, or ``None``)."""
 
 
 def normalise(entry):

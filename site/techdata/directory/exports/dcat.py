@@ -54,6 +54,15 @@ A concept is ``<TERMS><field key>/<id>`` (the IRIs of the record exports,
 ``techdata.exports.serializers.TERMS``) with ``skos:prefLabel`` ``@zh`` and
 ``@en``, ``skos:notation`` (the id) and ``skos:inScheme <TERMS><field key>``.
 A dataset's IRI is the entry's page, ``<site>/directory/entries/<entry_id>``.
+
+DCAT-AP 3's SHACL shapes (``tests/formats/test_dcat_shacl.py``) ask the
+objects of some properties to be of a class: landing and home pages are
+described as ``foaf:Document``, the EU access right as ``dct:RightsStatement``,
+the frequency as ``dct:Frequency``, the file type as
+``dct:MediaTypeOrExtent``, the IANA media type as ``dct:MediaType``, a
+licence IRI as ``dct:LicenseDocument``, the contact point as ``vcard:Kind``.
+A dataset without ``content`` has its titles as ``dct:description``
+(mandatory in DCAT-AP).
 """
 
 import json
@@ -126,6 +135,11 @@ TEXT_PROPERTIES = {
     "storage_format": "tdd:storageFormat",
 }
 """Text fields carried as plain literals of our namespace."""
+
+
+DOCUMENT = "foaf:Document"
+"""Class of landing pages and home pages (DCAT-AP 3 range of ``dcat:landingPage``,
+``foaf:homepage``)."""
 
 
 class IRI(str):
@@ -238,6 +252,12 @@ def catalog_node(info):
         props.append(("dcat:version", Lit(str(info["number"]))))
     if http_iri(info["url"]):
         props.append(("foaf:homepage", http_iri(info["url"])))
+    for erratum in info.get("errata") or []:
+        # A published release stays as it was; its errata are notes on it (CD-TD Art. 7).
+        props += [("adms:versionNotes", Lit(str(erratum[key]), key[-2:]))
+                  for key in ("note_zh", "note_en") if erratum.get(key)]
+        if http_iri(erratum.get("corrected_by_url")):
+            props.append(("dct:isReplacedBy", http_iri(erratum["corrected_by_url"])))
     return Node(catalog_iri(info), ["dcat:Catalog"], props)
 
 
@@ -247,8 +267,8 @@ def _identifier(notation, agency):
                                             ("adms:schemaAgency", Lit(agency))])
 
 
-def _distribution(iri, e, page):
-    """The ``dcat:Distribution`` of an entry."""
+def _distribution(iri, e, page, typed):
+    """The ``dcat:Distribution`` of an entry; the classes of its objects go to ``typed``."""
     props = [("dcat:accessURL", http_iri(e["landing_page"]) or page)]
     download = http_iri(e["download_url"])
     if download:
@@ -256,34 +276,44 @@ def _distribution(iri, e, page):
     fmt = FILE_TYPES.get((e["storage_format"] or "").strip().upper())
     if fmt:
         props.append(("dct:format", IRI(EU_FILE_TYPE + fmt[0])))
+        typed.append((IRI(EU_FILE_TYPE + fmt[0]), "dct:MediaTypeOrExtent"))
         if fmt[1]:
             props.append(("dcat:mediaType", IRI(IANA + fmt[1])))
+            typed.append((IRI(IANA + fmt[1]), "dct:MediaType"))
     if e["license"]:
         lic = http_iri(e["license"])
         props.append(("dct:license", lic or Node(None, ["dct:LicenseDocument"],
                                                  [("rdfs:label", Lit(str(e["license"])))])))
+        if lic:
+            typed.append((lic, "dct:LicenseDocument"))
     return Node(iri, ["dcat:Distribution"], props)
 
 
 def dataset_node(e, base):
     """The ``dcat:Dataset`` of a normalised entry ``e``, and the terms it uses.
 
-    Returns ``(dataset node, distribution node, [(field key, term), ...])``.
+    Returns ``(dataset node, distribution node, [(field key, term), ...],
+    [(IRI, class), ...])``: the last are the vocabulary IRIs the entry points
+    to with the class DCAT-AP's range shapes ask of them (described once).
     """
     iri = IRI(base + quote(str(e["entry_id"] or ""), safe=""))
-    props, terms = [], []
+    props, terms, typed = [], [], []
     if e["entry_id"] is not None:
         props.append(("dct:identifier", Lit(str(e["entry_id"]))))
     for key, lang in (("title_zh", "zh"), ("title_en", "en"), ("content", "zh")):
         if e[key]:
             props.append(("dct:title" if key != "content" else "dct:description",
                           Lit(str(e[key]), lang)))
+    if not e["content"]:
+        # dct:description is mandatory (DCAT-AP 3, 1..n): the title says what it is.
+        props += [("dct:description", Lit(str(e[key]), lang))
+                  for key, lang in (("title_zh", "zh"), ("title_en", "en")) if e[key]]
     if e["category"]:
         props.append(("dcat:theme", concept_iri("category", e["category"])))
         terms.append(("category", e["category"]))
     dept = e["responsible_department"]
     if dept:
-        props.append(("dcat:contactPoint", Node(None, ["vcard:Organization"], [
+        props.append(("dcat:contactPoint", Node(None, ["vcard:Kind", "vcard:Organization"], [
             *[("vcard:fn", Lit(dept[lang], lang)) for lang in ("zh", "en") if dept.get(lang)],
             ("vcard:hasUID", concept_iri("responsible_department", dept))])))
         terms.append(("responsible_department", dept))
@@ -294,10 +324,12 @@ def dataset_node(e, base):
     access = OPENING_ACCESS.get(opening.get("id"))
     if access:  # CD-TD Art. 18; QY Art. 22; LZ Art. 25
         props.append(("dct:accessRights", IRI(EU_ACCESS_RIGHT + access[1])))
+        typed.append((IRI(EU_ACCESS_RIGHT + access[1]), "dct:RightsStatement"))
     cycle = e["update_cycle"] or {}
     if cycle.get("id") in UPDATE_FREQUENCY:
         props.append(("dct:accrualPeriodicity",
                       IRI(EU_FREQUENCY + UPDATE_FREQUENCY[cycle["id"]])))
+        typed.append((IRI(EU_FREQUENCY + UPDATE_FREQUENCY[cycle["id"]]), "dct:Frequency"))
     for key, prop in CONCEPT_PROPERTIES.items():
         value = e[key]
         for term in (value if isinstance(value, list) else [value] if value else []):
@@ -315,6 +347,7 @@ def dataset_node(e, base):
     page = http_iri(e["landing_page"])
     if page:
         props.append(("dcat:landingPage", page))
+        typed.append((page, DOCUMENT))
     elif e["landing_page"]:
         props.append(("tdd:landingPage", Lit(str(e["landing_page"]))))
     if e["download_url"] and not http_iri(e["download_url"]):
@@ -323,9 +356,9 @@ def dataset_node(e, base):
                       ("last_checked", "tdd:lastChecked")):
         if e[key]:
             props.append((prop, date_literal(e[key])))
-    distribution = _distribution(IRI(iri + "#distribution"), e, iri)
+    distribution = _distribution(IRI(iri + "#distribution"), e, iri, typed)
     props.append(("dcat:distribution", distribution.id))
-    return Node(iri, ["dcat:Dataset"], props), distribution, terms
+    return Node(iri, ["dcat:Dataset"], props), distribution, terms, typed
 
 
 def graph_nodes(entries, catalog):
@@ -338,9 +371,11 @@ def graph_nodes(entries, catalog):
     info = catalog_info(catalog)
     cat = catalog_node(info)
     yield cat, None
+    if http_iri(info["url"]):
+        yield Node(http_iri(info["url"]), [DOCUMENT], []), None
     base, seen = entry_base(info), set()
     for entry in entries:
-        dataset, distribution, terms = dataset_node(normalise(entry), base)
+        dataset, distribution, terms, typed = dataset_node(normalise(entry), base)
         yield dataset, cat.id
         yield distribution, None
         for key, term in terms:
@@ -348,6 +383,12 @@ def graph_nodes(entries, catalog):
             if iri not in seen:
                 seen.add(iri)
                 yield concept_node(key, term), None
+        for iri, cls in typed:
+            if cls == DOCUMENT:  # an entry's own page: described once, never remembered
+                yield Node(iri, [cls], []), None
+            elif (iri, cls) not in seen:
+                seen.add((iri, cls))
+                yield Node(iri, [cls], []), None
 
 
 # Turtle

@@ -8,16 +8,19 @@ from .jsondoc import serialise_json
 from .tabular import serialise_csv, serialise_xlsx
 
 ExportFormat = namedtuple("ExportFormat", "name extension mimetype serialiser")
-"""One export format: its ``format=`` name, file extension, media type, serialiser."""
+"""One export format: its ``format=`` name, file extension, media type, serialiser.
+
+The media type has no parameters: Flask adds ``charset=utf-8`` to a ``text/*``
+type itself (once; issue 14 found it twice)."""
 
 FORMATS = {
     f.name: f for f in (
-        ExportFormat("csv", "csv", "text/csv; charset=utf-8", serialise_csv),
+        ExportFormat("csv", "csv", "text/csv", serialise_csv),
         ExportFormat("xlsx", "xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      serialise_xlsx),
         ExportFormat("json", "json", "application/json", serialise_json),
-        ExportFormat("ttl", "ttl", "text/turtle; charset=utf-8", serialise_ttl),
+        ExportFormat("ttl", "ttl", "text/turtle", serialise_ttl),
         ExportFormat("jsonld", "jsonld", "application/ld+json", serialise_jsonld),
     )
 }

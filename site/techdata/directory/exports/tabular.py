@@ -108,6 +108,11 @@ def _about_rows(catalog):
     info = catalog_info(catalog)
     yield ["目录 Catalog", "值 Value"]
     for key, value in info.items():
+        if key == "errata":
+            for erratum in value or []:
+                yield ["erratum", " / ".join(str(erratum[k]) for k in (
+                    "note_zh", "note_en", "corrected_by_url") if erratum.get(k))]
+            continue
         yield [key, "" if value is None else str(value)]
     yield []
     yield ["字段 Field", "中文列名 Chinese heading", "英文列名 English heading", "依据 Rule"]

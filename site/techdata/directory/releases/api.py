@@ -71,6 +71,24 @@ def release_links(release):
             "exports": {fmt: f"{base}/export?format={fmt}" for fmt in FORMATS}}
 
 
+def release_url(audience, number):
+    """The page (open directory) or API URL of published release ``number``."""
+    api, ui = _urls()
+    return (f"{ui}/directory/releases/{number}" if audience == "open"
+            else f"{api}/directories/{audience}/releases/{number}")
+
+
+def erratum_json(release, erratum):
+    """An erratum of ``release``: the notes, the corrected re-issue (number and URL), when."""
+    return {
+        "note_zh": erratum.note_zh, "note_en": erratum.note_en,
+        "corrected_by": erratum.corrected_by,
+        "corrected_by_url": (release_url(release.audience, erratum.corrected_by)
+                             if erratum.corrected_by else None),
+        "created_at": erratum.created_at.isoformat() if erratum.created_at else None,
+    }
+
+
 def release_json(release, identity):
     """The JSON of a release; who did what is shown to government roles only."""
     out = {
@@ -85,6 +103,7 @@ def release_json(release, identity):
             "reviewed_digest": release.reviewed_digest,
         },
         "links": release_links(release),
+        "errata": [erratum_json(release, e) for e in releases.errata(release)],
     }
     if releases.is_government(identity):
         out.update(created_by=release.created_by, submitted_by=release.submitted_by,
@@ -105,6 +124,7 @@ def catalog_of(release):
         zh, en = f"{zh}（第 {release.number} 版）", f"{en}, release {release.number}"
     return {"id": url, "title_zh": zh, "title_en": en, "number": release.number,
             "issued": release.issued,
+            "errata": [erratum_json(release, e) for e in releases.errata(release)] or None,
             "publisher": current_app.config.get("TECHDATA_DIRECTORY_PUBLISHER",
                                                 "成都市科学技术局 Chengdu Municipal Science and Technology Bureau"),
             "url": url}
@@ -180,6 +200,17 @@ def discard_draft(audience, ref):
     return "", 204
 
 
+def add_erratum(audience, ref):
+    """``POST .../releases/<number>/errata``: an erratum of a published release (201).
+
+    Body: ``{"note_zh": ..., "note_en": ..., "corrected_by": <later number>}``;
+    the release and its entries stay as published (CD-TD Art. 7, 11).
+    """
+    erratum = releases.add_erratum(g.identity, audience, ref, _body())
+    release = releases.get(g.identity, audience, ref)
+    return jsonify(erratum_json(release, erratum)), 201
+
+
 def change_release(audience, ref):
     """``PUT``/``PATCH`` of a release: refused, releases change only by recompiling."""
     releases.require_draft(audience, ref)
@@ -213,6 +244,7 @@ def create_api_blueprint(app):
     bp.add_url_rule("/<ref>", view_func=change_release, methods=["PUT", "PATCH"])
     bp.add_url_rule("/<ref>/export", view_func=export_release)
     bp.add_url_rule("/<ref>/diff", view_func=diff_release)
+    bp.add_url_rule("/<ref>/errata", view_func=add_erratum, methods=["POST"])
     bp.add_url_rule("/<ref>/<action>", view_func=draft_action, methods=["POST"])
     bp.register_error_handler(SQLAlchemyError, _database_error)
     return bp

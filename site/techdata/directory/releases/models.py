@@ -86,6 +86,29 @@ class OpenDirectoryReleaseItem(db.Model):
     content_hash = db.Column(db.String(64), nullable=False)
 
 
+class OpenDirectoryReleaseErratum(db.Model):
+    """An erratum of a published release: what is wrong, and the corrected re-issue.
+
+    A published release cannot change (CD-TD Art. 7, 11), so a mistake found
+    later (issue 14: release no. 1 lists download URLs that do not work) is
+    stated next to it: a Chinese (and English) note and, once published, the
+    number of the later release that corrects it. The original is kept as
+    published; errata are only ever added (a trigger refuses UPDATE and
+    DELETE).
+    """
+
+    __tablename__ = "techdata_directory_release_erratum"
+
+    id = db.Column(db.Integer, primary_key=True, autoincrement=True)
+    release_id = db.Column(db.Integer, db.ForeignKey(OpenDirectoryRelease.id), nullable=False,
+                           index=True)
+    note_zh = db.Column(db.Text, nullable=False)
+    note_en = db.Column(db.Text, nullable=True)
+    corrected_by = db.Column(db.Integer, nullable=True)
+    created_by = db.Column(db.String(255), nullable=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
 def _immutability_guard(table, events, refused, message, declare="", prelude=""):
     """DDL of a trigger refusing ``events`` on ``table`` when ``refused`` holds.
 
@@ -129,6 +152,13 @@ ITEM_GUARD = _immutability_guard(
     prelude="IF TG_OP = 'INSERT' THEN rid := NEW.release_id; ELSE rid := OLD.release_id; END IF;")
 """Trigger: any change to the items of a published release fails (CD-TD Art. 7)."""
 
+ERRATUM_GUARD = _immutability_guard(
+    "techdata_directory_release_erratum", "UPDATE OR DELETE", "TRUE",
+    "'errata of directory releases are only added (%%)', TG_OP")
+"""Trigger: an erratum, once stated, stays as it is (CD-TD Art. 7)."""
+
+event.listen(OpenDirectoryReleaseErratum.__table__, "after_create",
+             ERRATUM_GUARD.execute_if(dialect="postgresql"))
 event.listen(OpenDirectoryRelease.__table__, "after_create",
              RELEASE_GUARD.execute_if(dialect="postgresql"))
 event.listen(OpenDirectoryReleaseItem.__table__, "after_create",

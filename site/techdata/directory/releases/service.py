@@ -33,7 +33,7 @@ from sqlalchemy.orm import aliased
 from ...kernel import audit
 from ...kernel.errors import field_errors
 from ...kernel.generators import DomainRoles
-from ...kernel.i18n import _
+from ...kernel.i18n import _, bilingual
 from ...kernel.labels import OPEN_TYPES
 from ...kernel.services import (DomainPermissionPolicy, DomainService, DomainServiceConfig,
                                 unit_of_work)
@@ -44,13 +44,23 @@ from ..proxies import current_release_service
 from ..services import user_id
 from ..store import iter_entries, mark_released
 from .digest import ReleaseDigest, canonical, content_hash
-from .models import AUDIENCES, OpenDirectoryRelease, OpenDirectoryReleaseItem, utcnow
+from .models import (
+    AUDIENCES,
+    OpenDirectoryRelease,
+    OpenDirectoryReleaseErratum,
+    OpenDirectoryReleaseItem,
+    utcnow,
+)
 from .notify import ReleaseFailed, ReleasePassed, ReleaseSubmitted
 
 log = logging.getLogger(__name__)
 
 Release = OpenDirectoryRelease
 Item = OpenDirectoryReleaseItem
+Erratum = OpenDirectoryReleaseErratum
+
+ERRATUM_NOTE_MAX = 4000
+"""Longest erratum note (characters)."""
 
 ReleaseError = DirectoryError
 """A refused release action: HTTP ``status``, bilingual ``message``, field ``errors``."""
@@ -455,6 +465,69 @@ class ReleaseService(DomainService):
             mark_released(ids, when)
         _audit(identity, uow, draft, "publish", number=draft.number)
         return draft
+
+    # -- errata ----------------------------------------------------------
+
+    def errata(self, release):
+        """The errata of ``release``, oldest first (a list)."""
+        if release.id is None:
+            return []
+        return Erratum.query.filter_by(release_id=release.id).order_by(Erratum.id).all()
+
+    def add_erratum(self, identity, audience, ref, data, uow=None):
+        """State an erratum of published release ``ref``; the release itself stays as it is.
+
+        CD-TD Art. 7, 11: a published release is immutable, so the bureau
+        corrects it by an erratum (``note_zh``, optional ``note_en``) and, if
+        there is one, names the later published release of the same
+        directory that is the corrected re-issue (``corrected_by``).
+        """
+        self.require(identity, "manage",
+                     _("Only the tech bureau states errata of directory releases."))
+        return self._add_erratum(identity, audience, ref, data, uow=uow)
+
+    @unit_of_work()
+    def _add_erratum(self, identity, audience, ref, data, uow=None):
+        """Validate and store the erratum (permission checked): in one unit of work."""
+        release = self.get(identity, audience, ref)
+        if release.status != "published":
+            raise ReleaseError(400, _("Only a published release takes an erratum; "
+                                      "correct a draft by compiling it again."))
+        data = data if isinstance(data, dict) else {}
+        errors = []
+        notes = {}
+        for key, required in (("note_zh", True), ("note_en", False)):
+            value = data.get(key)
+            if value is None or (isinstance(value, str) and not value.strip() and not required):
+                notes[key] = None
+                if required:
+                    errors.append({"field": key, "messages": [bilingual(
+                        _("State what is wrong with the release, in Chinese (CD-TD Art. 7)."))]})
+                continue
+            if not isinstance(value, str) or not value.strip() or len(value) > ERRATUM_NOTE_MAX:
+                errors.append({"field": key, "messages": [bilingual(
+                    _("A note of 1 to %(max)s characters.", max=ERRATUM_NOTE_MAX))]})
+                continue
+            notes[key] = value.strip()
+        corrected_by = data.get("corrected_by")
+        if corrected_by is not None:
+            later = None
+            if isinstance(corrected_by, int) and not isinstance(corrected_by, bool) \
+                    and release.number < corrected_by < 10**9:
+                later = Release.query.filter_by(audience=release.audience, status="published",
+                                                number=corrected_by).one_or_none()
+            if later is None:
+                errors.append({"field": "corrected_by", "messages": [bilingual(
+                    _("The number of a later published release of the same directory."))]})
+        if errors:
+            raise ReleaseError(400, _("The erratum is incomplete; nothing was saved."),
+                               errors=errors)
+        erratum = Erratum(release_id=release.id, note_zh=notes["note_zh"],
+                          note_en=notes["note_en"], corrected_by=corrected_by,
+                          created_by=user_id(identity), created_at=utcnow())
+        db.session.add(erratum)
+        db.session.flush()
+        return erratum
 
     def entry_id_chunks(self, release):
         """The release's entry ids in chunks (keyset pages, no open cursor between them)."""
