@@ -2,13 +2,16 @@
 
 import pytest
 from invenio_access.permissions import system_identity
+from invenio_accounts.proxies import current_datastore
 from invenio_audit_logs.records.models import AuditLog
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from techdata.cli import techdata
-from techdata.kernel import audit
+from techdata.kernel import audit, roles
+from techdata.kernel.roles import ensure_roles
 from techdata.kernel.audit_chain import AuditChainLink, verify
+from tests.helpers import registered_user
 
 
 def _entries(db, n, resource="cal-2027"):
@@ -111,3 +114,23 @@ def test_verify_command(audit_app, db):
     assert str(ids[-1]) in result.output and "edited" in result.output
     result = runner.invoke(techdata, ["audit", "retention"])
     assert result.exit_code == 0 and "5" in result.output
+
+
+def test_role_changes_are_recorded_and_chained(audit_app, db, UserFixture):
+    """Giving and taking a role writes an entry, linked in the chain (LZ Art. 21)."""
+    user = registered_user(UserFixture, audit_app, db, "roles-audit@test.example.org",
+                           "Roles-Test-2026")
+    ensure_roles()
+    current_datastore.add_role_to_user(user.user, roles.AUDITOR)
+    db.session.commit()
+    current_datastore.remove_role_from_user(user.user, roles.AUDITOR)
+    db.session.commit()
+    rows = (AuditLog.query.filter_by(action="techdata.role.change", resource_type="user")
+            .order_by(AuditLog.created).all())
+    mine = [r for r in rows if r.json["resource"]["id"] == str(user.id)]
+    assert [r.json["metadata"]["details"]["added"] for r in mine] == [[roles.AUDITOR], []]
+    assert mine[1].json["metadata"]["details"]["removed"] == [roles.AUDITOR]
+    assert mine[0].json["metadata"]["after"]["roles"] == [roles.AUDITOR]
+    linked = {link.log_id for link in AuditChainLink.query}
+    assert all(r.id in linked for r in mine)
+    assert verify()[1] is None

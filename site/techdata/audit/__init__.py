@@ -7,3 +7,5 @@ search and export the trail (LZ Art. 21, 40), records downloads of protected
 data, and verifies the chain (LZ Art. 38). Entries are kept at least five
 years (CD-PD Art. 23); there is no delete path.
 """
+
+from . import roles  # noqa: F401,E402  (registers the role-change listeners at app load)

@@ -35,6 +35,10 @@ LOCK_KEY = 0x74646175
 PENDING = "techdata_audit_pending"
 """Session ``info`` key of the entries written in the current transaction."""
 
+BEFORE_LINK = []
+"""Functions ``f(session)`` run before the links are made, in the committing transaction
+(a feature that writes entries at commit time, e.g. role changes, registers here)."""
+
 ENTRIES = AuditLogModel.__table__
 
 
@@ -87,6 +91,10 @@ def _collect(session, flush_context, instances):
 @event.listens_for(Session, "before_commit")
 def _chain(session):
     """Link the transaction's new entries to the chain, under the advisory lock."""
+    if session.in_nested_transaction():
+        return  # a savepoint (begin_nested): the entries are linked when the transaction is
+    for hook in BEFORE_LINK:
+        hook(session)
     pending = session.info.pop(PENDING, None)
     if not pending:
         return
@@ -213,5 +221,5 @@ AuditChainLink.__table__.add_is_dependent_on(ENTRIES)
 event.listen(AuditChainLink.__table__, "after_create", GUARDS.execute_if(dialect="postgresql"))
 
 
-__all__ = ("AuditChainLink", "Break", "GENESIS", "canonical", "ensure_guards", "entry_body",
+__all__ = ("AuditChainLink", "BEFORE_LINK", "Break", "GENESIS", "canonical", "ensure_guards", "entry_body",
            "link_hash", "verify")
