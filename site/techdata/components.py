@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 
 from .deposit import rules
 from .deposit.fields import CUSTOM_FIELDS
+from .kernel.people import creator_name, has_cjk
 
 VOCABULARY_FIELDS = {
     cf.name: cf.vocabulary_id for cf in CUSTOM_FIELDS if isinstance(cf, VocabularyCF)
@@ -46,6 +47,20 @@ class DepositRulesComponent(ServiceComponent):
         if errors:
             raise ValidationError(errors)
         self._apply_access(record)
+        self._chinese_names(record)
+
+    def _chinese_names(self, record):
+        """Chinese personal names stored as 李明, not InvenioRDM's "李, 明" (issue 13).
+
+        The stored ``name`` is what pages, search results, the search link of
+        a creator and the exports show.
+        """
+        for key in ("creators", "contributors"):
+            for entry in (record.get("metadata") or {}).get(key) or []:
+                person = (entry or {}).get("person_or_org") or {}
+                if person.get("type") == "personal" and has_cjk(
+                        (person.get("family_name") or "") + (person.get("given_name") or "")):
+                    person["name"] = creator_name(person)
 
     def _apply_access(self, record):
         """Restrict metadata/files as the opening type says."""

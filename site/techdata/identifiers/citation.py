@@ -7,6 +7,8 @@ registration certificate's identifier is cited with the data).
 
 from invenio_rdm_records.resources.serializers import StringCitationSerializer
 
+from ..kernel.people import with_csl_names
+
 
 def record_cstr(record):
     """The CSTR of a record dict (its parent's ``cstr`` PID), or None."""
@@ -15,7 +17,15 @@ def record_cstr(record):
 
 
 class CSTRCitationSerializer(StringCitationSerializer):
-    """InvenioRDM's formatted citation, followed by the dataset's CSTR."""
+    """InvenioRDM's formatted citation, followed by the dataset's CSTR.
+
+    Chinese personal names are given to the style as one literal name (李明),
+    as GB/T 7714 writes them, not split into family name and initials.
+    """
+
+    def dump_obj(self, obj):
+        """The CSL-JSON of the record, Chinese names as literals."""
+        return with_csl_names(super().dump_obj(obj))
 
     def serialize_object(self, record):
         """The style's citation, then ``CSTR:…`` when the dataset has one."""
