@@ -25,7 +25,15 @@ from techdata.i18n import build_catalog
 from techdata.kernel import roles
 from techdata.review.centres import ensure_city_centre
 from tests.access.conditional import CONDITIONAL, upload
-from tests.helpers import Workflow, deposit, make_workflow, token_headers, user_with_role
+from tests.helpers import (
+    Workflow,
+    deposit,
+    make_workflow,
+    registered_user,
+    token_headers,
+    user_with_role,
+)
+from tests.identifiers.datacite_standin import PREFIX as DATACITE_PREFIX, DataCiteStandIn
 
 _env = os.environ.get
 
@@ -219,6 +227,56 @@ def curator_token(curator, db):
 def reviewer_token(reviewer, db):
     """API token headers of the confidentiality reviewer."""
     return token_headers(reviewer, db)
+
+
+def account_fixtures(name, email, doc, password=None, role=None):
+    """Two fixtures: ``name``, a registered account (holding ``role`` if given, with
+    ``user_with_role``'s password), and ``<name>_token``, its API token headers."""
+
+    def account(UserFixture, app, db):
+        if role:
+            return user_with_role(UserFixture, app, db, email, role)
+        return registered_user(UserFixture, app, db, email, password)
+
+    def token(request, db):
+        return token_headers(request.getfixturevalue(name), db)
+
+    account.__doc__ = doc
+    token.__doc__ = f"API token headers of ``{name}``."
+    return pytest.fixture(name=name)(account), pytest.fixture(name=f"{name}_token")(token)
+
+
+company, company_token = account_fixtures(
+    "company", "company@test.example.org",
+    "A registered company user, no role (an applicant from outside).",
+    password="Company-Test-2026")
+bureau, bureau_token = account_fixtures(
+    "bureau", "bureau@test.example.org",
+    "A tech-bureau administrator (CD-TD Art. 7; escalations go there).", role=roles.BUREAU)
+
+
+@pytest.fixture(scope="session")
+def datacite_standin():
+    """A stand-in of DataCite's REST API on 127.0.0.1 (DOIs without network)."""
+    server = DataCiteStandIn().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def datacite_config(datacite_standin):
+    """Settings that turn DataCite on, its client talking to the stand-in
+    (``app_config`` of the identifier and format tests)."""
+    return {
+        "DATACITE_ENABLED": True,
+        "DATACITE_PREFIX": DATACITE_PREFIX,
+        "DATACITE_USERNAME": datacite_standin.username,
+        "DATACITE_PASSWORD": datacite_standin.password,
+        "DATACITE_TEST_MODE": False,
+        "DATACITE_URL": datacite_standin.url,
+        "DATACITE_FORMAT": "{prefix}/{id}",
+        "TECHDATA_CSTR_AGENCY_CODE": "12345",
+    }
 
 
 @pytest.fixture()

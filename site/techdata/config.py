@@ -44,6 +44,7 @@ from .review import config as review_config
 from .review.components import DepositReviewComponent
 from .review.gate import ConfidentialityGate
 from .security import communities as community_security
+from .security import config as security_config
 
 # Language and time
 # =================
@@ -289,9 +290,13 @@ NOTIFICATIONS_BUILDERS = {
     **app_rdm.NOTIFICATIONS_BUILDERS,
     **review_config.NOTIFICATION_BUILDERS,
     **directory_config.NOTIFICATION_BUILDERS,
+    **access_config.NOTIFICATION_BUILDERS,
+    **projects_config.NOTIFICATION_BUILDERS,
+    **security_config.NOTIFICATION_BUILDERS,
 }
 """InvenioRDM's notifications plus ours: review reminders and escalations, the
-directory release workflow (templates ``invenio_notifications/<type>.jinja``, zh and en)."""
+directory release workflow, requests from outside, the overdue-project digest,
+the log-in lock notice (templates ``invenio_notifications/<type>.jinja``, zh and en)."""
 
 # Domain
 # ======

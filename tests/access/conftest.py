@@ -1,6 +1,7 @@
 """Fixtures of the tests of requests from outside: the people who file and decide them.
 
-The data sets they are about are the ``datasets`` fixture (``tests/conftest.py``)
+The applicant ``company`` and the ``bureau`` (escalations) are fixtures of
+``tests/conftest.py``, and so are the data sets the requests are about (``datasets``)
 and the deposits of ``tests/access/filing.py``; helpers are imported by name
 from ``tests/access/conditional.py`` and ``tests/access/filing.py``.
 """
@@ -11,27 +12,9 @@ from tests.helpers import registered_user, token_headers, user_with_role
 
 
 @pytest.fixture()
-def company(UserFixture, app, db):
-    """A registered company user (the applicant)."""
-    return registered_user(UserFixture, app, db, "company@test.example.org", "Company-Test-2026")
-
-
-@pytest.fixture()
 def other_company(UserFixture, app, db):
     """Another registered company user."""
     return registered_user(UserFixture, app, db, "other@test.example.org", "Other-Test-2026")
-
-
-@pytest.fixture()
-def company_token(company, db):
-    """API token headers of the company."""
-    return token_headers(company, db)
-
-
-@pytest.fixture()
-def bureau(UserFixture, app, db):
-    """A tech-bureau administrator (escalations go there)."""
-    return user_with_role(UserFixture, app, db, "bureau@test.example.org", "bureau-admin")
 
 
 @pytest.fixture()

@@ -235,15 +235,17 @@ def test_overdue_application_is_escalated_once(running_app, client, datasets, pe
 
     move_due(working_days().add_working_days(today(), 1))
     check_access_deadlines()
-    reminders = [m for m in mailbox if "Request due soon" in m.subject]
-    assert len(reminders) == 1 and "acc-curator@test.example.org" in reminders[0].recipients
+    # invenio-notifications sends one mail per recipient: each recipient once
+    reminders = [r for m in mailbox if "Request due soon" in m.subject for r in m.recipients]
+    assert "acc-curator@test.example.org" in reminders
+    assert len(reminders) == len(set(reminders))
 
     move_due(today() - timedelta(days=3))
     check_access_deadlines()
     check_access_deadlines()  # nothing new to say
-    escalations = [m for m in mailbox if "Request overdue" in m.subject]
-    assert len(escalations) == 1
-    assert bureau.email in escalations[0].recipients
-    assert "acc-curator@test.example.org" in escalations[0].recipients
+    escalations = [r for m in mailbox if "Request overdue" in m.subject for r in m.recipients]
+    assert len(escalations) == len(set(escalations))
+    assert bureau.email in escalations
+    assert "acc-curator@test.example.org" in escalations
     rows = client.get("/api/techdata/access/lists/inbox", headers=people["curator_h"]).get_json()
     assert [h["overdue"] for h in rows["hits"]["hits"] if h["id"] == rid] == [True]

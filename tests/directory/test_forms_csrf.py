@@ -20,10 +20,10 @@ ENTRY = {"title_zh": "跨站请求测试条目", "category": {"id": "rd"},
 
 
 @pytest.fixture()
-def bureau_client(app, bureau_user):
+def bureau_client(app, bureau):
     """A client logged in as the bureau, with CSRF checks on (as in production)."""
     with app.test_client() as c:
-        bureau_user.login(c)
+        bureau.login(c)
         app.config["WTF_CSRF_ENABLED"] = True
         try:
             yield c

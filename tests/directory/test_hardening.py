@@ -138,12 +138,12 @@ def csrf_off_after(app):
     app.config["WTF_CSRF_ENABLED"] = False
 
 
-def test_release_forms_need_the_csrf_token(running_app, app, db, bureau_user, csrf_off_after):
+def test_release_forms_need_the_csrf_token(running_app, app, db, bureau, csrf_off_after):
     """The release pages' forms are refused (400, nothing stored) without the session's token."""
     _open_entry("c-hard-csrf")
     db.session.commit()
     with app.test_client() as c:
-        bureau_user.login(c)  # the log-in form itself posts no token: CSRF on after it
+        bureau.login(c)  # the log-in form itself posts no token: CSRF on after it
         app.config["WTF_CSRF_ENABLED"] = True
         res = c.post("/directory/releases/manage/compile", data={"audience": "open"})
         assert res.status_code == 400

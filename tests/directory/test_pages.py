@@ -34,7 +34,7 @@ def test_open_directory_page_shows_only_opened_entries(running_app, client, work
 
 
 def test_resource_directory_page_needs_a_government_role(
-        running_app, app, client, workflow, bureau_user, company_user):
+        running_app, app, client, workflow, bureau, company):
     """Anonymous: to the login page; a company: 403; the bureau: every entry."""
     closed = workflow.publish(not_opened(title="资源目录页面测试数据"))
     closed_id = store.deposited_entry_id(closed["parent"]["id"])
@@ -42,10 +42,10 @@ def test_resource_directory_page_needs_a_government_role(
     assert res.status_code == 302 and "/login" in res.headers["Location"]
     for path in ("/directory/resource", "/directory/upkeep"):
         with app.test_client() as c:
-            company_user.login(c)
+            company.login(c)
             assert c.get(path).status_code == 403, path
     with app.test_client() as c:
-        bureau_user.login(c)
+        bureau.login(c)
         res = c.get("/directory/resource", query_string={"q": "资源目录页面测试数据"})
         assert res.status_code == 200
         assert closed_id in res.get_data(as_text=True)

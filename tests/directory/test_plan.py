@@ -96,10 +96,10 @@ def test_plan_bad_input(running_app, client, bureau_token):
     assert OpenPlanItem.query.count() == before
 
 
-def test_plan_page_form(running_app, app, client, bureau_user):
+def test_plan_page_form(running_app, app, client, bureau):
     """The bureau adds an item on the page; errors are shown, not a 500."""
     with app.test_client() as c:
-        bureau_user.login(c)
+        bureau.login(c)
         res = c.post("/directory/plan?year=2032", data={"year": "2032", "entity": "scu",
                                                         "title": "", "planned_date": ""})
         assert res.status_code == 200 and 'id="plan-errors"' in res.get_data(as_text=True)

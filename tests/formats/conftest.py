@@ -11,7 +11,6 @@ from invenio_rdm_records.proxies import current_rdm_records_service
 from invenio_requests.proxies import current_requests_service
 from sickle import Sickle
 
-from tests.identifiers.datacite_standin import DataCiteStandIn
 from tests.directory.conftest import not_opened
 from tests.helpers import (
     deposit,
@@ -31,27 +30,9 @@ FILES = {"soil.csv": b"site,cd\nA,0.3\n", "readme.pdf": b"%PDF-1.4 readme"}
 
 
 @pytest.fixture(scope="module")
-def datacite_standin():
-    """The identifier tests' stand-in of DataCite's REST API (DOIs without network)."""
-    server = DataCiteStandIn().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def app_config(app_config, datacite_standin):
-    """Small OAI-PMH pages; DataCite on, talking to the stand-in."""
-    app_config.update(
-        OAISERVER_PAGE_SIZE=PAGE_SIZE,
-        DATACITE_ENABLED=True,
-        DATACITE_PREFIX="10.99999",
-        DATACITE_USERNAME=datacite_standin.username,
-        DATACITE_PASSWORD=datacite_standin.password,
-        DATACITE_TEST_MODE=False,
-        DATACITE_URL=datacite_standin.url,
-        DATACITE_FORMAT="{prefix}/{id}",
-        TECHDATA_CSTR_AGENCY_CODE="12345",
-    )
+def app_config(app_config, datacite_config):
+    """Small OAI-PMH pages; DataCite on, talking to the stand-in (``tests/conftest.py``)."""
+    app_config.update(datacite_config, OAISERVER_PAGE_SIZE=PAGE_SIZE)
     return app_config
 
 

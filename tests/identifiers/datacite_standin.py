@@ -18,6 +18,9 @@ from urllib.parse import unquote
 
 from datacite import schema45
 
+PREFIX = "10.99999"
+"""The DOI prefix of the tests (``datacite_config`` in ``tests/conftest.py``)."""
+
 JSONAPI_ONLY = ("doi", "prefix", "suffix", "event", "url", "state")
 """JSON:API attributes that are DataCite's, not the metadata schema's."""
 

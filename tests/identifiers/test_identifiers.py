@@ -14,7 +14,7 @@ from invenio_rdm_records.proxies import current_rdm_records
 
 from techdata.identifiers.providers import CSTRPIDProvider, is_cstr
 from tests.helpers import deposit
-from tests.identifiers.conftest import PREFIX
+from tests.identifiers.datacite_standin import PREFIX
 from tests.identifiers.datacite_standin import metadata_errors
 
 CSTR_FORMAT = re.compile(r"^CSTR:12345\.11\.cdtd\.\d{4}-\d{6}$")

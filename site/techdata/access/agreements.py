@@ -21,7 +21,7 @@ from invenio_rdm_records.proxies import current_rdm_records_service as records_s
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import func
 
-from ..kernel.i18n import _
+from ..kernel.i18n import _, bilingual
 from ..kernel.time import utcnow
 from .agreements_models import DataUseAgreement
 from .common import REQUIRED, published_record
@@ -142,13 +142,11 @@ def accept(parent_id, version, sha256):
     current = current_agreement(parent_id)
     if version is None or not sha256:
         raise ValidationError({"agreement": [
-            "申请前须阅读并接受数据利用协议 / You must read and accept the data-use "
-            "agreement to apply."]})
+            bilingual(_("You must read and accept the data-use agreement to apply."))]})
     if int(version) != current["version"] or sha256 != current["sha256"]:
         raise ValidationError({"agreement": [
-            f"数据利用协议已更新为第 {current['version']} 版，请重新阅读并接受 / The "
-            f"data-use agreement changed (now version {current['version']}): read and "
-            "accept the current version."]})
+            bilingual(_("The data-use agreement changed (now version %(version)s): read and "
+                        "accept the current version.", version=current['version']))]})
     return {
         "version": current["version"],
         "sha256": current["sha256"],

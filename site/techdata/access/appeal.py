@@ -35,10 +35,10 @@ from invenio_requests.records.api import Request
 from invenio_requests.records.models import RequestMetadata
 from marshmallow import Schema, fields
 
-from ..kernel.i18n import _
+from ..kernel.i18n import _, bilingual
 from . import clock, registry
 from .applying import file_request
-from .base import ClockedDecisionAction, ClockedRequestType, Filing
+from .base import ClockedDecisionAction, ClockedRequestType, Filing, actions_with, payload_fields
 from .common import LONG_TEXT, NOT_FOUND, REQUIRED, now_iso, refuse
 from .notify import notify_transition
 from .receivers import role
@@ -87,14 +87,13 @@ def reopen(appeal, opinion, uow, on=None):
     clock.start(original, limit, on=on)
     original.status = "submitted"
     uow.register(RecordCommitOp(original, indexer=current_requests_service.indexer))
-    text = (f"复核撤销原决定，请重新答复（复核 {appeal.id}）。专家意见：{opinion} / "
-            f"The refusal was overturned on appeal {appeal.id}; decide again. "
-            f"Expert opinion: {opinion}")
+    text = (bilingual(_("The refusal was overturned on appeal %(id)s; decide again. Expert "
+                        "opinion: %(opinion)s", id=appeal.id, opinion=opinion)))
     current_events_service.create(
         system_identity, original.id, {"payload": {"content": text, "format": "html"}},
         CommentEventType, uow=uow, notify=False,
     )
-    notify_transition(original, "submit", extra=text)
+    notify_transition(uow, original, "submit", extra=text)
 
 
 class Appeal(ClockedRequestType):
@@ -103,18 +102,8 @@ class Appeal(ClockedRequestType):
     type_id = "appeal"
     name = _("Appeal")
 
-    payload_schema = {
-        **ClockedRequestType.payload_schema,
-        "request": fields.String(),
-        "request_type": fields.String(),
-        "grounds": fields.String(),
-        "refused_at": fields.String(),
-    }
-    available_actions = {
-        **ClockedRequestType.available_actions,
-        "uphold": UpholdAction,
-        "overturn": OverturnAction,
-    }
+    payload_schema = payload_fields("request", "request_type", "grounds", "refused_at")
+    available_actions = actions_with(uphold=UpholdAction, overturn=OverturnAction)
 
     @classmethod
     def prepare(cls, identity, data, on=None):
@@ -125,15 +114,13 @@ class Appeal(ClockedRequestType):
         except Exception:  # noqa: BLE001  (unknown id)
             refuse(NOT_FOUND)
         if not is_refused(original):
-            refuse("只能对被拒绝的申请提出复核 / Only a refused request can be appealed "
-                   "(CD-PD Art. 34).")
+            refuse(_("Only a refused request can be appealed (CD-PD Art. 34)."))
         creator = (original.get("created_by") or {}).get("user")
         if str(creator) != str(identity.id):
-            refuse("只有申请人本人可以提出复核 / Only the applicant can appeal (CD-PD Art. 34).")
+            refuse(_("Only the applicant can appeal (CD-PD Art. 34)."))
         for row in appeals_of(original.id):
             if row.json.get("status") in ("created", "submitted", "returned", "declined"):
-                refuse("对这次拒绝已经提出过复核 / This refusal has already been appealed "
-                       "(one appeal per refusal).")
+                refuse(_("This refusal has already been appealed (one appeal per refusal)."))
         payload = {
             "request": str(original.id),
             "request_type": original.type.type_id,

@@ -12,7 +12,7 @@ from invenio_records_resources.services.uow import UnitOfWork
 from invenio_requests.proxies import current_request_type_registry, current_requests_service
 from invenio_requests.records.models import RequestMetadata
 
-from ..kernel.i18n import _
+from ..kernel.i18n import _, bilingual
 from . import registry
 from .base import execute_clocked, get_clocked
 from .common import json_object, refuse
@@ -34,8 +34,7 @@ def refuse_duplicate(type_id, record, identity):
         RequestMetadata.json["created_by"]["user"].as_string() == str(identity.id),
     ).count()
     if rows:
-        refuse("您对该数据集已有未办结的申请 / You already have an open request for this "
-               "dataset.", "record")
+        refuse(_("You already have an open request for this dataset."), "record")
 
 
 def file_request(identity, type_id, data, on=None):
@@ -60,10 +59,9 @@ def answer_return(identity, request_id, data, comment=None, on=None):
     """The applicant answers a return: updated application, resubmitted (clock resumes)."""
     request = get_clocked(request_id)
     if request.status != "returned":
-        refuse("只有被退回的申请可以补充后重新提交 / Only a returned request can be "
-               "answered and resubmitted.", "request")
+        refuse(_("Only a returned request can be answered and resubmitted."), "request")
     current_requests_service.require_permission(identity, "action_submit", request=request)
     request["payload"] = request.type.reapply(request, json_object(data or {}))
     request.commit()
     return execute_clocked(identity, request.id, "submit",
-                           comment=comment or "已补充材料 / More information given.", on=on)
+                           comment=comment or bilingual(_("More information given.")), on=on)

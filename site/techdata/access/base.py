@@ -21,6 +21,10 @@ Actions that need data (a decision's fields, a return's comment) run through
 action. The same action sent bare to ``/api/requests/<id>/actions/<name>``
 is refused with a message naming the endpoint to use.
 
+After every action the people concerned are notified when its unit of work
+commits (``notify.py``: the provider on (re)submission and withdrawal, the
+applicant on returns, decisions and expiry).
+
 Who may act (``techdata.permissions.TechDataRequestsPermissionPolicy``):
 the creator (applicant) submits, resubmits and cancels; the receiver (the
 providing entity: the data-centre community of the record — its owners,
@@ -103,10 +107,9 @@ class ReturnForInfoAction(actions.RequestAction):
         """Pause the clock and record what was asked (rule 2)."""
         if not (comment or "").strip():
             refuse(
-                "退回补充材料须说明需要补充什么：请使用 /api/techdata/access/requests/<id>/"
-                "actions/return 或请求页面。 / Returning a request needs a comment saying "
-                "what is missing: use /api/techdata/access/requests/<id>/actions/return "
-                "or the request page.", "comment")
+                _("Returning a request needs a comment saying what is missing: use "
+                  "/api/techdata/access/requests/<id>/actions/return or the request page."),
+                "comment")
         clock.pause(self.request, on=on)
         payload = dict(self.request["payload"])
         payload["returns"] = list(payload.get("returns") or []) + [
@@ -147,11 +150,10 @@ class ClockedDecisionAction(actions.RequestAction):
         """Check that the decision came with its data, apply it, stop the clock."""
         if decision is None and self.decision_schema is not None:
             refuse(
-                "该决定须连同所需内容提交：请使用 /api/techdata/access/requests/<id>/"
-                "actions/<action> 或请求页面。 / This decision needs its data: use "
-                "/api/techdata/access/requests/<id>/actions/<action> or the request page.")
+                _("This decision needs its data: use "
+                  "/api/techdata/access/requests/<id>/actions/<action> or the request page."))
         if self.needs_comment and not (comment or "").strip():
-            refuse("须说明理由 / A reason is required.", "comment")
+            refuse(_("A reason is required."), "comment")
         self.apply(identity, uow, decision or {})
         clock.stop(self.request, on=on)
         payload = dict(self.request["payload"])
@@ -200,7 +202,7 @@ class RefuseAction(ClockedDecisionAction):
         if decision is not None:
             reason = (decision.get("reason") or comment or "").strip()
             if not reason:
-                refuse("须说明理由 / A reason is required.", "reason")
+                refuse(_("A reason is required."), "reason")
             decision = {**decision, "reason": reason}
         super().execute(identity, uow, decision=decision, comment=comment, on=on, **kwargs)
 
@@ -305,6 +307,17 @@ class ClockedRequestType(RequestType):
         raise NotImplementedError
 
 
+def payload_fields(*strings, **others):
+    """A type's payload schema: the base type's, plus string fields ``strings`` and ``others``."""
+    return {**ClockedRequestType.payload_schema,
+            **{name: fields.String() for name in strings}, **others}
+
+
+def actions_with(**decisions):
+    """A type's actions: the base type's, plus its ``decisions`` (name → action class)."""
+    return {**ClockedRequestType.available_actions, **decisions}
+
+
 def _jsonable(data):
     """Decision data with dates as ISO strings (payloads are JSON)."""
     out = {}
@@ -323,7 +336,7 @@ def get_clocked(request_id):
     except Exception:
         refuse(NOT_FOUND)
     if not isinstance(request.type, ClockedRequestType):
-        refuse("不是对外请求 / Not a request from outside.")
+        refuse(_("Not a request from outside."))
     return request
 
 
@@ -343,12 +356,12 @@ def execute_clocked(identity, request_id, action, data=None, comment=None, on=No
     request = get_clocked(request_id)
     action_cls = request.type.available_actions.get(action)
     if action_cls is None:
-        refuse(f"没有这个操作 / No such action: {action}", "action")
+        refuse(_("No such action: %(action)s", action=action), "action")
     schema = getattr(action_cls, "decision_schema", None)
     decision = schema().load(data or {}) if schema is not None else None
     if not RequestActions.get_action(request, action).can_execute():
-        refuse("该请求当前不能执行此操作 / This request cannot take this action now "
-               f"(status: {request.status}).", "action")
+        refuse(_("This request cannot take this action now (status: %(status)s).",
+                 status=request.status), "action")
     kwargs = {"on": on} if on is not None else {}
     if decision is not None:
         kwargs["decision"] = decision
@@ -359,14 +372,6 @@ def execute_clocked(identity, request_id, action, data=None, comment=None, on=No
             identity, request.id, action, data=_comment(comment), uow=uow, **kwargs
         )
         uow.register(IndexRefreshOp(indexer=current_events_service.indexer))
+        notify_transition(uow, Request.get_record(request.id), action)
         uow.commit()
-    after_action(request.id, action)
     return result
-
-
-def after_action(request_id, action):
-    """Tell the people concerned (mail; ``notify.py``), never failing the action."""
-    try:
-        notify_transition(Request.get_record(request_id), action)
-    except Exception:  # a mail problem must not undo a recorded decision
-        current_app.logger.exception("access: notification failed for %s", request_id)

@@ -10,22 +10,22 @@ from invenio_rdm_records.proxies import current_rdm_records_service as records_s
 from invenio_rdm_records.records.api import RDMRecord
 from marshmallow import ValidationError, validate
 
-from ..kernel.i18n import _, bilingual
+from ..kernel.i18n import _, bilingual, lazy_bilingual, lazy_error
 from ..kernel.time import utcnow
 
-REQUIRED = {"required": "必填 / Required."}
+REQUIRED = {"required": lazy_error(_("Required."))}
 """The error message of a missing required field (marshmallow ``error_messages``)."""
 
-TEXT = validate.Length(min=2, max=4000, error="须为 2-4000 字 / 2-4000 characters.")
+TEXT = validate.Length(min=2, max=4000, error=lazy_bilingual(_("2-4000 characters.")))
 """A free text of an application (purpose, reasons ...)."""
 
-LONG_TEXT = validate.Length(min=2, max=8000, error="2-8000 个字符 / 2-8000 characters.")
+LONG_TEXT = validate.Length(min=2, max=8000, error=lazy_bilingual(_("2-8000 characters.")))
 """A longer free text (grounds, evidence, a service description ...)."""
 
-SHORT = validate.Length(min=2, max=255, error="须为 2-255 字 / 2-255 characters.")
+SHORT = validate.Length(min=2, max=255, error=lazy_bilingual(_("2-255 characters.")))
 """A name, an organisation, a contact."""
 
-NOT_FOUND = "没有这个请求 / No such request."
+NOT_FOUND = lazy_bilingual(_("No such request."))
 """Message for an unknown request id."""
 
 
@@ -49,7 +49,7 @@ def published_record(recid, field="record"):
     try:
         return RDMRecord.pid.resolve(str(recid))
     except Exception:  # noqa: BLE001  (unknown, deleted, or not published)
-        refuse(f"没有这个已发布的数据集 / No such published dataset: {recid}", field)
+        refuse(_("No such published dataset: %(recid)s", recid=recid), field)
 
 
 def readable_title(identity, record):

@@ -21,7 +21,7 @@ from marshmallow import (
     EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates, validates_schema,
 )
 
-from ..kernel.i18n import _
+from ..kernel.i18n import _, bilingual, lazy_bilingual
 from ..kernel.labels import cf_value
 from ..kernel.time import today
 from . import agreements, registry
@@ -54,14 +54,15 @@ class TermMixin:
         """The term is a real period that has not ended."""
         start, end = data.get("term_start"), data.get("term_end")
         if start and end and end < start:
-            raise ValidationError("结束日期不能早于开始日期 / The term ends before it starts.",
+            raise ValidationError(bilingual(_("The term ends before it starts.")),
                                   "term_end")
         if end and end < today():
-            raise ValidationError("使用期限已结束 / The term has already ended.", "term_end")
+            raise ValidationError(bilingual(_("The term has already ended.")), "term_end")
 
 
-class ApplicationSchema(Schema, TermMixin):
-    """A conditional-access application (QY Art. 24; LZ Art. 25-26)."""
+class TermApplicationSchema(Schema, TermMixin):
+    """What every application for a term of use gives (conditional access and sharing):
+    who applies, for what, and the term."""
 
     class Meta:
         """Fields the form does not know (e.g. a comment) are ignored."""
@@ -70,13 +71,18 @@ class ApplicationSchema(Schema, TermMixin):
 
     applicant_name = fields.String(required=True, validate=SHORT, error_messages=REQUIRED)
     organisation = fields.String(required=True, validate=SHORT, error_messages=REQUIRED)
-    uscc = fields.String(required=True, error_messages=REQUIRED)
     contact = fields.String(required=True, validate=SHORT, error_messages=REQUIRED)
     purpose = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
-    intended_use = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
-    security_means = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
     term_start = fields.Date(required=True, error_messages=REQUIRED)
     term_end = fields.Date(required=True, error_messages=REQUIRED)
+
+
+class ApplicationSchema(TermApplicationSchema):
+    """A conditional-access application (QY Art. 24; LZ Art. 25-26)."""
+
+    uscc = fields.String(required=True, error_messages=REQUIRED)
+    intended_use = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
+    security_means = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
     agreement_version = fields.Integer(load_default=None)
     agreement_sha256 = fields.String(load_default=None)
     accept_agreement = fields.Boolean(load_default=False)
@@ -86,8 +92,8 @@ class ApplicationSchema(Schema, TermMixin):
         """GB 32100-2015: 18 characters, the last one a check character."""
         if not uscc_is_valid(value):
             raise ValidationError(
-                "统一社会信用代码无效（GB 32100-2015：18 位，末位为校验码） / Invalid unified "
-                "social credit code (GB 32100-2015: 18 characters, the last a check character).")
+                bilingual(_("Invalid unified social credit code (GB 32100-2015: 18 "
+                            "characters, the last a check character).")))
 
     @post_load
     def _upper(self, data, **kwargs):
@@ -106,8 +112,9 @@ class GrantSchema(Schema):
         unknown = EXCLUDE
 
     modes = fields.List(
-        fields.String(validate=validate.OneOf(MODES, error="未知方式 / Unknown mode.")),
-        required=True, validate=validate.Length(min=1, error="至少选择一种方式 / Choose at least one mode."),
+        fields.String(validate=validate.OneOf(MODES, error=lazy_bilingual(_("Unknown mode.")))),
+        required=True,
+        validate=validate.Length(min=1, error=lazy_bilingual(_("Choose at least one mode."))),
         error_messages=REQUIRED)
     term_end = fields.Date(load_default=None)
     comment = fields.String(load_default="", validate=validate.Length(max=4000))
@@ -128,10 +135,9 @@ class GrantAction(ClockedDecisionAction):
         applied_end = date.fromisoformat(payload["term_end"])
         term_end = decision.get("term_end") or applied_end
         if term_end > applied_end:
-            refuse("授权期限不能超过申请的使用期限 / The grant cannot last longer than the "
-                   "term applied for.", "term_end")
+            refuse(_("The grant cannot last longer than the term applied for."), "term_end")
         if term_end < today():
-            refuse("授权期限已结束 / The grant's term has already ended.", "term_end")
+            refuse(_("The grant's term has already ended."), "term_end")
         record = published_record(payload["record"])
         payload["grant"] = give_access(self.request, record, decision["modes"], term_end, uow)
         self.request["payload"] = payload
@@ -186,7 +192,7 @@ class GrantingRequestType(ClockedRequestType):
         data = dict(data)
         recid = data.pop("record", None)
         if not recid:
-            refuse("必填 / Required.", "record")
+            refuse(_("Required."), "record")
         cls.check_applicant(identity)
         record = published_record(recid)
         if (cf_value(record, cls.terms_field) or {}).get("id") != "conditional":
@@ -232,18 +238,17 @@ class ConditionalAccess(GrantingRequestType):
     name = _("Conditional access")
     application_schema = ApplicationSchema
     terms_field = "opening_type"
-    wrong_record = (
-        "只有“有条件开放”的数据集需要申请；无条件开放的数据可直接下载，不予开放的数据"
-        "不能申请开放利用。 / Only datasets opened on conditions (有条件开放) take "
-        "applications: unconditionally open data is downloaded directly, data not "
-        "opened cannot be applied for.")
+    wrong_record = lazy_bilingual(_(
+        "Only datasets opened on conditions (有条件开放) take applications: "
+        "unconditionally open data is downloaded directly, data not opened cannot be "
+        "applied for."))
 
     @classmethod
     def acceptance(cls, record, loaded):
         """The acceptance of the dataset's current agreement, or a bilingual 400 (QY Art. 24)."""
         if not loaded.get("accept_agreement"):
-            refuse("申请前须阅读并接受数据利用协议 / You must read and accept the data-use "
-                   "agreement to apply.", "accept_agreement")
+            refuse(_("You must read and accept the data-use agreement to apply."),
+                   "accept_agreement")
         return agreements.accept(record.parent.pid.pid_value, loaded.get("agreement_version"),
                                  loaded.get("agreement_sha256"))
 
@@ -255,9 +260,8 @@ class ConditionalAccess(GrantingRequestType):
         current = agreements.current_agreement(payload.get("parent"))
         if accepted.get("sha256") != current["sha256"]:
             refuse(
-                f"数据利用协议已更新为第 {current['version']} 版，请重新阅读并接受后再提交 / "
-                f"The data-use agreement changed (now version {current['version']}): "
-                "read and accept it before submitting.", "agreement")
+                _("The data-use agreement changed (now version %(version)s): read and accept "
+                  "it before submitting.", version=current['version']), "agreement")
 
     payload_schema = {
         **GrantingRequestType.payload_schema,
@@ -270,5 +274,5 @@ class ConditionalAccess(GrantingRequestType):
 def apply_for_access(identity, recid, data, on=None):
     """Create and submit a conditional-access application; returns the request item."""
     if not isinstance(data, dict):
-        refuse("须为 JSON 对象 / A JSON object is required.", "_schema")
+        refuse(_("A JSON object is required."), "_schema")
     return file_request(identity, ConditionalAccess.type_id, {**data, "record": recid}, on=on)

@@ -1,8 +1,9 @@
 """Settings of requests from outside (DOMAIN "Requests and their deadlines")."""
 
-from ..kernel.roles import BUREAU, DEPARTMENT_ADMIN, EXPERT_COMMITTEE, PROGRAM_MANAGER
-
 from celery.schedules import crontab
+
+from ..kernel.roles import BUREAU, DEPARTMENT_ADMIN, EXPERT_COMMITTEE, PROGRAM_MANAGER
+from .notify import BUILDERS
 
 TECHDATA_ACCESS_DEADLINES = {
     "conditional-access": 15,   # QY Art. 24; LZ Art. 25-26
@@ -44,6 +45,10 @@ BEAT_SCHEDULE = {
 }
 """Scheduled tasks of requests from outside: reminders and escalations, the daily expiry
 of access grants (merged into ``CELERY_BEAT_SCHEDULE``)."""
+
+NOTIFICATION_BUILDERS = BUILDERS
+"""Builders of the notifications of requests from outside (merged into
+``NOTIFICATIONS_BUILDERS``; ``notify.py``)."""
 
 __all__ = (
     "TECHDATA_ACCESS_DEADLINES",

@@ -19,12 +19,12 @@ from datetime import timedelta
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..kernel.i18n import _
+from ..kernel.i18n import _, bilingual, lazy_error
 from ..kernel.time import today
 from ..workdays import working_days
 from . import registry
 from .applying import file_request
-from .base import ClockedDecisionAction, ClockedRequestType, Filing
+from .base import ClockedDecisionAction, ClockedRequestType, Filing, actions_with, payload_fields
 from .common import LONG_TEXT, REQUIRED, published_record, readable_title, refuse
 from .receivers import provider_of
 
@@ -43,7 +43,7 @@ class CorrectionReportSchema(Schema):
     where = fields.String(required=True, validate=LONG_TEXT, error_messages=REQUIRED)
     evidence = fields.String(required=True, validate=LONG_TEXT, error_messages=REQUIRED)
     found_on = fields.Date(required=True, error_messages={
-        **REQUIRED, "invalid": "日期格式应为 YYYY-MM-DD / Date as YYYY-MM-DD."})
+        **REQUIRED, "invalid": lazy_error(_("Date as YYYY-MM-DD."))})
 
 
 class CorrectionAnswerSchema(Schema):
@@ -58,12 +58,11 @@ class CorrectionAnswerSchema(Schema):
     @validates_schema
     def _complete(self, data, **kwargs):
         """Each outcome carries its own detail (LZ Art. 31)."""
-        needed = {"fixed": ("record", "须给出修正后的新版本 / Name the new version that "
-                            "fixes the error."),
-                  "confirmed-correct": ("explanation", "须说明核查结果 / Explain why the "
-                                        "data is correct."),
-                  "resolved-by-discussion": ("summary", "须概述沟通结果 / Summarise what "
-                                             "was agreed.")}
+        needed = {"fixed": ("record", bilingual(_("Name the new version that fixes the error."))),
+                  "confirmed-correct": ("explanation", bilingual(_("Explain why the data is "
+                                                                   "correct."))),
+                  "resolved-by-discussion": ("summary",
+                                             bilingual(_("Summarise what was agreed.")))}
         field, message = needed[data["outcome"]]
         if not (data.get(field) or "").strip():
             raise ValidationError(message, field)
@@ -87,26 +86,24 @@ def check_fixed_version(reported_id, fixed_id):
     fixed = published_record(fixed_id)
     same_parent = reported.parent.pid.pid_value == fixed.parent.pid.pid_value
     if not same_parent or fixed.versions.index <= reported.versions.index:
-        refuse("所给记录不是被报告数据集的已发布新版本 / That record is not a published "
-               "newer version of the reported dataset.", "record")
+        refuse(_("That record is not a published newer version of the reported dataset."),
+               "record")
 
 
 def check_reported_in_time(found_on, on=None):
     """CD-PD Art. 27: a report comes within N working days of finding the error."""
     on = on or today()
     if found_on > on:
-        refuse("发现日期不能晚于今天 / The day found cannot be in the future.", "found_on")
+        refuse(_("The day found cannot be in the future."), "found_on")
     if found_on < on - timedelta(days=OLDEST_FINDING_DAYS):
         # refused before any calendar work, which would walk every day back to it
-        refuse("发现日期不在合理范围内（最早为十年前） / The day found is out of range (at "
-               "most ten years ago).", "found_on")
+        refuse(_("The day found is out of range (at most ten years ago)."), "found_on")
     limit = current_app.config["TECHDATA_CORRECTION_REPORT_DAYS"]
     used = working_days().working_days_between(found_on, on)
     if used > limit:
         refuse(
-            f"应在发现问题后 {limit} 个工作日内提出校核（《成都市公共数据管理办法》第二十七条），"
-            f"本次已过 {used} 个工作日。 / An error must be reported within {limit} working "
-            f"days of finding it (CD-PD Art. 27); {used} working days have passed.",
+            _("An error must be reported within %(limit)s working days of finding it (CD-PD "
+              "Art. 27); %(used)s working days have passed.", limit=limit, used=used),
             "found_on")
 
 
@@ -116,18 +113,8 @@ class Correction(ClockedRequestType):
     type_id = "correction"
     name = _("Correction")
 
-    payload_schema = {
-        **ClockedRequestType.payload_schema,
-        "record": fields.String(),
-        "what": fields.String(),
-        "where": fields.String(),
-        "evidence": fields.String(),
-        "found_on": fields.String(),
-    }
-    available_actions = {
-        **ClockedRequestType.available_actions,
-        "answer": CorrectionAnswerAction,
-    }
+    payload_schema = payload_fields("record", "what", "where", "evidence", "found_on")
+    available_actions = actions_with(answer=CorrectionAnswerAction)
 
     @classmethod
     def prepare(cls, identity, data, on=None):

@@ -36,12 +36,19 @@ from invenio_rdm_records.proxies import current_rdm_records_service as records_s
 from invenio_rdm_records.records.api import RDMDraft
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..kernel.i18n import _
+from ..kernel.i18n import _, bilingual
 from ..kernel.labels import NAMESPACE, NOT_OPENED, cf_value
 from ..review.requests import open_confidentiality_review
 from . import registry
 from .applying import file_request
-from .base import ClockedDecisionAction, ClockedRequestType, Filing, RefuseAction
+from .base import (
+    ClockedDecisionAction,
+    ClockedRequestType,
+    Filing,
+    RefuseAction,
+    actions_with,
+    payload_fields,
+)
 from .common import REQUIRED, TEXT, published_record, readable_title, refuse
 from .receivers import data_centre, provider_of
 
@@ -72,8 +79,8 @@ class OpeningApplicationSchema(Schema):
         """Without a record, say which entity holds the data."""
         if not data.get("record") and not (data.get("entity") or "").strip():
             raise ValidationError(
-                "请指明数据集，或说明保存该数据的单位 / Name a dataset, or the entity "
-                "that holds the data (CD-PD Art. 34).", "entity")
+                bilingual(_("Name a dataset, or the entity that holds the data (CD-PD Art. "
+                            "34).")), "entity")
 
 
 class OpeningGrantSchema(Schema):
@@ -96,13 +103,12 @@ class OpeningGrantAction(ClockedDecisionAction):
             payload["opening"] = open_record(self.request, identity, uow)
         else:
             if not decision.get("record"):
-                refuse("请给出已开放并列入目录的数据集 / Name the published, openly "
-                       "listed dataset that answers the application (CD-PD Art. 34).", "record")
+                refuse(_("Name the published, openly listed dataset that answers the "
+                         "application (CD-PD Art. 34)."), "record")
             record = published_record(decision["record"])
             if opening_type(record) != "unconditional":
-                refuse("所给数据集尚未无条件开放 / That dataset is not unconditionally "
-                       "open yet: open it through the deposit and confidentiality reviews "
-                       "first (CD-TD Art. 24).", "record")
+                refuse(_("That dataset is not unconditionally open yet: open it through the "
+                         "deposit and confidentiality reviews first (CD-TD Art. 24)."), "record")
             payload["opening"] = {"record": str(record.pid.pid_value), "listed": True}
         self.request["payload"] = payload
 
@@ -112,9 +118,9 @@ def open_record(request, identity, uow):
     recid = request["payload"]["record"]
     record = published_record(recid)
     if has_open_draft(recid):
-        refuse("该数据集有尚未发布的修改，请先发布或放弃后再同意开放（以免未经审核的修改随之开放）。 / "
-               "The dataset has unpublished changes: publish or discard them before granting, "
-               "so that no unreviewed change is opened with it (CD-TD Art. 24).", "record")
+        refuse(_("The dataset has unpublished changes: publish or discard them before "
+                 "granting, so that no unreviewed change is opened with it (CD-TD Art. 24)."),
+               "record")
     records_service.edit(system_identity, recid, uow=uow)
     doc = records_service.read_draft(system_identity, recid).to_dict()
     cf = doc.setdefault("custom_fields", {})
@@ -148,20 +154,9 @@ class OpeningApplication(ClockedRequestType):
     type_id = "opening-application"
     name = _("Opening application")
 
-    payload_schema = {
-        **ClockedRequestType.payload_schema,
-        "record": fields.String(),
-        "entity": fields.String(),
-        "description": fields.String(),
-        "purpose": fields.String(),
-        "security": fields.String(),
-        "opening": fields.Dict(),
-    }
-    available_actions = {
-        **ClockedRequestType.available_actions,
-        "grant": OpeningGrantAction,
-        "refuse": RefuseAction,
-    }
+    payload_schema = payload_fields("record", "entity", "description", "purpose", "security",
+                                    opening=fields.Dict())
+    available_actions = actions_with(grant=OpeningGrantAction, refuse=RefuseAction)
 
     @classmethod
     def prepare(cls, identity, data, on=None):
@@ -177,8 +172,8 @@ class OpeningApplication(ClockedRequestType):
         if data.get("record"):
             topic = published_record(data["record"])
             if opening_type(topic) not in NOT_OPEN:
-                refuse("该数据集已无条件开放，可直接获取 / This dataset is already "
-                       "unconditionally open: download it directly.", "record")
+                refuse(_("This dataset is already unconditionally open: download it "
+                         "directly."), "record")
             receiver = provider_of(topic)
             payload["record"] = str(topic.pid.pid_value)
             about = readable_title(identity, topic)

@@ -14,6 +14,7 @@ from invenio_communities.members.records.models import MemberModel
 from invenio_communities.proxies import current_communities
 from invenio_db import db
 
+from ..kernel.i18n import _
 from ..kernel.roles import role_users
 from ..review.centres import centre_level, ensure_city_centre
 from .common import refuse
@@ -30,7 +31,7 @@ def provider_of(record):
     owner = record.parent.access.owned_by
     user = db.session.get(User, int(owner.owner_id)) if owner else None
     if user is None:
-        refuse("该数据集没有可答复的提供单位 / This dataset has no provider to answer.", "record")
+        refuse(_("This dataset has no provider to answer."), "record")
     return user
 
 
@@ -40,10 +41,10 @@ def data_centre(ref=None, field="community"):
     try:
         item = current_communities.service.read(system_identity, ref)
     except Exception:  # noqa: BLE001  (unknown id or slug)
-        refuse(f"没有这个科技数据中心 / No such data centre: {ref}", field)
+        refuse(_("No such data centre: %(ref)s", ref=ref), field)
     community = Community.get_record(item.id)
     if centre_level(community) is None:
-        refuse(f"{ref} 不是科技数据中心 / {ref} is not a data centre (CD-TD Art. 10).", field)
+        refuse(_("%(ref)s is not a data centre (CD-TD Art. 10).", ref=ref), field)
     return community
 
 
@@ -51,7 +52,7 @@ def role(name):
     """The role ``name`` (a group receiver), created by set-up."""
     found = db.session.get(Role, name) or Role.query.filter_by(name=name).one_or_none()
     if found is None:
-        refuse(f"角色 {name} 不存在 / The role {name} does not exist.", "receiver")
+        refuse(_("The role %(name)s does not exist.", name=name), "receiver")
     return found
 
 

@@ -30,7 +30,7 @@ from marshmallow import (
     Schema, ValidationError, fields, post_load, pre_load, validate, validates,
 )
 
-from ..kernel.i18n import _
+from ..kernel.i18n import _, bilingual, lazy_bilingual, lazy_error
 from .applying import file_request
 from .base import ClockedDecisionAction, ClockedRequestType, Filing, RefuseAction
 from .common import LONG_TEXT, REQUIRED, now_iso, published_record, refuse
@@ -39,13 +39,13 @@ from .receivers import data_centre
 KINDS = ("analysis", "custom-extraction", "other")
 """Kinds of value-added service (CD-TD Art. 20: analysis, mining, custom data)."""
 
-_SHORT = validate.Length(min=1, max=200, error="1-200 个字符 / 1-200 characters.")
+_SHORT = validate.Length(min=1, max=200, error=lazy_bilingual(_("1-200 characters.")))
 
 
 def _positive(value):
     """A positive amount of yuan."""
     if value <= 0:
-        raise ValidationError("金额须大于 0 元 / The amount must be more than 0 yuan.")
+        raise ValidationError(bilingual(_("The amount must be more than 0 yuan.")))
 
 
 class VoucherSchema(Schema):
@@ -53,7 +53,8 @@ class VoucherSchema(Schema):
 
     number = fields.String(required=True, validate=_SHORT, error_messages=REQUIRED)
     amount = fields.Decimal(required=True, places=2, validate=_positive, as_string=True,
-                            error_messages={**REQUIRED, "invalid": "金额须为数字 / The amount must be a number."})
+                            error_messages={**REQUIRED, "invalid": lazy_error(
+                                _("The amount must be a number."))})
     issuer = fields.String(required=True, validate=_SHORT, error_messages=REQUIRED)
 
 
@@ -64,7 +65,7 @@ class DataServiceSchema(Schema):
     organisation = fields.String(required=True, validate=_SHORT, error_messages=REQUIRED)
     contact = fields.String(required=True, validate=_SHORT, error_messages=REQUIRED)
     kind = fields.String(required=True, validate=validate.OneOf(
-        KINDS, error="分析、定制提取或其他 / analysis, custom-extraction or other."),
+        KINDS, error=lazy_bilingual(_("analysis, custom-extraction or other."))),
         error_messages=REQUIRED)
     description = fields.String(required=True, validate=LONG_TEXT, error_messages=REQUIRED)
     datasets = fields.List(fields.String(), load_default=list)
@@ -86,7 +87,7 @@ class DataServiceSchema(Schema):
     def _few(self, value, **kwargs):
         """A service names at most 50 datasets."""
         if len(value) > 50:
-            raise ValidationError("最多 50 个数据集 / At most 50 datasets.")
+            raise ValidationError(bilingual(_("At most 50 datasets.")))
 
 
 class QuoteSchema(Schema):
@@ -94,9 +95,10 @@ class QuoteSchema(Schema):
 
     price = fields.Decimal(required=True, places=2, as_string=True,
                            validate=validate.Range(min=Decimal("0")), error_messages={
-                               **REQUIRED, "invalid": "价格须为数字 / The price must be a number."})
+                               **REQUIRED,
+                               "invalid": lazy_error(_("The price must be a number."))})
     deliver_by = fields.Date(required=True, error_messages={
-        **REQUIRED, "invalid": "日期格式应为 YYYY-MM-DD / Date as YYYY-MM-DD."})
+        **REQUIRED, "invalid": lazy_error(_("Date as YYYY-MM-DD."))})
     terms = fields.String(validate=validate.Length(max=8000))
 
     @post_load
@@ -129,9 +131,8 @@ class DeliverAction(ClockedDecisionAction):
         """Record the files attached to the request as the deliverables."""
         deliverables = attached_files(self.request)
         if not deliverables:
-            refuse("交付前请先上传交付成果文件（PUT /api/requests/<id>/files/upload/<文件名>）"
-                   " / Upload the deliverables to the request first "
-                   "(PUT /api/requests/<id>/files/upload/<name>).", "files")
+            refuse(_("Upload the deliverables to the request first (PUT "
+                     "/api/requests/<id>/files/upload/<name>)."), "files")
         payload = dict(self.request["payload"])
         payload["delivery"] = {"note": decision["note"], "files": deliverables,
                                "by": str(identity.id), "at": now_iso()}

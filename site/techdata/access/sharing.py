@@ -14,31 +14,20 @@ Applicants hold one of the government roles ``TECHDATA_ACCESS_SHARING_ROLES``.
 """
 
 from flask import current_app
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import fields
 
-from ..kernel.i18n import _
+from ..kernel.i18n import _, lazy_bilingual
 from ..kernel.roles import has_role
 from .applying import file_request
-from .common import REQUIRED, SHORT, TEXT, refuse
-from .conditional_access import GrantingRequestType, TermMixin
+from .common import REQUIRED, TEXT, refuse
+from .conditional_access import GrantingRequestType, TermApplicationSchema
 
 
-class SharingApplicationSchema(Schema, TermMixin):
-    """A conditional-sharing application (CD-PD Art. 26)."""
+class SharingApplicationSchema(TermApplicationSchema):
+    """A conditional-sharing application (CD-PD Art. 26): the duty's legal basis and scope."""
 
-    class Meta:
-        """Fields the form does not know are ignored."""
-
-        unknown = EXCLUDE
-
-    applicant_name = fields.String(required=True, validate=SHORT, error_messages=REQUIRED)
-    organisation = fields.String(required=True, validate=SHORT, error_messages=REQUIRED)
-    contact = fields.String(required=True, validate=SHORT, error_messages=REQUIRED)
-    purpose = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
     legal_basis = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
     scope = fields.String(required=True, validate=TEXT, error_messages=REQUIRED)
-    term_start = fields.Date(required=True, error_messages=REQUIRED)
-    term_end = fields.Date(required=True, error_messages=REQUIRED)
 
 
 def is_government(identity):
@@ -53,8 +42,8 @@ class ConditionalSharing(GrantingRequestType):
     name = _("Conditional sharing")
     application_schema = SharingApplicationSchema
     terms_field = "sharing_type"
-    wrong_record = ("只有“有条件共享”的数据集需要共享申请 / Only datasets shared on conditions "
-                    "(有条件共享) take sharing applications.")
+    wrong_record = lazy_bilingual(_("Only datasets shared on conditions (有条件共享) take "
+                                    "sharing applications."))
 
     payload_schema = {
         **GrantingRequestType.payload_schema,
@@ -66,13 +55,12 @@ class ConditionalSharing(GrantingRequestType):
     def check_applicant(cls, identity):
         """CD-PD Art. 26: sharing is between government units."""
         if not is_government(identity):
-            refuse("有条件共享仅受理政务部门和公共机构的申请；企业和个人请申请有条件开放。 / "
-                   "Conditional sharing is between government units: companies and the public "
-                   "apply for conditional access instead.", "applicant")
+            refuse(_("Conditional sharing is between government units: companies and the "
+                     "public apply for conditional access instead."), "applicant")
 
 
 def apply_for_sharing(identity, recid, data, on=None):
     """Create and submit a conditional-sharing application; returns the request item."""
     if not isinstance(data, dict):
-        refuse("须为 JSON 对象 / A JSON object is required.", "_schema")
+        refuse(_("A JSON object is required."), "_schema")
     return file_request(identity, ConditionalSharing.type_id, {**data, "record": recid}, on=on)

@@ -17,58 +17,34 @@ ended (``grants.expire_grants``).
 
 from celery import shared_task
 from flask import current_app
-from invenio_db import db
 from invenio_requests.records.models import RequestMetadata
 
-from ..kernel.deadlines import remind_and_escalate
-from ..kernel.roles import role_emails
+from ..kernel.deadlines import check_deadlines
 from . import clock, registry
 from .grants import expire_grants
-from .notify import send_request_mail
-from .receivers import provider_emails
-
-
-def send_deadline_mail(kind, row, recipients):
-    """One ``reminder`` or ``escalation`` about the request ``row`` (no-op without recipients)."""
-    send_request_mail(kind, {**row.json, "id": str(row.id)}, recipients)
-
-
-def _providers(row):
-    """Who answers the request ``row``."""
-    return provider_emails({**row.json, "id": str(row.id)})
-
-
-def notify_deadlines(rows, ahead, remind, escalate, on=None):
-    """Remind ``ahead`` working days before due, escalate after, once each per due date.
-
-    ``escalate(row)`` once a running clock is overdue, ``remind(row)`` once it
-    is due within ``ahead`` working days; the payload flags ``reminded`` /
-    ``escalated`` make each happen once. Returns the counts; the caller commits.
-    """
-    return remind_and_escalate(
-        rows, ahead,
-        left=lambda payload: clock.working_days_left(payload, on=on),
-        overdue=lambda payload: clock.is_overdue(payload, on=on),
-        remind=remind, escalate=escalate)
+from .notify import RequestEscalation, RequestReminder, notify_deadline
 
 
 @shared_task(ignore_result=True)
-def check_access_deadlines():
-    """Remind before, escalate after the due date of running request clocks (once each)."""
-    bureau = role_emails([current_app.config["TECHDATA_ACCESS_ESCALATION_ROLE"]])
+def check_access_deadlines(on=None):
+    """Remind before, escalate after the due date of running request clocks (once each).
+
+    The reminder goes to the provider, the escalation to the provider and the
+    bureau (``notify.py``), once the flags are committed. ``on``: as of
+    another day (tests).
+    """
     rows = RequestMetadata.query.filter(
         RequestMetadata.json["type"].as_string().in_(registry.TYPE_IDS),
         RequestMetadata.json[("payload", "clock")].as_string() == clock.RUNNING,
     ).all()
-    counts = notify_deadlines(
+    return check_deadlines(
         rows,
         current_app.config["TECHDATA_ACCESS_REMINDER_DAYS"],
-        remind=lambda row: send_deadline_mail("reminder", row, _providers(row)),
-        escalate=lambda row: send_deadline_mail(
-            "escalation", row, sorted(set(bureau) | set(_providers(row)))),
+        left=lambda payload: clock.working_days_left(payload, on=on),
+        overdue=lambda payload: clock.is_overdue(payload, on=on),
+        remind=lambda uow, row: notify_deadline(uow, RequestReminder, row),
+        escalate=lambda uow, row: notify_deadline(uow, RequestEscalation, row),
     )
-    db.session.commit()
-    return counts
 
 
 @shared_task(ignore_result=True)

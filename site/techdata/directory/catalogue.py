@@ -22,7 +22,7 @@ from invenio_vocabularies.proxies import current_service as vocabulary_service
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..kernel.errors import field_errors
-from ..kernel.i18n import _
+from ..kernel.i18n import _, bilingual, in_languages, lazy_bilingual, lazy_error
 from ..kernel.labels import CLASSIFIED, OPEN_TYPES, TERM_VOCABULARIES
 from ..review.service import CHECKLIST, ConfidentialityDecisionSchema
 from . import store
@@ -31,7 +31,7 @@ from .errors import invalid as invalid_input
 from .fields import SOURCE_CATALOGUED
 from .models import utcnow
 
-REQUIRED = {"required": "必填 / Required.", "null": "必填 / Required."}
+REQUIRED = {"required": lazy_error(_("Required.")), "null": lazy_error(_("Required."))}
 """Bilingual marshmallow messages of a required field."""
 
 TERM_FIELDS = ("category", "responsible_department", "providing_entity", "opening_type",
@@ -45,22 +45,22 @@ BilingualError = DirectoryError
 def _text(max_len=500, required=False):
     """A text field with a length limit and bilingual messages."""
     return fields.String(
-        required=required, validate=validate.Length(min=1 if required else 0, max=max_len,
-                                                    error="长度须在 {min} 到 {max} 之间 / "
-                                                          "Length must be {min} to {max}."),
-        error_messages={**REQUIRED, "invalid": "须为文本 / Must be text."})
+        required=required,
+        validate=validate.Length(min=1 if required else 0, max=max_len,
+                                 error=lazy_bilingual(_("Length must be {min} to {max}."))),
+        error_messages={**REQUIRED, "invalid": lazy_error(_("Must be text."))})
 
 
 def _strings():
     """A list of short strings."""
     return fields.List(fields.String(validate=validate.Length(max=500)), load_default=list,
-                       error_messages={"invalid": "须为文本列表 / Must be a list of texts."})
+                       error_messages={"invalid": lazy_error(_("Must be a list of texts."))})
 
 
 class TermField(fields.Field):
     """A vocabulary term given as an id or ``{"id": ...}``; loads as the id."""
 
-    default_error_messages = {"invalid": "须为词表编号 / Must be a vocabulary id.", **REQUIRED}
+    default_error_messages = {"invalid": lazy_error(_("Must be a vocabulary id.")), **REQUIRED}
 
     def _deserialize(self, value, attr, data, **kwargs):
         """The id of the term."""
@@ -102,20 +102,20 @@ class CataloguedEntrySchema(Schema):
     doi = _text(255)
     cstr = _text(255)
     landing_page = fields.Url(schemes={"http", "https"}, error_messages={
-        "invalid": "须为 http(s) 网址 / Must be an http(s) URL."})
+        "invalid": lazy_error(_("Must be an http(s) URL."))})
     download_url = fields.Url(schemes={"http", "https"}, error_messages={
-        "invalid": "须为 http(s) 网址 / Must be an http(s) URL."})
+        "invalid": lazy_error(_("Must be an http(s) URL."))})
     license = _text(255)
     issued = fields.Date(allow_none=True, error_messages={
-        "invalid": "须为日期 YYYY-MM-DD / Must be a date YYYY-MM-DD."})
+        "invalid": lazy_error(_("Must be a date YYYY-MM-DD."))})
 
     @validates_schema(skip_on_field_errors=False)
     def _classified(self, data, **kwargs):
         """Classified data is never listed on the open platform (CD-TD Art. 14)."""
         if data.get("secrecy") in CLASSIFIED:
             raise ValidationError(
-                "涉密数据不得在本平台编目（成都科技数据管理实施办法第十四条） / Classified data is "
-                "not catalogued on this platform (CD-TD Art. 14).", "secrecy")
+                bilingual(_("Classified data is not catalogued on this platform (CD-TD Art. "
+                            "14).")), "secrecy")
 
 
 def bilingual_errors(messages):
@@ -125,13 +125,13 @@ def bilingual_errors(messages):
 
 
 KNOWN_MESSAGES = {
-    "Unknown field.": "不允许的字段 / Unknown field.",
-    "Not a valid string.": "须为文本 / Must be text.",
-    "Not a valid boolean.": "须为 true 或 false / Must be true or false.",
-    "Not a valid integer.": "须为整数 / Must be an integer.",
-    "Not a valid list.": "须为列表 / Must be a list.",
-    "Field may not be null.": "不能为空 / May not be null.",
-    "Invalid input type.": "输入类型无效 / Invalid input type.",
+    "Unknown field.": lazy_bilingual(_("Unknown field.")),
+    "Not a valid string.": lazy_bilingual(_("Must be text.")),
+    "Not a valid boolean.": lazy_bilingual(_("Must be true or false.")),
+    "Not a valid integer.": lazy_bilingual(_("Must be an integer.")),
+    "Not a valid list.": lazy_bilingual(_("Must be a list.")),
+    "Field may not be null.": lazy_bilingual(_("May not be null.")),
+    "Invalid input type.": lazy_bilingual(_("Invalid input type.")),
 }
 """marshmallow's English messages, in Chinese and English."""
 
@@ -141,7 +141,10 @@ def _bilingual(message):
     message = str(message)
     if " / " in message:
         return message
-    return KNOWN_MESSAGES.get(message, f"输入无效 / {message}")
+    if message in KNOWN_MESSAGES:
+        return str(KNOWN_MESSAGES[message])
+    zh = in_languages(_("Invalid input"))["zh"]
+    return f"{zh} / {message}"  # marshmallow's own English message, after the Chinese
 
 
 def invalid(errors):
@@ -163,14 +166,15 @@ def vocabulary_term(vocabulary, id_):
 def _unknown_term(field, vocabulary, id_):
     """The field error of an id that its vocabulary does not have."""
     return {"field": field, "messages": [
-        f"词表 {vocabulary} 中没有“{id_}” / “{id_}” is not in the vocabulary {vocabulary}."]}
+        bilingual(_("“%(id)s” is not in the vocabulary %(vocabulary)s.",
+                    vocabulary=vocabulary, id=id_))]}
 
 
 def load_entry(payload):
     """The entry dict of a catalogued entry from API input; a 400 :class:`DirectoryError` if bad."""
     if not isinstance(payload, dict):
         raise invalid([{"field": "_schema",
-                        "messages": ["须为 JSON 对象 / Must be a JSON object."]}])
+                        "messages": [bilingual(_("Must be a JSON object."))]}])
     try:
         data = CataloguedEntrySchema().load(payload)
     except ValidationError as exc:

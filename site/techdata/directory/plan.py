@@ -12,7 +12,7 @@ from invenio_db import db
 from invenio_rdm_records.records.api import RDMRecord
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from ..kernel.i18n import _
+from ..kernel.i18n import _, bilingual, lazy_bilingual, lazy_error
 from ..kernel.labels import TERM_VOCABULARIES
 from ..kernel.time import today
 from .catalogue import bilingual_errors, invalid, vocabulary_term
@@ -20,7 +20,7 @@ from .errors import DirectoryError
 from .models import DirectoryEntry, OpenPlanItem
 from .store import deposited_entry_id
 
-REQUIRED = {"required": "必填 / Required.", "null": "必填 / Required."}
+REQUIRED = {"required": lazy_error(_("Required.")), "null": lazy_error(_("Required."))}
 """Bilingual marshmallow messages of a required field."""
 
 ENTITIES = TERM_VOCABULARIES["providing_entity"]
@@ -37,30 +37,31 @@ class PlanItemSchema(Schema):
 
     year = fields.Integer(required=True, strict=True,
                           validate=validate.Range(min=2000, max=2100,
-                                                  error="年份须在 2000-2100 之间 / Year must be "
-                                                        "2000-2100."),
-                          error_messages={**REQUIRED, "invalid": "须为整数年份 / Must be a year."})
+                                                  error=lazy_bilingual(
+                                                      _("Year must be 2000-2100."))),
+                          error_messages={**REQUIRED,
+                                          "invalid": lazy_error(_("Must be a year."))})
     entity = fields.String(required=True, validate=validate.Length(min=1, max=128),
                            error_messages=REQUIRED)
     entry_id = fields.String(validate=validate.Length(max=64), allow_none=True)
     record = fields.String(validate=validate.Length(max=64), allow_none=True)
     title = fields.String(validate=validate.Length(max=500), load_default="")
     planned_date = fields.Date(required=True, error_messages={
-        **REQUIRED, "invalid": "须为日期 YYYY-MM-DD / Must be a date YYYY-MM-DD."})
+        **REQUIRED, "invalid": lazy_error(_("Must be a date YYYY-MM-DD."))})
     high_value = fields.Boolean(load_default=False, error_messages={
-        "invalid": "须为 true 或 false / Must be true or false."})
+        "invalid": lazy_error(_("Must be true or false."))})
     note = fields.String(validate=validate.Length(max=4000), load_default="")
 
     @validates_schema
     def _dataset(self, data, **kwargs):
         """The dataset is named: an entry, a record or a title."""
         if not (data.get("entry_id") or data.get("record") or (data.get("title") or "").strip()):
-            raise ValidationError("须指明数据集：目录条目、记录或名称 / Name the dataset: a "
-                                  "directory entry, a record or a title.", "title")
+            raise ValidationError(bilingual(_("Name the dataset: a directory entry, a record "
+                                              "or a title.")), "title")
         if data.get("planned_date") and data.get("year") and \
                 data["planned_date"].year != data["year"]:
-            raise ValidationError("计划日期须在计划年度内 / The planned date must be in the "
-                                  "plan's year.", "planned_date")
+            raise ValidationError(bilingual(_("The planned date must be in the plan's year.")),
+                                  "planned_date")
 
 
 def _entry_of_record(recid):
@@ -80,7 +81,7 @@ def _load(payload):
     for authorised roles only (CD-TD Art. 18, 24).
     """
     if not isinstance(payload, dict):
-        raise invalid([{"field": "_schema", "messages": ["须为 JSON 对象 / Must be a JSON object."]}])
+        raise invalid([{"field": "_schema", "messages": [bilingual(_("Must be a JSON object."))]}])
     try:
         data = PlanItemSchema().load(payload)
     except ValidationError as exc:
@@ -88,20 +89,20 @@ def _load(payload):
     errors = []
     if vocabulary_term(ENTITIES, data["entity"]) is None:
         errors.append({"field": "entity", "messages": [
-            f"词表 {ENTITIES} 中没有“{data['entity']}” / “{data['entity']}” is not in the "
-            f"vocabulary {ENTITIES}."]})
+            bilingual(_("“%(entity)s” is not in the vocabulary %(vocabulary)s.",
+                        vocabulary=ENTITIES, entity=data["entity"]))]})
     record = data.pop("record", None)
     if record:
         entry_id = _entry_of_record(record)
         if entry_id is None:
             errors.append({"field": "record", "messages": [
-                f"没有已发布的记录 {record} / No published record {record}."]})
+                bilingual(_("No published record %(record)s.", record=record))]})
         data["entry_id"] = entry_id
     if data.get("entry_id") and not errors:
         row = DirectoryEntry.query.filter_by(entry_id=data["entry_id"]).one_or_none()
         if row is None:
             errors.append({"field": "entry_id", "messages": [
-                f"没有目录条目 {data['entry_id']} / No directory entry {data['entry_id']}."]})
+                bilingual(_("No directory entry %(entry_id)s.", entry_id=data["entry_id"]))]})
         elif not data.get("title") and row.in_open and not row.withdrawn:
             data["title"] = (row.data or {}).get("title_zh", "")
     if errors:

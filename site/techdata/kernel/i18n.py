@@ -6,7 +6,7 @@ answers that must be read whatever the caller's language (API errors,
 e-mails, stored reasons).
 """
 
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
 from invenio_i18n import lazy_gettext
 
 _ = lazy_gettext
@@ -25,6 +25,18 @@ def bilingual(message):
         if text not in texts:
             texts.append(text)
     return " / ".join(texts)
+
+
+def lazy_bilingual(message):
+    """:func:`bilingual` of ``message``, rendered when used: for messages fixed at
+    import time (marshmallow error messages, schema constants)."""
+    return LazyString(bilingual, message)
+
+
+def lazy_error(message):
+    """A marshmallow field error message (``error_messages`` value) rendered bilingual
+    when shown: a one-item list, so ``ValidationError.messages`` stays a list."""
+    return [lazy_bilingual(message)]
 
 
 def in_languages(message):

@@ -16,6 +16,9 @@ from invenio_rdm_records.records.api import RDMRecord
 from invenio_rdm_records.records.models import RDMDraftMetadata, RDMRecordMetadata
 from invenio_requests.records.models import RequestMetadata
 
+from flask_babel import get_locale
+
+from ..kernel.i18n import _, bilingual
 from ..review.gate import needs_confidentiality_review, reviews_of
 
 PROJECT_CF = "cdtd:project"
@@ -58,9 +61,25 @@ def deposit_review_accepted(recid):
     ).count() > 0
 
 
-def _condition(cid, passed, zh, en, **extra):
-    """One gate condition."""
-    return {"id": cid, "passed": bool(passed), "reason": f"{zh} / {en}", **extra}
+class PlannedDataset:
+    """A planned dataset as each language's reason names it: “its title” in Chinese,
+    'its plan key' in English (formatted into a message while its locale is forced)."""
+
+    def __init__(self, item):
+        """``item``: the deposit-plan entry (``key``, ``title``)."""
+        self.item = item
+
+    def __str__(self):
+        """The name for the current locale."""
+        locale = get_locale()
+        if locale is not None and locale.language == "zh":
+            return f"“{self.item['title']}”"
+        return f"'{self.item['key']}'"
+
+
+def _condition(cid, passed, message, **extra):
+    """One gate condition; ``message`` (a msgid) becomes the bilingual ``reason``."""
+    return {"id": cid, "passed": bool(passed), "reason": bilingual(message), **extra}
 
 
 class AcceptanceGate:
@@ -92,31 +111,31 @@ class AcceptanceGate:
         plan = self.project.get("plan") or []
         out = [_condition(
             "plan", plan,
-            "已提交项目数据汇交计划" if plan else "缺少项目数据汇交计划（数据目录）",
-            "the deposit plan (project data directory) exists" if plan
-            else "no deposit plan (project data directory), LZ Art. 12",
+            _("the deposit plan (project data directory) exists") if plan
+            else _("no deposit plan (project data directory), LZ Art. 12"),
         )]
         by_key = self.records()
         for item in plan:
             rows = by_key.get(item["key"], [])
+            dataset = PlannedDataset(item)
             reviewed = [r for r in rows if deposit_review_accepted(r.json["id"])]
             if reviewed:
                 recid = reviewed[0].json["id"]
                 out.append(_condition(
                     f"dataset:{item['key']}", True,
-                    f"“{item['title']}”已汇交并通过数据中心审核（{recid}）",
-                    f"'{item['key']}' deposited and accepted by a data centre ({recid})",
+                    _("%(dataset)s deposited and accepted by a data centre (%(recid)s)",
+                      dataset=dataset, recid=recid),
                     records=[r.json["id"] for r in reviewed]))
             elif rows:
                 out.append(_condition(
                     f"dataset:{item['key']}", False,
-                    f"“{item['title']}”已发布但未经数据中心审核",
-                    f"'{item['key']}' is published but no data centre accepted it",
+                    _("%(dataset)s is published but no data centre accepted it",
+                      dataset=dataset),
                     records=[r.json["id"] for r in rows]))
             else:
                 out.append(_condition(
                     f"dataset:{item['key']}", False,
-                    f"“{item['title']}”尚未汇交", f"'{item['key']}' is not deposited yet"))
+                    _("%(dataset)s is not deposited yet", dataset=dataset)))
         out.append(self._confidentiality())
         out.append(self._certificate())
         return out
@@ -136,9 +155,8 @@ class AcceptanceGate:
         ok = not missing and not waiting
         return _condition(
             "confidentiality", ok,
-            "需开放的数据均已通过保密审查" if ok else "有待开放的数据未完成保密审查",
-            "every deposit to be opened passed its confidentiality review (CD-TD Art. 24)"
-            if ok else "some deposits to be opened have no passed confidentiality review",
+            _("every deposit to be opened passed its confidentiality review (CD-TD Art. 24)")
+            if ok else _("some deposits to be opened have no passed confidentiality review"),
             records=missing + waiting)
 
     def _certificate(self):
@@ -146,8 +164,8 @@ class AcceptanceGate:
         cert = self.certificate_lookup(self.number) if self.certificate_lookup else None
         return _condition(
             "certificate", cert is not None,
-            f"已出具汇交凭证 {cert}" if cert else "尚未出具汇交凭证",
-            f"deposit certificate {cert} issued" if cert else "no deposit certificate yet",
+            _("deposit certificate %(cert)s issued", cert=cert) if cert
+            else _("no deposit certificate yet"),
             certificate=cert)
 
     def evaluate(self):

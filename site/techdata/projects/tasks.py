@@ -1,16 +1,21 @@
-"""Overdue projects (CD-TD Art. 27; QY Art. 32): one digest per person, not a flood."""
+"""Overdue projects (CD-TD Art. 27; QY Art. 32): one digest per person, not a flood.
+
+The digest is the notification ``projects-overdue-digest`` (``notify.py``),
+one per person with that person's list.
+"""
 
 from collections import defaultdict
 from datetime import timedelta
 
 from celery import shared_task
 from flask import current_app
-from flask_mail import Message
 from invenio_access.permissions import system_identity
 from invenio_cache import current_cache
 
+from ..kernel.notifications import send
 from ..kernel.roles import BUREAU, ENTITY_ADMIN, role_emails
 from ..kernel.time import today
+from .notify import OverdueDigest
 from .proxies import current_projects_service
 
 DIGEST_ROLES = (BUREAU, ENTITY_ADMIN)
@@ -29,7 +34,7 @@ def _admins():
 
 @shared_task(ignore_result=True)
 def send_overdue_digest():
-    """E-mail each PI, and the administrators, one list of their overdue projects.
+    """Send each PI, and the administrators, one list of their overdue projects.
 
     Runs daily from Celery beat; a person gets at most one digest every
     ``TECHDATA_PROJECT_OVERDUE_DIGEST_DAYS`` days (remembered per recipient in
@@ -50,17 +55,7 @@ def send_overdue_digest():
         key = f"techdata:overdue-digest:{email}"
         if current_cache.get(key):
             continue
-        lines = [f"- {p['number']} {p.get('title_zh', '')} · 验收日期 due {p.get('acceptance_due')}"
-                 for p in sorted(items, key=lambda p: p.get("acceptance_due", ""))]
-        current_app.extensions["mail"].send(Message(
-            subject=f"【督办】{len(items)} 个项目逾期未汇交 / {len(items)} project(s) overdue "
-                    "without deposits (CD-TD Art. 27)",
-            recipients=[email],
-            body="以下项目已过验收日期但尚未汇交科技数据：\n"
-                 "These projects passed their acceptance due date without deposited data:\n\n"
-                 + "\n".join(lines) + "\n",
-            sender=current_app.config.get("MAIL_DEFAULT_SENDER", "noreply@localhost"),
-        ))
+        send(OverdueDigest.build(email, items))
         current_cache.set(key, True, timeout=int(every.total_seconds()))
         sent.append(email)
     return sent

@@ -13,6 +13,7 @@ from invenio_requests.records.models import RequestMetadata
 from marshmallow import ValidationError
 
 from ..deposit import rules
+from ..kernel.i18n import _, bilingual
 from ..kernel.labels import OPEN_TYPES
 from .fingerprint import content_fingerprint
 
@@ -88,12 +89,11 @@ class ConfidentialityGate(ServiceComponent):
                 {
                     "custom_fields": {
                         f"{rules.CF}opening_type": [
-                            "开放前须通过保密审查（成都科技数据管理实施办法第二十四条）。"
-                            "请提交数据中心审核；审核通过后由保密审查员审查。 / "
-                            "Data may only be opened after a passed confidentiality "
-                            "review (CD-TD Art. 24): submit the deposit to a data "
-                            "centre; after its review a confidentiality reviewer "
-                            "checks it. A change after the review needs a new review."
+                            bilingual(_("Data may only be opened after a passed "
+                                        "confidentiality review (CD-TD Art. 24): submit the "
+                                        "deposit to a data centre; after its review a "
+                                        "confidentiality reviewer checks it. A change after "
+                                        "the review needs a new review."))
                         ]
                     }
                 }

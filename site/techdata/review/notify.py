@@ -16,15 +16,9 @@ They are sent when the unit of work that flags the review commits
 
 from flask import current_app
 from invenio_notifications.models import Notification
-from invenio_notifications.services.builders import NotificationBuilder
-from invenio_notifications.services.generators import EmailBackendGenerator
 from invenio_notifications.services.uow import NotificationOp
 
-from ..kernel.notifications import ContextRoleRecipients, RoleRecipients
-from ..kernel.roles import role_emails  # noqa: F401
-
-# ``role_emails`` is re-exported only until access and the directory release
-# import it from ``techdata.kernel.roles`` (issue 15); nothing in review uses it.
+from ..kernel.notifications import ContextRoleRecipients, EmailNotificationBuilder, RoleRecipients
 
 
 def receiver_roles(request_json):
@@ -51,13 +45,10 @@ def review_context(row):
     }
 
 
-class ReviewNotificationBuilder(NotificationBuilder):
+class ReviewNotificationBuilder(EmailNotificationBuilder):
     """Base of the review notifications: the review in the context, sent by e-mail."""
 
-    context = []
     recipients = [ContextRoleRecipients("roles")]
-    recipient_filters = []
-    recipient_backends = [EmailBackendGenerator()]
 
     @classmethod
     def build(cls, row):

@@ -19,7 +19,6 @@ from invenio_access.permissions import system_identity
 from invenio_accounts.models import Role
 from invenio_db import db
 from invenio_drafts_resources.services.records.uow import ParentRecordCommitOp
-from invenio_i18n import lazy_gettext as _
 from invenio_rdm_records.proxies import current_rdm_records_service as records_service
 from invenio_rdm_records.requests import community_submission as cs
 from invenio_records_resources.services.uow import RecordCommitOp
@@ -28,6 +27,7 @@ from invenio_requests.customizations.states import RequestState
 from invenio_requests.proxies import current_requests_service
 from marshmallow import ValidationError, fields
 
+from ..kernel.i18n import _, bilingual
 from .deadlines import stamp_due_date
 from .fingerprint import content_fingerprint
 from .gate import needs_confidentiality_review, reviewed_draft
@@ -60,10 +60,8 @@ class DepositAcceptAction(cs.AcceptAction):
         payload = self.request.get("payload") or {}
         if not payload.get("grading"):
             _refuse(
-                "接收须同时确认分级分类并说明依据：请在审核页面或 "
-                "/api/techdata/reviews/<id>/decision 提交。 / Accepting needs the "
-                "grading confirmed with its basis (CD-TD Art. 11): use the review "
-                "page or /api/techdata/reviews/<id>/decision."
+                bilingual(_("Accepting needs the grading confirmed with its basis (CD-TD Art. "
+                            "11): use the review page or /api/techdata/reviews/<id>/decision."))
             )
         draft = self.request.topic.resolve()
         if not needs_confidentiality_review(draft):
@@ -140,16 +138,13 @@ class ConfidentialityPassAction(actions.AcceptAction):
     def execute(self, identity, uow):
         """CD-TD Art. 24: record the passed review, then open the record."""
         payload = _recorded_decision(self.request, identity, "pass", (
-            "保密审查结论须连同核查清单提交：请在审查页面或 "
-            "/api/techdata/reviews/<id>/decision 提交。 / A confidentiality "
-            "decision needs its checklist: use the review page or "
-            "/api/techdata/reviews/<id>/decision."
+            bilingual(_("A confidentiality decision needs its checklist: use the review page "
+                        "or /api/techdata/reviews/<id>/decision."))
         ))
         draft = reviewed_draft(self.request)
         if payload.get("fingerprint") != content_fingerprint(draft):
             _refuse(
-                "审查期间数据已被修改，请重新审查。 / The deposit changed during the "
-                "review: review it again."
+                bilingual(_("The deposit changed during the review: review it again."))
             )
         super().execute(identity, uow)
         self.request.commit()  # the gate reads passed reviews from the database
@@ -162,8 +157,8 @@ class ConfidentialityFailAction(actions.DeclineAction):
     def execute(self, identity, uow):
         """Record the failed review."""
         _recorded_decision(self.request, identity, "fail", (
-            "审查不通过须说明理由：请在审查页面提交。 / A failed review needs its "
-            "reasons: use the review page or /api/techdata/reviews/<id>/decision."
+            bilingual(_("A failed review needs its reasons: use the review page or "
+                        "/api/techdata/reviews/<id>/decision."))
         ))
         super().execute(identity, uow)
 
@@ -214,8 +209,8 @@ def refuse_same_person(request, identity):
     payload = request.get("payload") or {}
     if str(identity.id) == payload.get("deposit_reviewer"):
         _refuse(
-            "同一人不得既做数据中心审核又做保密审查（第二十四条）。 / The curator who "
-            "accepted the deposit cannot also do its confidentiality review (CD-TD Art. 24)."
+            bilingual(_("The curator who accepted the deposit cannot also do its "
+                        "confidentiality review (CD-TD Art. 24)."))
         )
 
 

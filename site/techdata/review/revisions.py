@@ -22,6 +22,7 @@ from invenio_requests.records.api import Request
 from invenio_requests.records.models import RequestMetadata
 from marshmallow import ValidationError
 
+from ..kernel.i18n import _, bilingual
 from .gate import needs_confidentiality_review, opening_type, reviews_of
 from .requests import open_confidentiality_review
 
@@ -36,7 +37,7 @@ def _draft(recid):
     try:
         return RDMDraft.pid.resolve(recid, registered_only=False)
     except Exception:
-        _refuse("record", "没有这个草稿 / No draft with this id.")
+        _refuse("record", bilingual(_("No draft with this id.")))
 
 
 def _accepted_deposit_review(draft):
@@ -80,26 +81,25 @@ def request_revision_review(identity, recid):
     draft = _draft(recid)
     records_service.require_permission(identity, "update_draft", record=draft)
     if draft.versions.index == 1 and not draft.is_published:
-        _refuse("record", "首次汇交请提交数据中心审核 / A first version goes to a data "
-                          "centre's review: submit it there.")
+        _refuse("record", bilingual(_("A first version goes to a data centre's review: submit "
+                                      "it there.")))
     if not needs_confidentiality_review(draft):
-        _refuse("record", "不予开放的数据无需保密审查，可直接发布 / Data that is not opened "
-                          "needs no confidentiality review: publish it.")
+        _refuse("record", bilingual(_("Data that is not opened needs no confidentiality "
+                                      "review: publish it.")))
     latest = _latest_published(draft)
     if latest is not None and opening_type(latest) != opening_type(draft):
         # CD-TD Art. 11: the data centre grades; opening closed data is an
         # opening application (CD-PD Art. 34), not a revision.
-        _refuse("record", "修订不得更改开放属性；开放不予开放的数据请提交开放申请 / A revision "
-                          "cannot change the opening type; to open closed data, file an "
-                          "opening application.")
+        _refuse("record", bilingual(_("A revision cannot change the opening type; to open "
+                                      "closed data, file an opening application.")))
     parent_id = str(draft.parent.pid.pid_value)
     if reviews_of(parent_id, "submitted"):
-        _refuse("record", "该数据集已有待处理的保密审查 / A confidentiality review of this "
-                          "dataset is already waiting.")
+        _refuse("record", bilingual(_("A confidentiality review of this dataset is already "
+                                      "waiting.")))
     deposit_review = _accepted_deposit_review(draft)
     if deposit_review is None:
-        _refuse("record", "该数据集未经数据中心接收，请先提交数据中心审核 / The dataset was "
-                          "never accepted by a data centre: submit it for review first.")
+        _refuse("record", bilingual(_("The dataset was never accepted by a data centre: "
+                                      "submit it for review first.")))
     records_service._validate_draft(identity, draft)
     curator = SimpleNamespace(id=(deposit_review.get("payload") or {}).get("decided_by"))
     community = draft.parent.communities.default or deposit_review.receiver.resolve()

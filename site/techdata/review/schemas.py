@@ -6,13 +6,15 @@ Public: the directory's release review (``techdata.directory``) uses
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..kernel.i18n import _, bilingual, lazy_error
+
 CHECKLIST = ("no_state_secret", "no_personal_information", "no_commercial_secret",
              "desensitised")
 """What a confidentiality reviewer confirms (CD-TD Art. 24; CD-PD Art. 40)."""
 
 TEXT = validate.Length(max=4000)
 """Longest free text of a decision (comment, basis, reasons)."""
-REQUIRED = {"required": "必填 / Required."}
+REQUIRED = {"required": lazy_error(_("Required."))}
 """Error message of a missing required field."""
 
 
@@ -43,9 +45,9 @@ class DepositDecisionSchema(Schema):
     def _complete(self, data, **kwargs):
         """Accept needs grading; decline and return need a reason."""
         if data.get("decision") == "accept" and not data.get("grading"):
-            raise ValidationError("接收须确认分级分类 / Grading required to accept.", "grading")
+            raise ValidationError(bilingual(_("Grading required to accept.")), "grading")
         if data.get("decision") in ("decline", "return") and not (data.get("comment") or "").strip():
-            raise ValidationError("须说明理由 / A reason is required.", "comment")
+            raise ValidationError(bilingual(_("A reason is required.")), "comment")
 
 
 class ConfidentialityDecisionSchema(Schema):
@@ -64,9 +66,9 @@ class ConfidentialityDecisionSchema(Schema):
             missing = [c for c in CHECKLIST if not data["checklist"].get(c)]
             if missing:
                 raise ValidationError(
-                    f"通过须确认全部核查项 / Every checklist item must be confirmed: "
-                    f"{', '.join(missing)}", "checklist")
+                    bilingual(_("Every checklist item must be confirmed: %(items)s",
+                                items=", ".join(missing))), "checklist")
         if data.get("decision") == "fail" and not data["reasons"].strip():
-            raise ValidationError("不通过须说明理由 / Reasons required.", "reasons")
+            raise ValidationError(bilingual(_("Reasons required.")), "reasons")
 
 

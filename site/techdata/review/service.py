@@ -31,7 +31,7 @@ from sqlalchemy.orm.exc import NoResultFound, StaleDataError
 from ..deposit import rules
 from ..kernel import audit
 from ..kernel.errors import DomainError, conflict, forbidden, invalid, not_found
-from ..kernel.i18n import _
+from ..kernel.i18n import _, bilingual
 from ..kernel.services import DomainService, DomainServiceConfig, unit_of_work
 from ..kernel.time import today, utcnow
 from .fingerprint import content_fingerprint
@@ -132,6 +132,10 @@ class ReviewService(DomainService):
         """``(review, draft)`` for the decision page, if ``identity`` may read the review."""
         self.require(identity, "read_review")
         review = self._get(request_id)
+        if review.type.type_id not in self.config.review_types:
+            # another request (e.g. an opening application about a not-opened record)
+            # is no review: its record is not shown here (issue 20, CD-TD Art. 18, 24)
+            raise not_found(_("No such review request."))
         with answers():
             current_requests_service.require_permission(identity, "read", request=review)
         return review, review.topic.resolve()
@@ -174,22 +178,23 @@ class ReviewService(DomainService):
         review = self._get(request_id)
         if not isinstance(data, dict):
             raise invalid(errors=[{"field": "_schema",
-                                   "messages": ["须为 JSON 对象 / A JSON object is required."]}])
+                                   "messages": [bilingual(_("A JSON object is required."))]}])
         if review.type.type_id == DEPOSIT_REVIEW:
             return self.decide_deposit(identity, request_id, data)
         if review.type.type_id == CONFIDENTIALITY_REVIEW:
             return self.decide_confidentiality(identity, request_id, data)
         raise invalid(errors=[{"field": "request",
-                               "messages": ["不是审核请求 / Not a review request."]}])
+                               "messages": [bilingual(_("Not a review request."))]}])
 
     def _request(self, identity, request_id, type_id, action):
         """The request, after checking ``identity`` may run ``action`` on it."""
         try:
             request = Request.get_record(request_id)
         except Exception:  # noqa: BLE001  (any unreadable id is "no such request")
-            raise ValidationError({"request": ["没有这个审核请求 / No such review request."]})
+            raise ValidationError({"request": [bilingual(_("No such review request."))]})
         if request.type.type_id != type_id:
-            raise ValidationError({"request": [f"不是{type_id}请求 / Not a {type_id} request."]})
+            raise ValidationError({"request": [bilingual(_("Not a %(type_id)s request.",
+                                                           type_id=type_id))]})
         current_requests_service.require_permission(
             identity, f"action_{action}", request=request
         )
@@ -221,7 +226,8 @@ class ReviewService(DomainService):
         decision = data["decision"]
         request = self._request(identity, request_id, DEPOSIT_REVIEW, decision)
         if request.status != "submitted":
-            raise ValidationError({"decision": ["该请求当前不能处理 / This request is not awaiting a decision."]})
+            raise ValidationError({"decision": [bilingual(_("This request is not awaiting a "
+                                                            "decision."))]})
         if decision == "accept":
             grading = data["grading"]
             self._apply_grading(request, grading)
@@ -274,7 +280,8 @@ class ReviewService(DomainService):
         action = "accept" if data["decision"] == "pass" else "decline"
         request = self._request(identity, request_id, CONFIDENTIALITY_REVIEW, action)
         if request.status != "submitted":
-            raise ValidationError({"decision": ["该请求当前不能处理 / This request is not awaiting a decision."]})
+            raise ValidationError({"decision": [bilingual(_("This request is not awaiting a "
+                                                            "decision."))]})
         refuse_same_person(request, identity)
         draft = reviewed_draft(request)
         payload = dict(request.get("payload") or {})
@@ -289,10 +296,8 @@ class ReviewService(DomainService):
         payload["signature"] = decision_digest(payload)
         request["payload"] = payload
         request.commit()
-        text = "保密审查{} / Confidentiality review {}".format(
-            "通过" if action == "accept" else "不通过",
-            "passed" if action == "accept" else "failed",
-        )
+        text = bilingual(_("Confidentiality review passed") if action == "accept"
+                         else _("Confidentiality review failed"))
         if data["reasons"]:
             text += f": {data['reasons']}"
         audit.log("techdata.confidentiality.decide", _topic_id(request), identity=identity,

@@ -4,11 +4,9 @@ from datetime import date
 
 from celery import shared_task
 from flask import current_app
-from invenio_db import db
-from invenio_records_resources.services.uow import UnitOfWork
 from invenio_requests.records.models import RequestMetadata
 
-from ..kernel.deadlines import remind_and_escalate
+from ..kernel.deadlines import check_deadlines
 from ..kernel.time import today
 from ..workdays import working_days
 from .notify import (
@@ -20,23 +18,9 @@ from .notify import (
 from .service import OPEN_STATUSES, REVIEW_TYPES
 
 
-def notify_deadlines(rows, ahead, remind, escalate):
-    """Remind ``ahead`` working days before due, escalate after, once each.
-
-    For each request row with a ``due_date`` in its payload: ``escalate(row)``
-    once it is overdue, ``remind(row)`` once it is due within ``ahead``
-    working days. The flags
-    ``reminded`` / ``escalated`` in the payload make each happen once per due
-    date (whoever moves the due date clears them). Returns the counts; the
-    caller commits.
-    """
-    cal = working_days()
-    now = today()
-    return remind_and_escalate(
-        rows, ahead,
-        left=lambda payload: cal.working_days_between(now, date.fromisoformat(payload["due_date"])),
-        overdue=lambda payload: now > date.fromisoformat(payload["due_date"]),
-        remind=remind, escalate=escalate)
+def due(payload):
+    """The review's due date."""
+    return date.fromisoformat(payload["due_date"])
 
 
 def _escalate(uow, row):
@@ -58,12 +42,13 @@ def check_review_deadlines():
         RequestMetadata.json["type"].as_string().in_(REVIEW_TYPES),
         RequestMetadata.json["status"].as_string().in_(OPEN_STATUSES),
     ).all()
-    with UnitOfWork(db.session) as uow:
-        counts = notify_deadlines(
-            rows,
-            current_app.config["TECHDATA_REVIEW_REMINDER_DAYS"],
-            remind=lambda row: notify_review(uow, ReviewReminderNotificationBuilder, row),
-            escalate=lambda row: _escalate(uow, row),
-        )
-        uow.commit()
-    return counts
+    cal = working_days()
+    now = today()
+    return check_deadlines(
+        rows,
+        current_app.config["TECHDATA_REVIEW_REMINDER_DAYS"],
+        left=lambda payload: cal.working_days_between(now, due(payload)),
+        overdue=lambda payload: now > due(payload),
+        remind=lambda uow, row: notify_review(uow, ReviewReminderNotificationBuilder, row),
+        escalate=_escalate,
+    )

@@ -17,7 +17,6 @@ Errors are the kernel's ``DomainError`` answers (JSON under ``/api``).
 from flask import Blueprint, g, jsonify, render_template, request
 from flask_login import login_required
 
-from ..kernel.errors import forbidden, invalid
 from .proxies import current_review_service
 from .schemas import CHECKLIST
 
@@ -78,16 +77,3 @@ def create_ui_blueprint(app):
     bp.add_url_rule("/review/queue", view_func=queue_page)
     bp.add_url_rule("/review/<uuid:request_id>", view_func=decision_page)
     return bp
-
-
-# Temporary (issue 15): ``access/views.py`` and ``access/applying_views.py``
-# still register these two; they go as soon as access answers with
-# ``kernel.errors`` itself. Nothing in review uses them.
-def _bad_request(err):
-    """400 with field errors (the kernel's ``invalid``)."""
-    return invalid(err).get_response()
-
-
-def _forbidden(err=None):
-    """401/403 (the kernel's ``forbidden``)."""
-    return forbidden().get_response()

@@ -1,6 +1,7 @@
 """Security settings (issue 20); defaults given to the app by ``security.init_app``."""
 
 from ..kernel.input import MAX_JSON_BYTES, MAX_JSON_DEPTH
+from .notify import BUILDERS
 
 TECHDATA_INPUT_MAX_JSON_DEPTH = MAX_JSON_DEPTH
 """Deepest nesting of a JSON request body (deeper: 400, checked before parsing)."""
@@ -23,3 +24,6 @@ TECHDATA_LOGIN_ENDPOINTS = (
     "invenio_accounts_rest_auth.login",
 )
 """Endpoints that take an e-mail address and a password (the page and ``/api/login``)."""
+
+NOTIFICATION_BUILDERS = dict(BUILDERS)
+"""The log-in lock notice's builder (merged into ``NOTIFICATIONS_BUILDERS``; ``notify.py``)."""

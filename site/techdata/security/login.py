@@ -7,7 +7,8 @@ after ``TECHDATA_LOGIN_MAX_FAILURES`` failed passwords within
 ``TECHDATA_LOGIN_FAILURE_WINDOW`` seconds the account is locked for
 ``TECHDATA_LOGIN_LOCK_SECONDS``, whoever tries and from wherever; even the
 right password is refused meanwhile (429). The owner gets one bilingual
-e-mail when the lock starts. A successful log-in clears the count.
+notice when the lock starts (``notify.py``, invenio-notifications). A
+successful log-in clears the count.
 
 Hooks: ``before_request`` on the log-in endpoints (``TECHDATA_LOGIN_ENDPOINTS``:
 the log-in page and ``/api/login``) refuses a locked account before the
@@ -21,28 +22,15 @@ import hashlib
 import redis
 from flask import current_app, g, request
 from flask_login import current_user
-from flask_mail import Message
 from invenio_accounts.proxies import current_datastore
 
 from ..kernel.errors import DomainError
-from ..kernel.i18n import _, bilingual
+from ..kernel.i18n import _
+from ..kernel.notifications import send
+from .notify import LoginLocked
 
 KEY_PREFIX = "techdata:login:"
 """Prefix of the throttle's Redis keys."""
-
-SUBJECT = _("Your account was locked after too many failed log-ins")
-"""Subject of the lock notice."""
-
-
-def notice_body(count, email, minutes):
-    """Text of the lock notice."""
-    return _(
-        "There were %(count)s failed attempts to log in to your account %(email)s "
-        "on the Chengdu Tech-Data Repository. To protect it, log-in is blocked for "
-        "%(minutes)s minutes, from every browser and address. If this was not you, "
-        "consider changing your password once the block has ended.",
-        count=count, email=email, minutes=minutes,
-    )
 
 
 def locked_message(minutes):
@@ -120,19 +108,14 @@ class LoginThrottle:
 
     @staticmethod
     def notify(email, count, lock_seconds):
-        """Bilingual e-mail to the owner of ``email``'s account, if there is one."""
+        """Bilingual notice to the owner of ``email``'s account, if there is one."""
         user = current_datastore.get_user_by_email(normalise(email))
         if user is None:
             return
         minutes = max(1, lock_seconds // 60)
-        msg = Message(
-            subject=bilingual(SUBJECT),
-            recipients=[user.email],
-            body=bilingual(notice_body(count, user.email, minutes)),
-        )
         try:
-            current_app.extensions["mail"].send(msg)
-        except Exception:  # a mail server problem must not break the log-in page
+            send(LoginLocked.build(user.email, count, minutes))
+        except Exception:  # a mail or broker problem must not break the log-in page
             current_app.logger.exception("login lock notice to %s not sent", user.email)
 
     # Request hooks

@@ -16,10 +16,8 @@ that cannot be sent never undoes the step.
 
 from flask import current_app
 from invenio_notifications.models import Notification
-from invenio_notifications.services.builders import NotificationBuilder
-from invenio_notifications.services.generators import EmailBackendGenerator
 
-from ...kernel.notifications import RoleRecipients
+from ...kernel.notifications import EmailNotificationBuilder, RoleRecipients
 
 AUDIENCE_NAMES = {"open": "开放目录 open directory", "resource": "资源目录 resource directory"}
 """Names of the directories in the notifications (both languages)."""
@@ -39,13 +37,10 @@ def release_context(release):
     }
 
 
-class ReleaseNotificationBuilder(NotificationBuilder):
+class ReleaseNotificationBuilder(EmailNotificationBuilder):
     """Base of the release notifications: the release in the context, sent by e-mail."""
 
-    context = []
     recipients = [RoleRecipients("config:TECHDATA_DIRECTORY_RELEASE_BUREAU_ROLES")]
-    recipient_filters = []
-    recipient_backends = [EmailBackendGenerator()]
 
     @classmethod
     def build(cls, release):
