@@ -13,14 +13,45 @@ from invenio_rdm_records.services.permissions import (
     RDMRecordPermissionPolicy,
     RDMRequestsPermissionPolicy,
 )
-from invenio_records_permissions.generators import AnyUser, SameAs, SystemProcess
+from functools import reduce
+from itertools import chain
+from operator import or_
+
+from invenio_records_permissions.generators import AnyUser, Generator, SameAs, SystemProcess
+from invenio_search.engine import dsl
 
 from invenio_requests.services.generators import Creator, Receiver, Reviewers, Status, Topic
 
 from .access.generators import DELIVERING_TYPES, IfRequestType
+from .access.registry import TYPES as ACCESS_TYPES
 from .kernel.generators import DomainRoles
 from .kernel.roles import BUREAU, GOVERNMENT_READERS
 from .review.generators import ConfidentialityReviewers
+
+
+class OnRequestTypes(Generator):
+    """``generators`` on requests of the given types only: in the needs of one request and
+    in the search filter (a ``terms`` on ``type``), so a search shows no other request."""
+
+    def __init__(self, type_ids, generators):
+        """``type_ids``: request types the ``generators`` apply to."""
+        self.type_ids = tuple(type_ids)
+        self.generators = generators
+
+    def needs(self, request=None, **kwargs):
+        """The generators' needs on a request of the types, else none."""
+        if request is None or request.type.type_id not in self.type_ids:
+            return []
+        return set(chain.from_iterable(g.needs(request=request, **kwargs)
+                                       for g in self.generators))
+
+    def query_filter(self, identity=None, **kwargs):
+        """The generators' filters, limited to requests of the types."""
+        queries = [q for g in self.generators for q in [g.query_filter(identity=identity,
+                                                                       **kwargs)] if q]
+        if not queries:
+            return []
+        return reduce(or_, queries) & dsl.Q("terms", type=list(self.type_ids))
 
 
 class TechDataRecordPermissionPolicy(RDMRecordPermissionPolicy):
@@ -64,8 +95,10 @@ class TechDataRequestsPermissionPolicy(RDMRequestsPermissionPolicy):
         # a value-added service quoted / delivered (``access/service_request.py``)
         Status(["quoted", "delivered"], [Creator(), Receiver(), Topic()]),
         # Requests from outside (issue 8): the bureau follows every request and
-        # its full history, refused and expired ones included (CD-PD Art. 26-28).
-        DomainRoles(BUREAU),
+        # its full history, refused and expired ones included (CD-PD Art. 26-28);
+        # only those: a deposit review carries a draft's title, which is its
+        # depositor's and the centre's (issue 20).
+        OnRequestTypes([t.type_id for t in ACCESS_TYPES], [DomainRoles(BUREAU)]),
     ]
     # Decisions on requests from outside (``techdata.access``): the receiver,
     # i.e. the providing entity (QY Art. 24; LZ Art. 25-26; CD-PD Art. 26).
