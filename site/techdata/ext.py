@@ -43,6 +43,20 @@ CONFIG_MODULES = (
 """Where the ``TECHDATA_*`` settings default: the site's and each feature's ``config``."""
 
 
+def ascii_etag(response):
+    """Make a non-ASCII ``ETag`` header ASCII (each such character as ``u<hex>``).
+
+    InvenioRDM's avatar (``/api/users/<id>/avatar.svg``) tags the image with
+    the first character of the user's name; for a Chinese name (李研究员) that
+    header is not latin-1, the WSGI server refuses it and every logged-in page
+    got a 500 for its avatar (issue 13).
+    """
+    etag = response.headers.get("ETag")
+    if etag and not etag.isascii():
+        response.headers["ETag"] = "".join(c if c.isascii() else f"u{ord(c):x}" for c in etag)
+    return response
+
+
 class TechData:
     """Flask extension of the Chengdu tech-data repository."""
 
@@ -59,6 +73,7 @@ class TechData:
         self.init_security(app)
         init_navigation(app)  # header menu, community request page, label globals (issue 13)
         init_oai(app)  # OAI-PMH protocol errors and status codes at /oai2d (issue 14)
+        app.after_request(ascii_etag)  # avatars of Chinese names (issue 13)
         app.extensions["techdata"] = self
 
     def init_services(self, app):

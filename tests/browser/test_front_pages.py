@@ -90,7 +90,7 @@ def _decide_in_queue(chromium, url, email, password, title, act, shot):
         act(page)
         page.locator("#decision-done").wait_for(state="visible")
         page.screenshot(path=str(SHOTS / shot), full_page=True)
-        assert page.locator("#review-status").inner_text() == "accepted"
+        assert page.locator("#review-status").get_attribute("data-status") == "accepted"
     except Exception:
         page.screenshot(path=str(SHOTS / f"failure-{shot}"), full_page=True)
         print("\n".join(console))

@@ -60,7 +60,7 @@ def test_program_manager_records_acceptance_by_override(overdue_project, live_se
         page.fill("#override-approver", "bureau@example.org")
         page.click("#record-decision")
         page.locator("#acceptance-done").wait_for(state="visible")
-        assert page.locator("#project-status").inner_text() == "accepted"
+        assert page.locator("#project-status").get_attribute("data-status") == "accepted"
         page.screenshot(path=str(SHOTS / "project-accepted.png"), full_page=True)
     except Exception:
         page.screenshot(path=str(SHOTS / "project-failure.png"), full_page=True)

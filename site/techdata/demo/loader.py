@@ -44,7 +44,9 @@ def ensure_users():
         for role in spec["roles"]:
             current_datastore.add_role_to_user(user, role)
         users[spec["email"]] = user
-    db.session.commit()
+    # through the datastore: its post-commit signal indexes the users, without
+    # which InvenioRDM shows every demo user as "Deleted user" (issue 13)
+    current_datastore.commit()
     return users
 
 

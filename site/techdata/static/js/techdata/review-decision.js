@@ -5,6 +5,18 @@
   if (!form) return;
   var box = document.getElementById("review-decision");
   function val(id) { var el = document.getElementById(id); return el ? el.value : undefined; }
+  var done = document.getElementById("decision-done");
+  function labelsOf(attr) {
+    try { return JSON.parse(done.getAttribute(attr) || "{}"); } catch (e) { return {}; }
+  }
+  var statusLabels = labelsOf("data-status-labels");
+  var fieldLabels = labelsOf("data-field-labels");
+  // A status is shown by its label, a field by its name: never a code or a
+  // prefix such as "custom_fields.cdtd:", "grading.", "override:" or "record:".
+  function fieldLabel(field) {
+    var key = String(field || "").split(/[.:]/).pop();
+    return fieldLabels[key] || "";
+  }
   function cookie(name) {
     var m = document.cookie.match("(^|;)\\s*" + name + "\\s*=\\s*([^;]+)");
     return m ? decodeURIComponent(m.pop()) : "";
@@ -34,16 +46,19 @@
         if (res[0] !== 200) {
           errors.style.display = "block";
           errors.textContent = (res[1].errors || []).map(function (e) {
-            return e.field + ": " + e.messages.join(" ");
+            var label = fieldLabel(e.field);
+            return (label ? label + ": " : "") + e.messages.join(" ");
           }).join("\n") || res[1].message;
           return;
         }
         errors.style.display = "none";
         form.style.display = "none";
-        document.getElementById("review-status").textContent = res[1].status;
-        var done = document.getElementById("decision-done");
+        var status = document.getElementById("review-status");
+        var label = statusLabels[res[1].status] || res[1].status;
+        status.dataset.status = res[1].status;
+        status.textContent = label;
         done.style.display = "block";
-        done.textContent = done.dataset.message + " " + res[1].status;
+        done.textContent = done.dataset.message + " " + label;
       })
       .catch(function (err) {
         var errors = document.getElementById("decision-errors");
