@@ -17,6 +17,7 @@ from invenio_records_resources.services.errors import PermissionDeniedError
 from invenio_requests.customizations.actions import RequestActions
 from invenio_requests.proxies import current_events_service, current_requests_service
 from invenio_requests.records.api import Request
+from invenio_requests.records.models import RequestMetadata
 
 from ..kernel.errors import forbidden, not_found
 from ..kernel.generators import DomainRoles
@@ -26,6 +27,23 @@ from . import agreements, clock, lists, registry
 from .applying import answer_return, file_request
 from .base import execute_clocked, get_clocked
 from .grants import active_grants, applicant_token, expire_grants
+
+
+def open_requests(user_id, recid):
+    """``{type_id: request id}`` of the user's open requests about the dataset ``recid``.
+
+    The record page links them instead of offering a second application,
+    which filing would refuse (one open request per type, applicant and dataset).
+    """
+    if not recid:
+        return {}
+    rows = RequestMetadata.query.filter(
+        RequestMetadata.json["status"].as_string().in_(["submitted", "returned", "quoted"]),
+        RequestMetadata.json["topic"]["record"].as_string() == str(recid),
+        RequestMetadata.json["created_by"]["user"].as_string() == str(user_id),
+    ).all()
+    return {row.json["type"]: str(row.id) for row in rows
+            if registry.is_access_type(row.json["type"])}
 
 
 class AccessPermissionPolicy(DomainPermissionPolicy):
@@ -192,6 +210,8 @@ class AccessService(DomainService):
             "grants": active_grants(user_id, parent) if user_id and parent else [],
             "restrictions": agreements.USE_RESTRICTIONS,
             "recid": (record_ui or {}).get("id"),
+            # "your open application" instead of "apply" (issue 13: no form filled in vain)
+            "open": open_requests(user_id, (record_ui or {}).get("id")) if user_id else {},
         }
 
     #
