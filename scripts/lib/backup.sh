@@ -372,7 +372,7 @@ CONF
   local i
   for i in $(seq 1 "${TD_RESTORE_TIMEOUT:-900}"); do
     [ "$(postgres_psql -d postgres -tAc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = "f" ] && break
-    if ! td_as_svc "$TD_PG_BIN/pg_ctl" -D "$TD_PG_DATA" status >/dev/null 2>&1; then
+    if ! postgres_running; then
       tail -n 15 "$TD_LOGS/postgres.log" >&2
       td_die "PostgreSQL stopped during recovery (see above; an --until before the backup's end" \
         "($(_restore_fact "$backup" restorable_from)) or after the archived WAL cannot be reached)"

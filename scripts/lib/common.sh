@@ -93,9 +93,14 @@ td_svc_own() {
   fi
 }
 
-# td_pid_alive FILE: true when FILE holds the pid of a live process.
+# td_pid_alive FILE: true when FILE holds the pid of a live process. A process
+# killed (kill -9) and not reaped yet is a zombie, not alive: where nothing
+# reaps orphans (a container without an init) it stays one (issue 17).
 td_pid_alive() {
-  [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null
+  [ -f "$1" ] || return 1
+  local pid; pid="$(head -n 1 "$1" 2>/dev/null)"
+  kill -0 "$pid" 2>/dev/null || return 1
+  [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" != "Z" ]
 }
 
 # td_wait_port PORT SECONDS: wait until 127.0.0.1:PORT accepts connections.

@@ -57,10 +57,24 @@ CONF
     td_as_svc sh -c "echo \"include_if_exists = 'techdata-archive.conf'\" >> '$TD_PG_DATA/postgresql.conf'"
 }
 
-# postgres_start: start the cluster if it is not running.
+# postgres_running: the cluster's postmaster is alive. pg_ctl (and the postmaster's
+# own lock-file check) take a killed postmaster that nothing reaped (a zombie,
+# in a container without an init) for a running one: it is not (issue 17).
+postgres_running() {
+  td_as_svc "$TD_PG_BIN/pg_ctl" -D "$TD_PG_DATA" status >/dev/null 2>&1 || return 1
+  td_pid_alive "$TD_PG_DATA/postmaster.pid"
+}
+
+# postgres_start: start the cluster if it is not running (after a crash,
+# PostgreSQL's own recovery replays the WAL: committed work is kept).
 postgres_start() {
   postgres_install
-  if td_as_svc "$TD_PG_BIN/pg_ctl" -D "$TD_PG_DATA" status >/dev/null 2>&1; then return 0; fi
+  postgres_running && return 0
+  if [ -f "$TD_PG_DATA/postmaster.pid" ] && ! td_pid_alive "$TD_PG_DATA/postmaster.pid"; then
+    # a dead postmaster's lock files (data folder and socket) would stop the start
+    echo "the postmaster $(head -n 1 "$TD_PG_DATA/postmaster.pid") is dead: removing its lock files"
+    rm -f "$TD_PG_DATA/postmaster.pid" "$TD_RUN/.s.PGSQL.$TD_PG_PORT.lock"
+  fi
   td_svc_own "$TD_RUN"
   postgres_archive_conf
   touch "$TD_LOGS/postgres.log"; [ "$(id -u)" -eq 0 ] && chown "$TD_SVC_USER" "$TD_LOGS/postgres.log"
@@ -71,7 +85,7 @@ postgres_start() {
 # postgres_stop: stop the cluster (fast shutdown).
 postgres_stop() {
   [ -f "$TD_PG_DATA/PG_VERSION" ] || return 0
-  td_as_svc "$TD_PG_BIN/pg_ctl" -D "$TD_PG_DATA" status >/dev/null 2>&1 || return 0
+  postgres_running || return 0
   td_as_svc "$TD_PG_BIN/pg_ctl" -D "$TD_PG_DATA" -m fast -w stop >/dev/null
 }
 
@@ -96,7 +110,7 @@ postgres_test_db() {
 
 # postgres_status: one line, exit 0 when up.
 postgres_status() {
-  if [ -f "$TD_PG_DATA/PG_VERSION" ] && td_as_svc "$TD_PG_BIN/pg_ctl" -D "$TD_PG_DATA" status >/dev/null 2>&1; then
+  if [ -f "$TD_PG_DATA/PG_VERSION" ] && postgres_running; then
     printf '%-12s up    127.0.0.1:%s  data %s\n' postgresql "$TD_PG_PORT" "$TD_PG_DATA"
   else
     printf '%-12s down\n' postgresql; return 1
