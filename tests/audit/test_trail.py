@@ -98,6 +98,18 @@ def test_grant_download_and_expiry_are_recorded(audit_app, datasets, UserFixture
     assert len(downloads) == 1
     assert downloads[0]["metadata"]["details"]["grants"][0]["origin"] == f"request:{req['id']}"
 
+    # "Who took my data" on the owner's record page (not on the company's)
+    page = client.get(f"/records/{recid}").get_data(as_text=True)
+    assert "techdata-downloads" not in page
+    company.login(client)
+    assert "techdata-downloads" not in client.get(f"/records/{recid}").get_data(as_text=True)
+    owner = UserFixture(email="provider-owner@test.example.org", password="Owner-Test-2026")
+    owner_client = audit_app.test_client()
+    owner.login(owner_client)
+    page = owner_client.get(f"/records/{recid}").get_data(as_text=True)
+    panel = page[page.index('id="techdata-downloads"'):]
+    assert company.email in panel[:panel.index("</section>")]
+
     assert req["id"] in expire_grants(on=date.fromisoformat(term_end) + timedelta(days=1))
     revoked = _one(trail(recid, "techdata.access.revoke"), "techdata.access.revoke")
     assert revoked["metadata"]["details"]["request"] == req["id"]

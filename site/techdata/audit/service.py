@@ -11,6 +11,7 @@ import io
 from datetime import date, datetime, timezone
 
 from flask import current_app
+from invenio_access.permissions import system_identity
 from invenio_audit_logs.proxies import current_audit_logs_service
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
@@ -153,3 +154,17 @@ def csv_text(rows):
 def export_name(today):
     """File name of a CSV export made on ``today``."""
     return f"audit-trail-{today.isoformat() if isinstance(today, date) else today}.csv"
+
+
+def downloads(recid, size=50):
+    """The latest recorded downloads of dataset ``recid`` (for its owner's record page).
+
+    Read with the system identity: the caller (the record page) shows them
+    only to the dataset's owner and the audit roles.
+    """
+    if not recid:
+        return []
+    result = current_audit_logs_service.search(system_identity, params={
+        "q": f"resource.id:{_phrase(recid)} AND action:{_phrase('techdata.file.download')}",
+        "sort": "newest", "size": size})
+    return [row(hit) for hit in result.hits]

@@ -4,10 +4,11 @@ action and date (LZ Art. 21, 40). Read-only, for the bureau, auditors and admini
 """
 
 from flask import Blueprint, Response, g, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 from flask_principal import PermissionDenied
 
 from ..kernel.errors import forbidden
+from ..kernel.roles import AUDIT_ROLES, has_role
 from ..kernel.time import today
 from . import service
 from .actions import choices
@@ -49,4 +50,20 @@ def create_ui_blueprint(app):
     bp = Blueprint("techdata_audit_ui", __name__)
     bp.add_url_rule("/audit/", view_func=audit_search)
     bp.add_url_rule("/audit/export.csv", view_func=audit_export)
+    bp.add_app_template_global(landing_downloads, "techdata_audit_downloads")
     return bp
+
+
+def landing_downloads(record_ui):
+    """"Who took my data": downloads of this dataset, for its owner and the audit roles.
+
+    A template global of the record page (LZ Art. 21, 40); ``None`` for anyone
+    else and for datasets whose downloads are not recorded.
+    """
+    if not record_ui or not current_user.is_authenticated:
+        return None
+    owner = (((record_ui.get("parent") or {}).get("access") or {}).get("owned_by") or {})
+    is_owner = str(owner.get("user")) == str(current_user.id)
+    if not (is_owner or has_role(g.identity, *AUDIT_ROLES)):
+        return None
+    return service.downloads(record_ui.get("id"))
