@@ -2,7 +2,8 @@
 
 import pytest
 
-from techdata.bench.measure import STAGES, Journey, percentile, print_table, run, summary
+from techdata.bench.measure import (STAGES, Journey, measure_reads, percentile, print_table, run,
+                                    summary)
 from tests.bench.conftest import refresh_indices
 
 
@@ -29,7 +30,7 @@ def test_the_whole_path_stage_by_stage(running_app, db, bench_http, bench_actors
     assert "category" in report["aggregations"]
     (row,) = report["files"]
     assert row["size_mb"] == 0.25 and row["download_mb_s"] > 0 and row["disk_write_mb_s"] > 0
-    assert report["records_in_index"] >= 3
+    assert report["records_in_index"] >= 3 and report["read_errors"] == {}, report["read_errors"]
     lines = []
     print_table(report, out=lines.append)
     text = "\n".join(lines)
@@ -45,3 +46,21 @@ def test_a_refused_step_stops_the_bench(running_app, db, bench_http, bench_actor
     request_id = journey.submit(rid)
     with pytest.raises(RuntimeError, match="curator decision: HTTP 403"):
         journey.curator_decision(request_id)
+
+
+class _HalfBroken:
+    """A server whose landing pages answer 500 and everything else 200."""
+
+    def call(self, method, path, headers=None, json=None, data=None, params=None):
+        """The bench's ``Http.call`` contract."""
+        if path.startswith("/records/"):
+            return 500, None, b"Internal Server Error"
+        return 200, {"hits": {"hits": [], "total": 0}, "aggregations": {"category": {}}}, b"{}"
+
+
+def test_a_broken_read_is_counted_not_timed():
+    """A read answering 500 is reported with its answer; the other reads are still timed."""
+    out, aggs, errors = measure_reads(_HalfBroken(), ["abcd-1234"], rounds=2)
+    assert errors["landing_page"]["count"] == 2 and "HTTP 500" in errors["landing_page"]["first"]
+    assert out["landing_page"] == [] and len(out["record_get"]) == 2 and aggs == ["category"]
+    assert set(errors) == {"landing_page"}

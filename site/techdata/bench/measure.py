@@ -46,6 +46,9 @@ CHECKLIST = {"no_state_secret": True, "no_personal_information": True,
              "no_commercial_secret": True, "desensitised": True}
 """A complete confidentiality checklist (CD-TD Art. 24)."""
 
+MB = 1000 * 1000
+"""A megabyte (decimal): a "100 MB" file fits InvenioRDM's 100 MiB upload limit."""
+
 STAGES = ("draft_file", "submit", "curator_decision", "confidentiality_decision",
           "published_searchable")
 """The stages of one deposit, in order."""
@@ -260,32 +263,38 @@ class Journey:
 
 
 def measure_reads(http, recids, rounds=3, headers=None):
-    """REST search (zh/en, facets, ``size=20``), landing page, record GET; ms lists."""
+    """REST search (zh/en, facets, ``size=20``), landing page, record GET.
+
+    Returns ``(ms lists, aggregation names, errors)``: a read that does not
+    answer 200 is counted in ``errors`` (with its first answer), not timed,
+    and the run goes on, so one broken page does not hide the other figures.
+    """
     headers = {"Accept": "application/json", **(headers or {})}
     out = {"search_zh": [], "search_en": [], "search_facets_size20": [],
            "landing_page": [], "record_get": []}
-    aggregations = None
+    errors, aggregations = {}, None
+
+    def timed(kind, method, path, hdrs, params=None):
+        t = time.perf_counter()
+        status, body, raw = http.call(method, path, hdrs, params=params)
+        ms = _ms(t)
+        if status == 200:
+            out[kind].append(ms)
+            return body
+        err = errors.setdefault(kind, {"count": 0, "first": f"HTTP {status}: {(raw or b'')[:200]!r}"})
+        err["count"] += 1
+        return None
+
     for _ in range(rounds):
         for q in QUERIES:
-            t = time.perf_counter()
-            body = _ok(http.call("GET", "/api/records", headers, params={"q": q, "size": 10}),
-                       200, what=f"search {q}")
             kind = "search_zh" if any("\u4e00" <= c <= "\u9fff" for c in q) else "search_en"
-            out[kind].append(_ms(t))
-            aggregations = aggregations or sorted(body.get("aggregations") or {})
-        t = time.perf_counter()
-        _ok(http.call("GET", "/api/records", headers, params={"size": 20}), 200,
-            what="search size=20")
-        out["search_facets_size20"].append(_ms(t))
+            body = timed(kind, "GET", "/api/records", headers, {"q": q, "size": 10})
+            aggregations = aggregations or sorted((body or {}).get("aggregations") or {})
+        timed("search_facets_size20", "GET", "/api/records", headers, {"size": 20})
         for rid in recids:
-            t = time.perf_counter()
-            _ok(http.call("GET", f"/records/{rid}", {"Accept": "text/html"}), 200,
-                what="landing page")
-            out["landing_page"].append(_ms(t))
-            t = time.perf_counter()
-            _ok(http.call("GET", f"/api/records/{rid}", headers), 200, what="record GET")
-            out["record_get"].append(_ms(t))
-    return out, aggregations or []
+            timed("landing_page", "GET", f"/records/{rid}", {"Accept": "text/html"})
+            timed("record_get", "GET", f"/api/records/{rid}", headers)
+    return out, aggregations or [], errors
 
 
 def disk_write(path, size):
@@ -299,7 +308,7 @@ def disk_write(path, size):
             left -= len(chunk)
         fh.flush()
         os.fsync(fh.fileno())
-    return size / (1 << 20) / (time.perf_counter() - t)
+    return size / MB / (time.perf_counter() - t)
 
 
 def download(http, rid, key, headers=None):
@@ -308,7 +317,7 @@ def download(http, rid, key, headers=None):
     status, n = http.stream(f"/api/records/{rid}/files/{key}/content", headers)
     if status != 200:
         raise BenchError(f"download {rid}/{key}: HTTP {status}")
-    return n, n / (1 << 20) / (time.perf_counter() - t)
+    return n, n / MB / (time.perf_counter() - t)
 
 
 def measure_files(journey, http, sizes_mb, workdir, start=0):
@@ -316,7 +325,7 @@ def measure_files(journey, http, sizes_mb, workdir, start=0):
     rows = []
     for k, mb in enumerate(sizes_mb):
         path = os.path.join(workdir, f"bench-{mb}MB.bin")
-        size = int(mb * (1 << 20))
+        size = int(mb * MB)
         disk = disk_write(path, size)
         with open(path, "rb") as fh:
             rid, _ = journey.run(start + k, content=fh, key=f"bench-{mb}MB.bin")
@@ -340,7 +349,7 @@ def run(http, actors, centre, deposits=5, rounds=3, file_sizes=(1, 100), refresh
         recids.append(rid)
         for k, v in times.items():
             stages[k].append(v)
-    reads, aggs = measure_reads(http, recids[:3], rounds)
+    reads, aggs, read_errors = measure_reads(http, recids[:3], rounds)
     files = measure_files(journey, http, file_sizes, workdir or tempfile.gettempdir(),
                           start + deposits) if file_sizes else []
     _, body, _ = http.call("GET", "/api/records", {"Accept": "application/json"},
@@ -353,6 +362,7 @@ def run(http, actors, centre, deposits=5, rounds=3, file_sizes=(1, 100), refresh
         "deposit_stages": {k: summary(v) for k, v in stages.items()},
         "reads": {k: summary(v) for k, v in reads.items()},
         "aggregations": aggs,
+        "read_errors": read_errors,
         "files": files,
     }
 
@@ -369,6 +379,8 @@ def print_table(report, out=print):
                     f"{row['mean_ms']:>10}{row['max_ms']:>10}")
     out(f"facets computed per search: {len(report['aggregations'])} "
         f"({', '.join(report['aggregations'])})")
+    for name, err in report.get("read_errors", {}).items():
+        out(f"ERRORS {name}: {err['count']} answers not 200, first: {err['first']}")
     for row in report["files"]:
         out(f"file {row['size_mb']:>6} MB: download {row['download_mb_s']:>8} MB/s, "
             f"raw disk write {row['disk_write_mb_s']:>8} MB/s (ratio {row['ratio']})")
@@ -381,7 +393,8 @@ def main(argv=None):
     ap.add_argument("--token-depositor", required=True)
     ap.add_argument("--token-curator", required=True)
     ap.add_argument("--token-reviewer", required=True)
-    ap.add_argument("--centre", required=True, help="the city data centre's community id")
+    ap.add_argument("--centre", default="chengdu-city-data-centre",
+                    help="the city data centre's community slug or id")
     ap.add_argument("--deposits", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=5, help="rounds over the read list")
     ap.add_argument("--file-sizes", default="1,100", help="MB, comma-separated ('' for none)")
@@ -391,7 +404,10 @@ def main(argv=None):
         ("depositor", args.token_depositor), ("curator", args.token_curator),
         ("reviewer", args.token_reviewer))}
     sizes = [float(x) if "." in x else int(x) for x in args.file_sizes.split(",") if x]
-    report = run(Http(args.url), actors, args.centre, args.deposits, args.rounds, sizes,
+    http = Http(args.url)
+    centre = _ok(http.call("GET", f"/api/communities/{args.centre}", actors["depositor"]),
+                 200, what="the city data centre")["id"]
+    report = run(http, actors, centre, args.deposits, args.rounds, sizes,
                  workdir=os.path.dirname(os.path.abspath(args.out)))
     with open(args.out, "w", encoding="utf-8") as fh:
         json.dump(report, fh, ensure_ascii=False, indent=2)
