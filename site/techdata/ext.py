@@ -1,5 +1,7 @@
 """The ``TechData`` Flask extension: registers the site's settings and services."""
 
+from sqlalchemy.exc import StatementError
+
 from . import config
 from .access import config as access_config
 from .access.service import AccessService, AccessServiceConfig
@@ -13,7 +15,7 @@ from .directory.releases.service import ReleaseService, ReleaseServiceConfig
 from .directory.services import DirectoryService, DirectoryServiceConfig
 from .exports import config as exports_config
 from .identifiers import config as identifiers_config
-from .kernel.errors import DomainError, handle_domain_error
+from .kernel.errors import DomainError, handle_domain_error, handle_malformed_id
 from .oai import init_app as init_oai
 from .navigation import init_app as init_navigation
 from .projects import config as projects_config
@@ -111,6 +113,8 @@ class TechData:
         Our services refuse with ``DomainService.require`` (401/403, bilingual).
         """
         app.register_error_handler(DomainError, handle_domain_error)
+        # issue 14: a malformed id in a request page's URL is a 404, not a 500
+        app.register_error_handler(StatementError, handle_malformed_id)
 
     @staticmethod
     def init_config(app):

@@ -10,6 +10,7 @@ HTML pages get the same message in the site's error page.
 from flask import render_template, request
 from flask_login import current_user
 from flask_resources import HTTPJSONException
+from invenio_db import db
 from invenio_records_resources.errors import validation_error_to_list_errors
 
 from .i18n import _, bilingual
@@ -82,5 +83,20 @@ def handle_domain_error(error):
     return render_template("techdata/error.html", error=error), error.code
 
 
+def handle_malformed_id(error):
+    """A lookup by a malformed id (a ``ValueError`` binding it, e.g. no UUID): 404.
+
+    InvenioRDM's request pages (``/me/requests/<id>``, a community's
+    ``/requests/<id>``) read whatever id the URL carries; SQLAlchemy refuses
+    a value that is no UUID before the query runs, which answered 500 (issue
+    14's crawler). Any other statement error stays what it was.
+    """
+    if not isinstance(getattr(error, "orig", None), ValueError):
+        raise error
+    db.session.rollback()
+    return handle_domain_error(DomainError(404, _("Not found.")))
+
+
 __all__ = ("DomainError", "conflict", "field_errors", "forbidden", "handle_domain_error",
+           "handle_malformed_id",
            "invalid", "not_found", "validation_error_to_list_errors")
