@@ -17,6 +17,7 @@ from invenio_rdm_records.proxies import current_rdm_records_service as records
 
 from ..kernel.roles import ensure_roles
 from ..review.workflow import review_and_publish
+from .projects import ensure_project
 
 __all__ = ("demo_record_data", "demo_reviewers", "depositor_identity", "ensure_records",
            "ensure_roles", "ensure_users", "has_cjk", "publish_record", "published_recid",
@@ -80,6 +81,9 @@ def demo_record_data(spec):
                        ("update_cycle", "update_cycle")):
         if spec.get(key):
             custom[f"cdtd:{field}"] = {"id": spec[key]}
+    if spec.get("project"):  # deposited for a plan item of the demo project (CD-TD Art. 15)
+        custom["cdtd:project"] = spec["project"]
+        custom["cdtd:project_dataset"] = spec.get("project_dataset", "")
     if spec.get("storage_format"):
         custom["cdtd:storage_format"] = spec["storage_format"]
     if spec.get("opening_type"):  # a restricted opening states why (CD-TD Art. 18)
@@ -174,7 +178,10 @@ def ensure_records(owner):
     """Publish the demo records not yet present, owned by ``owner``."""
     identity = depositor_identity(owner)
     created = []
-    for spec in read_yaml("records.yaml"):
+    specs = read_yaml("records.yaml")
+    if any(spec.get("project") for spec in specs):
+        ensure_project()  # a record deposited for the demo project needs it first
+    for spec in specs:
         if _exists(spec["title"]):
             continue
         publish_record(identity, demo_record_data(spec), spec.get("file"))
