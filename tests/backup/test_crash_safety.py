@@ -1,0 +1,244 @@
+"""Crash safety (issue 17): kill -9 in the middle of review decisions leaves nothing half-done.
+
+A real gunicorn serves the module's database (its own PostgreSQL cluster, see
+conftest). Review decisions are posted to it concurrently, then:
+
+- the web server (master and worker) is killed with SIGKILL while they run;
+- PostgreSQL (postmaster and every backend) is killed with SIGKILL while they run.
+
+After a restart (what ``scripts/run`` does: start what is stopped) every
+request is either decided with all its effects (a deposit accepted has its
+confidentiality review; a review passed has its published record and its
+directory entry) or still waiting, and deciding it again completes it: no
+request is stuck.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import requests
+from invenio_db import db as invenio_db
+from invenio_requests.proxies import current_requests_service
+from sqlalchemy import text
+
+from tests.access.conditional import upload
+from tests.backup.conftest import ROOT, free_port
+from tests.helpers import CHECKLIST, GRADING, deposit
+
+SERVICES = Path(os.environ.get("TD_SERVICES", ROOT / ".services"))
+
+
+class Server:
+    """gunicorn over the module's database, killable and restartable."""
+
+    def __init__(self, app_config, site):
+        """Configured like the browser tests' server, on ``site``'s cluster."""
+        self.inst = Path(tempfile.mkdtemp(prefix="techdata-crash-"))
+        static = SERVICES / "instance" / "static"
+        (self.inst / "invenio.cfg").symlink_to(ROOT / "invenio.cfg")
+        (self.inst / "static").symlink_to(static)
+        (self.inst / "templates").symlink_to(ROOT / "templates")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "INVENIO_INSTANCE_PATH": str(self.inst), "INVENIO_STATIC_FOLDER": str(static),
+            "TD_WEB_PORT": str(self.port), "TD_SECRET_KEY": app_config["SECRET_KEY"],
+            "INVENIO_SECURITY_PASSWORD_SALT": app_config["SECURITY_PASSWORD_SALT"],
+            "TD_PG_PORT": str(site.port), "TD_PG_DB": "techdata",
+            "TD_INDEX_PREFIX": app_config["SEARCH_INDEX_PREFIX"],
+            "INVENIO_CACHE_REDIS_URL": app_config["CACHE_REDIS_URL"],
+            "INVENIO_ACCOUNTS_SESSION_REDIS_URL": app_config["ACCOUNTS_SESSION_REDIS_URL"],
+            "INVENIO_COMMUNITIES_IDENTITIES_CACHE_REDIS_URL":
+                app_config["COMMUNITIES_IDENTITIES_CACHE_REDIS_URL"],
+            "INVENIO_CELERY_TASK_ALWAYS_EAGER": "True",
+            "INVENIO_TECHDATA_CERTIFICATE_KEY_PATH": app_config["TECHDATA_CERTIFICATE_KEY_PATH"],
+        }
+        self.proc = None
+
+    def start(self):
+        """Start gunicorn (its own process group) and wait until it answers."""
+        log = open(self.inst / "gunicorn.log", "a")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "invenio_app.wsgi:application",
+             "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4",
+             "--timeout", "120", "--no-control-socket", "--chdir", str(self.inst)],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 300
+        while time.time() < deadline and self.proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/records?size=1", timeout=5) as res:
+                    if res.status == 200:
+                        return
+            except Exception:  # noqa: BLE001  (not up yet)
+                time.sleep(1)
+        raise RuntimeError((self.inst / "gunicorn.log").read_text()[-4000:])
+
+    def kill9(self):
+        """SIGKILL the master and its workers at once."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(30)
+
+    def stop(self):
+        """Stop it for good."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(30)
+        shutil.rmtree(self.inst, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server(running_app, app_config, sites, datasets):
+    """The running server (after the module's fixtures committed their data)."""
+    srv = Server(app_config, sites["live"])
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def kill9_postgres(site):
+    """SIGKILL the cluster's postmaster and all its backends."""
+    data = site.root / "postgres" / "data"
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True,
+                              text=True).stdout.split()
+    for pid in [postmaster, *map(int, children)]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    time.sleep(1)
+
+
+def post_all_then(url, calls, headers, kill, after):
+    """POST ``calls`` ([(path, body)]) concurrently, ``kill()`` after ``after`` s.
+
+    Returns each call's status code, or None when it got no answer (it was in flight).
+    """
+    results = [None] * len(calls)
+
+    def call(i, path, body):
+        time.sleep(0.15 * i)
+        try:
+            results[i] = requests.post(url + path, json=body, headers=headers, timeout=60).status_code
+        except requests.RequestException:
+            results[i] = None
+
+    threads = [threading.Thread(target=call, args=(i, p, b)) for i, (p, b) in enumerate(calls)]
+    for t in threads:
+        t.start()
+    time.sleep(after)
+    kill()
+    for t in threads:
+        t.join(90)
+    return results
+
+
+def sql(query):
+    """Rows of a query on the module's database, in a fresh transaction (on a fresh
+    connection after PostgreSQL was killed)."""
+    for attempt in (1, 2):
+        try:
+            invenio_db.session.rollback()
+            return invenio_db.session.execute(text(query)).fetchall()
+        except Exception:  # noqa: BLE001  (a connection PostgreSQL's death broke)
+            if attempt == 2:
+                raise
+            invenio_db.engine.dispose()  # the session stays (module fixtures hold its objects)
+            try:
+                invenio_db.session.rollback()
+            except Exception:  # noqa: BLE001
+                pass
+
+
+def deposit_state(recid):
+    """(deposit review status, confidentiality review status or None, published, in directory)."""
+    rows = sql("SELECT type, status FROM request_metadata r, jsonb_to_record(r.json) AS "
+               "j(type text, status text, topic jsonb) "
+               f"WHERE j.topic->>'record' = '{recid}'")
+    by_type = {t: s for t, s in rows}
+    published = sql("SELECT count(*) FROM rdm_records_metadata m JOIN pidstore_pid p "
+                    "ON p.object_uuid = m.id WHERE p.pid_type = 'recid' "
+                    f"AND p.pid_value = '{recid}'")[0][0] == 1
+    entry = sql(f"SELECT count(*) FROM techdata_directory_entry WHERE record_pid = '{recid}'")[0][0]
+    return (by_type.get("deposit-review"), by_type.get("confidentiality-review"), published,
+            entry > 0)
+
+
+def consistent(state):
+    """Whether a deposit is in one of the states a finished or untouched decision leaves."""
+    return state in {
+        ("submitted", None, False, False),             # deposit decision not taken
+        ("accepted", "submitted", False, False),        # accepted, confidentiality review waits
+        ("accepted", "accepted", True, True),           # passed: published, in the directory
+    }
+
+
+@pytest.fixture(scope="module")
+def submitted(running_app, datasets):
+    """Three deposits with a file, submitted to the data centre: {recid: review request id}."""
+    flow, headers = datasets["flow"], datasets["owner_headers"]
+    client = running_app.test_client()
+    out = {}
+    for n in range(3):
+        draft = flow.create(deposit(title=f"断电演练数据集 {n}", files=True))
+        upload(client, headers, draft["id"])
+        out[draft["id"]] = flow.submit(draft["id"])["id"]
+    invenio_db.session.commit()
+    return out
+
+
+def test_web_server_killed_during_deposit_decisions(server, submitted, datasets):
+    """kill -9 of gunicorn while three deposit decisions run: each is all or nothing, and
+    the ones not done can be decided after the restart."""
+    flow = datasets["flow"]
+    calls = [(f"/api/techdata/reviews/{rid}/decision", {"decision": "accept", "grading": GRADING})
+             for rid in submitted.values()]
+    results = post_all_then(server.url, calls, flow.curator, server.kill9, after=0.9)
+    assert None in results, f"nothing was in flight when the server was killed: {results}"
+    for recid in submitted:
+        assert consistent(deposit_state(recid)), (recid, deposit_state(recid))
+
+    server.start()  # what scripts/run does: start what is stopped
+    for recid, rid in submitted.items():
+        if deposit_state(recid)[0] == "submitted":
+            res = requests.post(f"{server.url}/api/techdata/reviews/{rid}/decision",
+                                json={"decision": "accept", "grading": GRADING},
+                                headers=flow.curator, timeout=120)
+            assert res.status_code == 200, res.text
+        assert deposit_state(recid)[:2] == ("accepted", "submitted")
+
+
+def test_postgres_killed_during_confidentiality_decisions(server, submitted, datasets, sites):
+    """kill -9 of PostgreSQL while three confidentiality decisions (publish + directory entry)
+    run: after crash recovery each deposit is published with its directory entry, or still
+    waiting and can be passed."""
+    flow = datasets["flow"]
+    current_requests_service.indexer.refresh()
+    reviews = {recid: flow.confidentiality_request(recid)["id"] for recid in submitted}
+    body = {"decision": "pass", "checklist": CHECKLIST, "reasons": "无涉密内容 / nothing classified"}
+    calls = [(f"/api/techdata/reviews/{rid}/decision", body) for rid in reviews.values()]
+    results = post_all_then(server.url, calls, flow.reviewer,
+                            lambda: kill9_postgres(sites["live"]), after=0.9)
+    assert any(r != 200 for r in results), f"every decision finished before the kill: {results}"
+
+    sites["live"].shell("postgres_start")  # crash recovery, as scripts/run starts it
+    server.kill9()
+    server.start()
+    for recid in submitted:
+        assert consistent(deposit_state(recid)), (recid, deposit_state(recid))
+    for recid, rid in reviews.items():
+        if deposit_state(recid)[1] == "submitted":
+            res = requests.post(f"{server.url}/api/techdata/reviews/{rid}/decision", json=body,
+                                headers=flow.reviewer, timeout=120)
+            assert res.status_code == 200, res.text
+        assert deposit_state(recid) == ("accepted", "accepted", True, True)
