@@ -196,6 +196,12 @@ class ProjectService(RecordService):
             uow.register(RecordCommitOp(record, indexer=self.indexer, index_refresh=True))
         except StaleDataError:
             raise _stale()
+        audit.log("techdata.acceptance.decide", record["number"], identity=identity, uow=uow,
+                  before={"status": before_status},
+                  after={"status": record.get("status"), "decision": data["decision"],
+                         "overridden": bool(override),
+                         "approver": (override or {}).get("approver")},
+                  details={"comment": data["comment"], "gate_passed": gate["passed"]})
         return self.result_item(self, identity, record, links_tpl=self.links_item_tpl)
 
     @unit_of_work()
@@ -225,12 +231,6 @@ class ProjectService(RecordService):
             uow.register(RecordCommitOp(record, indexer=self.indexer, index_refresh=True))
         except StaleDataError:
             raise _stale()
-        audit.log("techdata.acceptance.decide", record["number"], identity=identity, uow=uow,
-                  before={"status": before_status},
-                  after={"status": record.get("status"), "decision": data["decision"],
-                         "overridden": bool(override),
-                         "approver": (override or {}).get("approver")},
-                  details={"comment": data["comment"], "gate_passed": gate["passed"]})
         return self.result_item(self, identity, record, links_tpl=self.links_item_tpl)
 
     def _check_approver(self, identity, email):
