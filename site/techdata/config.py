@@ -22,6 +22,9 @@ from invenio_i18n import lazy_gettext as _
 from invenio_rdm_records import config as rdm
 from invenio_rdm_records.resources.config import record_serializers
 from invenio_rdm_records.services.components import DefaultRecordsComponents
+from invenio_records_resources.services.records.facets import TermsFacet
+from invenio_requests import config as requests_config
+from invenio_requests.services.requests import facets as request_facets
 
 from .access import config as access_config
 from .audit import config as audit_config
@@ -202,6 +205,29 @@ becomes a deposit review (CD-TD Art. 11)."""
 
 REQUESTS_PERMISSION_POLICY = TechDataRequestsPermissionPolicy
 """Request permissions with the deposit review's ``return`` action."""
+
+REQUEST_TYPE_FACET_LABELS = {
+    "deposit-review": _("Deposit review"),
+    "confidentiality-review": _("Confidentiality review"),
+    "conditional-access": _("Conditional access"),
+    "conditional-sharing": _("Conditional sharing"),
+    "opening-application": _("Opening application"),
+    "appeal": _("Appeal"),
+    "correction": _("Correction"),
+    "data-service": _("Data service"),
+}
+"""Labels of our request types in the type facet of InvenioRDM's request lists (issue 13)."""
+
+REQUESTS_FACETS = {
+    **requests_config.REQUESTS_FACETS,
+    "type": {
+        "facet": TermsFacet(field="type", label=_("Type"), value_labels={
+            **(request_facets.type._value_labels or {}), **REQUEST_TYPE_FACET_LABELS}),
+        "ui": {"field": "type"},
+    },
+}
+"""InvenioRDM's request facets, the type facet naming our request types (not their ids)."""
+
 
 COMMUNITIES_PERMISSION_POLICY = community_security.TechDataCommunityPermissionPolicy
 """Only the bureau and the administrator create communities (CD-TD Art. 10; issue 20)."""

@@ -290,14 +290,7 @@ ROLE_PAGES = {
 """The pages each role works on (the request: the demo's conditional-access application)."""
 
 
-OPEN_DEFECTS = {
-    "curator@example.org": "request lists: the type facet of InvenioRDM's request search shows our "
-                           "types' ids (conditional-access, correction): REQUESTS_FACETS has no "
-                           "labels for them yet (issue 13)",
-    "company@example.org": "request lists: the type facet of InvenioRDM's request search shows our "
-                           "types' ids (conditional-access, correction): REQUESTS_FACETS has no "
-                           "labels for them yet (issue 13)",
-}
+OPEN_DEFECTS = {}
 """Known English left, by role: strict expected failures, so a fix makes them fail as XPASS."""
 
 
