@@ -9,9 +9,10 @@ asks for before anything is opened. Then the record is published into the
 city data centre.
 
 Batching: one database transaction per batch of rows (a savepoint per row,
-so a bad row is rolled back alone and reported), and no indexing while
-importing: the unit of work keeps the ids of what it would have indexed and
-the service bulk-indexes the published records and the requests at the end.
+so a bad row is rolled back alone and reported), and no indexing per
+record: the unit of work keeps the ids of what it would have indexed and
+the service bulk-indexes the batch's published records and requests once
+the batch is committed.
 
 Idempotent and resumable: the source key is stored on the record as the
 identifier ``td-import:<key>``; the keys already imported are read in one
@@ -170,7 +171,6 @@ class ImportService(DomainService):
             Role, current_app.config["TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE"])
         done, seen = imported_keys(), set()
         batch_size = batch_size or self.config.batch_size
-        to_index = {}
         for start in range(0, len(rows), batch_size):
             with BatchUnitOfWork(db.session) as uow:
                 for line, row in rows[start:start + batch_size]:
@@ -187,9 +187,10 @@ class ImportService(DomainService):
                     if progress:
                         progress(1)
                 uow.commit()
-            for indexer, ids in uow.to_index.items():
-                to_index.setdefault(indexer, set()).update(ids)
-        report.indexed = self._bulk_index(to_index)
+            # indexed in bulk after each committed batch: an interrupted run
+            # leaves nothing stored but unindexed (a re-run skips stored rows)
+            report.indexed += self._bulk_index(
+                {indexer: set(ids) for indexer, ids in uow.to_index.items()})
         report.seconds = time.perf_counter() - t0
         return report
 
