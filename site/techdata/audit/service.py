@@ -55,7 +55,9 @@ class FilterSchema(Schema):
 def parse_filters(args):
     """The checked filters of ``args`` (a 400 naming the field otherwise)."""
     try:
-        data = FilterSchema().load(dict(args.items()) if hasattr(args, "items") else args)
+        given = dict(args.items()) if hasattr(args, "items") else dict(args)
+        # an empty form field is no filter
+        data = FilterSchema().load({k: v for k, v in given.items() if v not in ("", None)})
     except ValidationError as err:
         raise invalid(err)
     if data["date_from"] and data["date_to"] and data["date_from"] > data["date_to"]:
@@ -94,6 +96,15 @@ def query(filters):
     return " AND ".join(terms)
 
 
+def _as_dict(value):
+    """``value`` as a dict (InvenioRDM's grant entries hold lists: ``{"value": [...]}``)."""
+    if hasattr(value, "to_dict"):
+        value = value.to_dict()
+    if isinstance(value, dict):
+        return value
+    return {"value": value} if value not in (None, "", [], ()) else {}
+
+
 def row(hit):
     """A display/export row of a search hit (dumped entry)."""
     meta = hit.get("metadata") or {}
@@ -108,8 +119,8 @@ def row(hit):
         "user": (hit.get("user") or {}).get("email", ""),
         "roles": ", ".join(meta.get("roles") or []), "entity": meta.get("entity", ""),
         "ip": meta.get("ip_address", ""), "user_agent": meta.get("user_agent", ""),
-        "before": meta.get("before") or {}, "after": meta.get("after") or {},
-        "details": meta.get("details") or {},
+        "before": _as_dict(meta.get("before")), "after": _as_dict(meta.get("after")),
+        "details": _as_dict(meta.get("details")),
     }
 
 
