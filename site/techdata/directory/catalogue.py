@@ -102,9 +102,9 @@ class CataloguedEntrySchema(Schema):
     doi = _text(255)
     cstr = _text(255)
     landing_page = fields.Url(schemes={"http", "https"}, error_messages={
-        "invalid": lazy_error(_("Must be an http(s) URL."))})
+        "invalid": lazy_bilingual(_("Must be an http(s) URL."))})  # formatted by the URL validator
     download_url = fields.Url(schemes={"http", "https"}, error_messages={
-        "invalid": lazy_error(_("Must be an http(s) URL."))})
+        "invalid": lazy_bilingual(_("Must be an http(s) URL."))})  # formatted by the URL validator
     license = _text(255)
     issued = fields.Date(allow_none=True, error_messages={
         "invalid": lazy_error(_("Must be a date YYYY-MM-DD."))})
