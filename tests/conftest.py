@@ -174,6 +174,7 @@ def custom_fields(app, search):
     with guessed mappings.
     """
     _create_custom_field_mappings(app)
+    list(current_search.put_index_templates(ignore=[400]))
 
 
 @pytest.fixture()
@@ -182,7 +183,6 @@ def empty_search(app, search_clear):
     _create_custom_field_mappings(app)
     yield search_clear
 
-    list(current_search.put_index_templates(ignore=[400]))
 
 @pytest.fixture(scope="module")
 def running_app(app, database, location, vocabularies, custom_fields):

@@ -297,7 +297,6 @@ CELERY_BEAT_SCHEDULE = {
 """InvenioRDM's schedule plus each package's tasks: review and access reminders and
 escalations, the overdue-project digest, the daily expiry of access grants."""
 
-# Notifications
 # Audit trail (LZ Art. 21, 38, 40; CD-PD Art. 23; issue 16)
 # =========================================================
 
@@ -310,6 +309,7 @@ AUDIT_LOGS_PERMISSION_POLICY = AuditTrailPermissionPolicy
 STATS_EVENTS = audit_config.stats_events(app_rdm.STATS_EVENTS)
 """InvenioRDM's statistics events; downloads of protected data also go to the trail."""
 
+# Notifications
 # =============
 
 NOTIFICATIONS_BUILDERS = {

@@ -16,8 +16,8 @@ from invenio_search.utils import build_alias_name
 
 from .access.migrations import strip_unreadable_titles
 from .directory.oai import ensure_oai_set
-from .kernel.roles import ensure_roles
 from .kernel.audit_chain import ensure_guards
+from .kernel.roles import ensure_roles
 from .oai.sets import register_percolators
 from .review.centres import ensure_city_centre
 
@@ -39,9 +39,9 @@ def create_missing_indices():
     missing = missing_indices()
     if not missing:  # an empty index_list would mean "all of them"
         return []
-    return [name for name, _ in current_search.create(ignore_existing=True,
     # index templates (the audit log's data stream) are put again: idempotent
     list(current_search.put_index_templates(ignore=[400]))
+    return [name for name, _ in current_search.create(ignore_existing=True,
                                                       index_list=missing)]
 
 
@@ -64,8 +64,8 @@ def create_missing_tables():
 def upgrade():
     """Run every set-up step; yields ``(label, result)`` as each one is done."""
     create_missing_tables()
-    yield "search indices created", len(create_missing_indices())
     ensure_guards()  # the audit trail's triggers, also on a table created by alembic
+    yield "search indices created", len(create_missing_indices())
     yield "project index fields", add_new_project_fields()
     yield "roles created", len(ensure_roles())
     yield "city data centre", ensure_city_centre()
