@@ -77,6 +77,10 @@ def live_server_url(app, database, search, app_config):
         "INVENIO_COMMUNITIES_IDENTITIES_CACHE_REDIS_URL":
             app_config["COMMUNITIES_IDENTITIES_CACHE_REDIS_URL"],
         "INVENIO_CELERY_TASK_ALWAYS_EAGER": "True",
+        # the rate limiter's counts live in this server alone (invenio.cfg puts
+        # them in a Redis database every run and the served app share, so one
+        # module's log-ins counted against the next module's: 10 a minute)
+        "INVENIO_RATELIMIT_STORAGE_URI": "memory://",
     }
     log = inst / "gunicorn.log"
     proc = subprocess.Popen(

@@ -26,11 +26,16 @@ The screenshots go to ``docs/screenshots`` (the README shows them).
 
 import re
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
 from tests.access.conditional import FILE_BODY, FILE_KEY, USCC
 from tests.browser.helpers import SHOTS, committed_user
+
+USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/120.0 Safari/537.36")
+"""A desktop Chromium's user agent; each person's browser adds its own mark."""
 
 DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 """Screenshots shown in the README."""
@@ -99,8 +104,11 @@ class Person:
     def __init__(self, chromium, url, who, locale="zh-CN"):
         """A new context on the front page, logged in as ``who`` (a key of ``DEMO``)."""
         self.url, self.who = url, who
+        # each person browses with a browser of their own: the rate limiter keys on
+        # user agent + address, and on one machine every journey shares the address
         self.context = chromium.new_context(locale=locale, accept_downloads=True,
-                                            viewport={"width": 1280, "height": 900})
+                                            viewport={"width": 1280, "height": 900},
+                                            user_agent=f"{USER_AGENT} journey/{who}-{uuid4().hex[:8]}")
         self.page = self.context.new_page()
         self.page.set_default_timeout(30000)
         self.problems = []

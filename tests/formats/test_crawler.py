@@ -175,14 +175,6 @@ def fixed_endpoints(published, client):
     return paths
 
 
-KNOWN_500 = {
-    "/account/settings/profile/": "invenio-userprofiles gives the locale SelectField babel "
-                                  "Locale objects as choices; WTForms 3.3.2 turns them into None "
-                                  "(AttributeError 'optgroup'): pin WTForms<3.3 or override the page",
-}
-"""5xx the crawler found that are not fixed yet (issue 14, left open)."""
-
-
 def test_malformed_ids_are_no_server_error(running_app, database, UserFixture):
     """Every README endpoint and request page with ids that are no UUID or number:
     a 4xx, never a 500 (a lookup by a malformed id was one)."""
@@ -201,8 +193,6 @@ def test_malformed_ids_are_no_server_error(running_app, database, UserFixture):
             assert res.status_code < 500, (login, path, res.status_code)
 
 
-@pytest.mark.xfail(reason="open: " + "; ".join(f"{k} ({v})" for k, v in KNOWN_500.items()),
-                   strict=False)
 @pytest.mark.parametrize("who", ["anonymous", "researcher", "curator", "centre-curator",
                                  "reviewer", "centre-reviewer", "bureau", "manager",
                                  "company", "expert", "admin"])
