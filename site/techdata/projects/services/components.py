@@ -33,7 +33,7 @@ class ProjectNumberComponent(ServiceComponent):
         """A project keeps its number."""
         if data.get("number") != record.pid.pid_value:
             raise ValidationError({"number": [
-                "项目编号不可修改 / The project number cannot change."]})
+                bilingual(_("The project number cannot change."))]})
         record["id"] = record.pid.pid_value
 
 

@@ -6,6 +6,7 @@ from marshmallow import (
 )
 
 from ...kernel.bounds import MAX_AMOUNT, MAX_ITEMS, MAX_TITLE, Between, MaxLength, sensible_date
+from ...kernel.i18n import _, bilingual, lazy_bilingual, lazy_error
 
 STATUSES = ("in-progress", "pending-acceptance", "accepted", "terminated")
 """在研 / 待验收 / 已验收 / 终止."""
@@ -22,10 +23,10 @@ LIST_FIELDS = ("members", "plan")
 FUNDING = ("government", "social")
 """财政资金 / 社会资金 (CD-TD Art. 15-16)."""
 
-_REQ = {"required": "必填 / Required."}
+_REQ = {"required": lazy_error(_("Required."))}
 NUMBER = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9._/-]{2,63}$",
-    error="项目编号只能含字母、数字和 ._/- / Project number: letters, digits and ._/- only.",
+    error=lazy_bilingual(_("Project number: letters, digits and ._/- only.")),
 )
 
 
@@ -33,7 +34,7 @@ def _user_ref(email):
     """``{"user": id, "email": email}`` for a registered user, else a ValidationError."""
     user = User.query.filter_by(email=(email or "").strip().lower()).one_or_none()
     if user is None:
-        raise ValidationError(f"未注册的用户 {email} / No registered user {email}.")
+        raise ValidationError(bilingual(_("No registered user %(email)s.", email=email)))
     return {"user": str(user.id), "email": user.email}
 
 
@@ -44,7 +45,7 @@ class PersonField(fields.Field):
         """E-mail (or ``{"email": ...}``) → user reference."""
         email = value.get("email") if isinstance(value, dict) else value
         if not isinstance(email, str):
-            raise ValidationError("须为邮箱 / An e-mail address is required.")
+            raise ValidationError(bilingual(_("An e-mail address is required.")))
         return _user_ref(email)
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -120,7 +121,7 @@ class ProjectSchema(Schema):
     def _strip(self, data, **kwargs):
         """Trim strings; accept empty strings as missing; bound lists before reading them."""
         if not isinstance(data, dict):
-            raise ValidationError("须为 JSON 对象 / A JSON object is required.")
+            raise ValidationError(bilingual(_("A JSON object is required.")))
         too_long = {name: [MaxLength(MAX_ITEMS, True).message()] for name in LIST_FIELDS
                     if isinstance(data.get(name), (list, tuple)) and len(data[name]) > MAX_ITEMS}
         if too_long:
@@ -132,10 +133,10 @@ class ProjectSchema(Schema):
     def _dates(self, data, **kwargs):
         """End after start; unique plan keys."""
         if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
-            raise ValidationError("结束日期早于开始日期 / End date before start date.", "end_date")
+            raise ValidationError(bilingual(_("End date before start date.")), "end_date")
         keys = [p["key"] for p in data.get("plan") or []]
         if len(keys) != len(set(keys)):
-            raise ValidationError("汇交计划的数据集编号重复 / Duplicate dataset keys in the plan.", "plan")
+            raise ValidationError(bilingual(_("Duplicate dataset keys in the plan.")), "plan")
 
     @post_load
     def _isoformat(self, data, **kwargs):

@@ -21,11 +21,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from ...certificates.api import certificates_of, issue_certificate
 from ...kernel import audit
 from ...kernel.errors import conflict
-from ...kernel.i18n import _, bilingual
+from ...kernel.i18n import _, bilingual, lazy_error
 from ...kernel.roles import BUREAU, PROGRAM_MANAGER
 from ...kernel.time import utcnow
 from ..gate import AcceptanceGate, linked_records
 from .schema import ACCEPTED, INITIAL_STATUS, STATUSES
+
+REQUIRED = {"required": lazy_error(_("Required."))}
+"""The error of a missing field, in both languages."""
 
 APPROVER_ROLES = (PROGRAM_MANAGER, BUREAU)
 """Who may approve an override of a failing gate (a second person, CD-TD Art. 15)."""
@@ -45,15 +48,15 @@ class OverrideSchema(Schema):
     """An explicit, recorded override of a failing gate."""
 
     reason = fields.String(required=True, validate=validate.Length(min=10, max=4000),
-                           error_messages={"required": "必填 / Required."})
-    approver = fields.Email(required=True, error_messages={"required": "必填 / Required."})
+                           error_messages=REQUIRED)
+    approver = fields.Email(required=True, error_messages=REQUIRED)
 
 
 class AcceptanceSchema(Schema):
     """The acceptance decision of a program manager (CD-TD Art. 15)."""
 
     decision = fields.String(required=True, validate=validate.OneOf(["accepted", "rejected"]),
-                             error_messages={"required": "必填 / Required."})
+                             error_messages=REQUIRED)
     comment = fields.String(validate=validate.Length(max=4000), load_default="")
     override = fields.Nested(OverrideSchema)
     revision_id = fields.Integer(strict=True)
@@ -72,7 +75,7 @@ class TransitionSchema(Schema):
     """A status decision of a program manager (CD-TD Art. 15)."""
 
     status = fields.String(required=True, validate=validate.OneOf(STATUSES),
-                           error_messages={"required": "必填 / Required."})
+                           error_messages=REQUIRED)
     comment = fields.String(validate=validate.Length(max=4000), load_default="")
     revision_id = fields.Integer(strict=True)
     """The revision the decision was made on; a stale one is a 409."""
@@ -108,7 +111,7 @@ class ProjectService(RecordService):
         """Create a project; a number already registered is a 400, not a 500."""
         number = (data or {}).get("number") if isinstance(data, dict) else None
         if isinstance(number, str) and number and self.exists(number):
-            raise ValidationError({"number": [f"项目编号已存在 {number} / Project number already registered."]})
+            raise ValidationError({"number": [bilingual(_("Project number already registered: %(number)s.", number=number))]})
         return super().create(identity, data, uow=uow, **kwargs)
 
     def exists(self, number):
@@ -173,9 +176,8 @@ class ProjectService(RecordService):
             if not override:
                 failing = [c["reason"] for c in gate["conditions"] if not c["passed"]]
                 raise ValidationError({"override": [
-                    "验收条件未满足，不能通过验收；如确需通过，须说明理由并由另一名审批人批准。 / "
-                    "The acceptance gate fails (CD-TD Art. 15); accepting needs an override "
-                    "with a reason and a second approver."] + failing})
+                    bilingual(_("The acceptance gate fails (CD-TD Art. 15); accepting needs an "
+                                "override with a reason and a second approver."))] + failing})
             self._check_approver(identity, override["approver"])
         elif override:
             override = None  # nothing to override
@@ -238,11 +240,11 @@ class ProjectService(RecordService):
         user = User.query.filter_by(email=email.lower()).one_or_none()
         if user is None or not set(APPROVER_ROLES) & {r.name for r in user.roles}:
             raise ValidationError({"override.approver": [
-                "审批人须为已注册的计划管理或科技局管理员 / The approver must be a registered "
-                "program manager or bureau administrator."]})
+                bilingual(_("The approver must be a registered program manager or bureau "
+                            "administrator."))]})
         if str(user.id) == str(identity.id):
             raise ValidationError({"override.approver": [
-                "审批人不能是决定人本人 / The approver cannot be the person deciding."]})
+                bilingual(_("The approver cannot be the person deciding."))]})
 
     def certify(self, identity, id_):
         """Issue the deposit certificate once every deposit condition passes (CD-TD Art. 15)."""
@@ -251,7 +253,7 @@ class ProjectService(RecordService):
         conditions = gate.conditions()
         if not gate.deposits_complete(conditions):
             raise ValidationError({"gate": [
-                "汇交尚未完成，不能出具汇交凭证 / Deposits are incomplete: no certificate yet."]
+                bilingual(_("Deposits are incomplete: no certificate yet."))]
                 + [c["reason"] for c in conditions if not c["passed"] and c["id"] != "certificate"]})
         datasets = [_dataset(row) for rows in gate.records().values() for row in rows]
         project = {
