@@ -29,6 +29,7 @@ service's policy decides who may do what and its unit of work commits.
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from ..kernel.i18n import _, bilingual
 from ..kernel.time import today
 from . import catalogue, plan, store
 from .errors import DirectoryError, invalid
@@ -40,9 +41,9 @@ FACET_PARAMS = tuple(store.FACETS)
 
 def _bad_parameter(name, low=None, high=None):
     """The 400 of a query parameter that is not an integer in ``[low, high]``."""
-    return invalid(message="查询参数有误 / Invalid query parameter.", errors=[
-        {"field": name, "messages": [f"须为 {low} 到 {high} 之间的整数 / Must be an integer "
-                                     f"from {low} to {high}."]}])
+    return invalid(message=bilingual(_("Invalid query parameter.")), errors=[
+        {"field": name, "messages": [bilingual(_("Must be an integer from %(low)s to %(high)s.",
+                                                 low=low, high=high))]}])
 
 
 def int_arg(name, default, low, high, args=None):
@@ -66,17 +67,17 @@ def search_params(args=None):
     q = args.get("q", "")
     errors = []
     if len(q) > 500:
-        errors.append({"field": "q", "messages": ["查询过长（最多 500 字） / The query is too "
-                                                  "long (500 characters at most)."]})
+        errors.append({"field": "q", "messages": [bilingual(_(
+            "The query is too long (500 characters at most)."))]})
     filters = {}
     for name in FACET_PARAMS:
         values = [v for v in args.getlist(name) if v]
         if any(len(v) > 128 for v in values) or len(values) > 50:
-            errors.append({"field": name, "messages": ["筛选值过长或过多 / Too long or too many "
-                                                       "filter values."]})
+            errors.append({"field": name, "messages": [bilingual(_(
+                "Too long or too many filter values."))]})
         filters[name] = values
     if errors:
-        raise invalid(message="查询参数有误 / Invalid query parameter.", errors=errors)
+        raise invalid(message=bilingual(_("Invalid query parameter.")), errors=errors)
     max_size = current_app.config["TECHDATA_DIRECTORY_MAX_PAGE_SIZE"]
     size = int_arg("size", current_app.config["TECHDATA_DIRECTORY_PAGE_SIZE"], 1, max_size, args)
     page = int_arg("page", 1, 1, 100000, args)
