@@ -61,6 +61,8 @@ def test_program_manager_records_acceptance_by_override(overdue_project, live_se
         page.click("#record-decision")
         page.locator("#acceptance-done").wait_for(state="visible")
         assert page.locator("#project-status").get_attribute("data-status") == "accepted"
+        assert page.locator("#project-status").inner_text() not in ("", "accepted")  # a label
+        assert "accepted" not in page.locator("#acceptance-done").inner_text()
         page.screenshot(path=str(SHOTS / "project-accepted.png"), full_page=True)
     except Exception:
         page.screenshot(path=str(SHOTS / "project-failure.png"), full_page=True)

@@ -34,10 +34,15 @@
         }
         errors.style.display = "none";
         document.getElementById("acceptance-form").style.display = "none";
-        document.getElementById("project-status").textContent = res[1].status;
+        // labels, not codes (issue 13): the page carries the label of each outcome
+        var status = document.getElementById("project-status");
+        status.dataset.status = res[1].status;
+        status.textContent = status.getAttribute("data-label-" + res[1].status) || res[1].status;
         var done = document.getElementById("acceptance-done");
+        var decision = res[1].acceptance.decision;
         done.style.display = "block";
-        done.textContent = done.dataset.message + " " + res[1].acceptance.decision;
+        done.textContent = done.dataset.message + " " +
+          (done.getAttribute("data-label-" + decision) || decision);
       })
       .catch(function (err) { errors.style.display = "block"; errors.textContent = String(err); });
   });
