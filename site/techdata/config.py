@@ -38,6 +38,7 @@ from .directory.components import DirectoryEntryComponent
 from .exports import config as exports_config
 from .identifiers import config as identifiers_config
 from .kernel import roles
+from .kernel.labels import REQUEST_TYPE_LABELS
 from .oai import config as oai_config
 from .permissions import TechDataRecordPermissionPolicy, TechDataRequestsPermissionPolicy
 from .projects import config as projects_config
@@ -206,16 +207,8 @@ becomes a deposit review (CD-TD Art. 11)."""
 REQUESTS_PERMISSION_POLICY = TechDataRequestsPermissionPolicy
 """Request permissions with the deposit review's ``return`` action."""
 
-REQUEST_TYPE_FACET_LABELS = {
-    "deposit-review": _("Deposit review"),
-    "confidentiality-review": _("Confidentiality review"),
-    "conditional-access": _("Conditional access"),
-    "conditional-sharing": _("Conditional sharing"),
-    "opening-application": _("Opening application"),
-    "appeal": _("Appeal"),
-    "correction": _("Correction"),
-    "data-service": _("Data service"),
-}
+REQUEST_TYPE_FACET_LABELS = {k: v for k, v in REQUEST_TYPE_LABELS.items()
+                             if k != "community-submission"}
 """Labels of our request types in the type facet of InvenioRDM's request lists (issue 13)."""
 
 REQUESTS_FACETS = {

@@ -32,7 +32,7 @@ from invenio_search.engine import dsl
 
 from .directory.proxies import current_directory_service, current_release_service
 from .kernel.i18n import _
-from .kernel.labels import term_labels
+from .kernel.labels import REQUEST_TYPE_LABELS, term_labels
 from .kernel.roles import (
     ADMIN,
     BUREAU,
@@ -76,18 +76,6 @@ REQUEST_STATUS_LABELS = {
 }
 """Labels of the statuses our pages show (requests, projects, releases)."""
 
-REQUEST_TYPE_LABELS = {
-    "deposit-review": _("Deposit review"),
-    "confidentiality-review": _("Confidentiality review"),
-    "conditional-access": _("Conditional access"),
-    "conditional-sharing": _("Conditional sharing"),
-    "opening-application": _("Opening application"),
-    "appeal": _("Appeal"),
-    "correction": _("Correction"),
-    "data-service": _("Data service"),
-    "community-submission": _("Community submission"),
-}
-"""Labels of the request types (ours and InvenioRDM's submission)."""
 
 
 def status_label(status):

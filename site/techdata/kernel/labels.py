@@ -10,6 +10,8 @@ from functools import lru_cache
 from invenio_access.permissions import system_identity
 from invenio_vocabularies.proxies import current_service as vocabulary_service
 
+from .i18n import _
+
 NAMESPACE = "cdtd"
 """Namespace of the domain's custom fields (``RDM_NAMESPACES``)."""
 
@@ -65,3 +67,17 @@ def labels(value, vocabulary):
 def term_labels(field, id_):
     """``(zh, en)`` of the term ``id_`` of the field ``field`` (short name)."""
     return labels({"id": id_}, TERM_VOCABULARIES[field])
+
+
+REQUEST_TYPE_LABELS = {
+    "deposit-review": _("Deposit review"),
+    "confidentiality-review": _("Confidentiality review"),
+    "conditional-access": _("Conditional access"),
+    "conditional-sharing": _("Conditional sharing"),
+    "opening-application": _("Opening application"),
+    "appeal": _("Appeal"),
+    "correction": _("Correction"),
+    "data-service": _("Data service"),
+    "community-submission": _("Community submission"),
+}
+"""Labels of the request types (ours and InvenioRDM's submission)."""
