@@ -54,6 +54,8 @@ ALLOWED_PATTERNS = [
     re.compile(r"^(md5|sha256):[0-9a-f]+$"),  # checksum
     re.compile(r"^gbt\d+:\d+$"),  # GB/T subject code, next to its label
     re.compile(r"^d-[a-z0-9]{5}-[a-z0-9]{5}$"),  # directory entry id
+    re.compile(r"^c-[0-9a-f]{10}$"),  # catalogued directory entry id
+    re.compile(r"^DCAT-AP \((JSON-LD|Turtle)\)$"),  # a format with its serialisation
     re.compile(r"^[0-9a-f]{16,}$"),  # signing-key id, digest
     re.compile(r"^TDC-\d{4}(-[0-9A-Z]{4}){3}$"),  # certificate id (and its pattern)
     re.compile(r"^[\d.,]+\s*(bytes|B|kB|KB|MB|GB|TB|KiB|MiB|GiB)$"),  # file size
