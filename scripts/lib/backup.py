@@ -43,35 +43,31 @@ def connect():
                             dbname=env("TD_PG_DB", "techdata"))
 
 
+def _hash_blocks(fin, write=None):
+    """(size, md5 hex, sha256 hex) of what ``fin`` yields, each block also given to ``write``."""
+    md5, sha, size = hashlib.md5(), hashlib.sha256(), 0
+    while block := fin.read(CHUNK):
+        md5.update(block)
+        sha.update(block)
+        size += len(block)
+        if write:
+            write(block)
+    return size, md5.hexdigest(), sha.hexdigest()
+
+
 def copy_hashed(src, dst):
     """Copy src to dst (fsynced); return (size, md5 hex, sha256 hex) of the bytes copied."""
-    md5, sha, size = hashlib.md5(), hashlib.sha256(), 0
     with open(src, "rb") as fin, open(dst, "wb") as fout:
-        while True:
-            block = fin.read(CHUNK)
-            if not block:
-                break
-            md5.update(block)
-            sha.update(block)
-            size += len(block)
-            fout.write(block)
+        result = _hash_blocks(fin, fout.write)
         fout.flush()
         os.fsync(fout.fileno())
-    return size, md5.hexdigest(), sha.hexdigest()
+    return result
 
 
 def hash_file(path):
     """(size, md5 hex, sha256 hex) of a file."""
-    md5, sha, size = hashlib.md5(), hashlib.sha256(), 0
     with open(path, "rb") as fin:
-        while True:
-            block = fin.read(CHUNK)
-            if not block:
-                break
-            md5.update(block)
-            sha.update(block)
-            size += len(block)
-    return size, md5.hexdigest(), sha.hexdigest()
+        return _hash_blocks(fin)
 
 
 def db_files(conn):
