@@ -32,6 +32,7 @@ from sqlalchemy import text
 
 from tests.access.conditional import upload
 from tests.backup.conftest import ROOT, free_port
+from techdata.upgrade import catch_up_search_index
 from tests.helpers import CHECKLIST, GRADING, deposit
 
 SERVICES = Path(os.environ.get("TD_SERVICES", ROOT / ".services"))
@@ -208,7 +209,8 @@ def test_web_server_killed_during_deposit_decisions(server, submitted, datasets)
     for recid in submitted:
         assert consistent(deposit_state(recid)), (recid, deposit_state(recid))
 
-    server.start()  # what scripts/run does: start what is stopped
+    server.start()  # what scripts/run does: start what is stopped, after its upgrade step,
+    catch_up_search_index()  # which puts back in the index what was committed, not indexed
     for recid, rid in submitted.items():
         if deposit_state(recid)[0] == "submitted":
             res = requests.post(f"{server.url}/api/techdata/reviews/{rid}/decision",
@@ -216,6 +218,9 @@ def test_web_server_killed_during_deposit_decisions(server, submitted, datasets)
                                 headers=flow.curator, timeout=120)
             assert res.status_code == 200, res.text
         assert deposit_state(recid)[:2] == ("accepted", "submitted")
+    current_requests_service.indexer.refresh()
+    for recid in submitted:  # each waiting confidentiality review is in the reviewer's list
+        assert datasets["flow"].confidentiality_request(recid), recid
 
 
 def test_postgres_killed_during_confidentiality_decisions(server, submitted, datasets, sites):
@@ -236,6 +241,7 @@ def test_postgres_killed_during_confidentiality_decisions(server, submitted, dat
     server.start()
     for recid in submitted:
         assert consistent(deposit_state(recid)), (recid, deposit_state(recid))
+    catch_up_search_index()  # scripts/run's upgrade step, before its web step
     for recid, rid in reviews.items():
         if deposit_state(recid)[1] == "submitted":
             res = requests.post(f"{server.url}/api/techdata/reviews/{rid}/decision", json=body,
