@@ -16,6 +16,7 @@ from . import upgrade as setup
 from .audit.cli import audit_cli
 from .certificates.cli import certificate_cli
 from .directory.cli import directory_cli
+from .entities.cli import entities_cli
 from .health import collect_health
 from .kernel.roles import ensure_roles
 from .projects.cli import projects_cli
@@ -75,6 +76,7 @@ techdata.add_command(audit_cli)
 techdata.add_command(calendar_cli)
 techdata.add_command(certificate_cli)
 techdata.add_command(directory_cli)
+techdata.add_command(entities_cli)
 techdata.add_command(projects_cli)
 
 

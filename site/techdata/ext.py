@@ -13,10 +13,15 @@ from .directory.exports import config as directory_exports_config
 from .directory.releases import config as releases_config
 from .directory.releases.service import ReleaseService, ReleaseServiceConfig
 from .directory.services import DirectoryService, DirectoryServiceConfig
+from .entities import config as entities_config
+from .entities.identity import init_app as init_entity_scopes
+from .entities.service import EntitiesService, EntitiesServiceConfig
 from .exports import config as exports_config
 from .identifiers import config as identifiers_config
 from .kernel.errors import DomainError, handle_domain_error, handle_malformed_id
 from .oai import init_app as init_oai
+from .preservation import config as preservation_config
+from .preservation.service import PreservationService, PreservationServiceConfig
 from .navigation import init_app as init_navigation
 from .projects import config as projects_config
 from .projects.resources.resource import ProjectResource, ProjectResourceConfig
@@ -35,9 +40,11 @@ CONFIG_MODULES = (
     deposit_config,
     directory_config,
     directory_exports_config,
+    entities_config,
     releases_config,
     exports_config,
     identifiers_config,
+    preservation_config,
     projects_config,
     review_config,
     security_config,
@@ -74,6 +81,7 @@ class TechData:
         self.init_error_handlers(app)
         self.init_security(app)
         init_navigation(app)  # header menu, community request page, label globals (issue 13)
+        init_entity_scopes(app)  # scope needs of verified memberships (issue 18)
         init_oai(app)  # OAI-PMH protocol errors and status codes at /oai2d (issue 14)
         app.after_request(ascii_etag)  # avatars of Chinese names (issue 13)
         app.extensions["techdata"] = self
@@ -97,6 +105,10 @@ class TechData:
         self.review_service = ReviewService(ReviewServiceConfig.build(app))
         # Requests from outside (access, sharing, opening, appeals, corrections, services).
         self.access_service = AccessService(AccessServiceConfig.build(app))
+        # Entities, departments, memberships: what the scopes rest on (issue 18).
+        self.entities_service = EntitiesService(EntitiesServiceConfig.build(app))
+        # The preservation report: backups, WAL, fixity, restore drills (issue 17).
+        self.preservation_service = PreservationService(PreservationServiceConfig.build(app))
 
     def init_security(self, app):
         """The input layer and the per-account log-in throttle (issue 20).

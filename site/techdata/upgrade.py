@@ -19,6 +19,7 @@ from invenio_search.utils import build_alias_name
 
 from .access.migrations import strip_unreadable_titles
 from .directory.oai import ensure_oai_set
+from .entities.migrations import ensure_entities
 from .kernel.audit_chain import ensure_guards
 from .kernel.time import utcnow
 from .kernel.roles import ensure_roles
@@ -96,6 +97,8 @@ def upgrade():
     yield "project index fields", add_new_project_fields()
     yield "roles created", len(ensure_roles())
     yield "city data centre", ensure_city_centre()
+    yield "entities and departments from the vocabularies (departments, entities added)", \
+        ensure_entities()
     yield "OAI-PMH set of the open directory", ensure_oai_set()
     yield "OAI-PMH set queries registered", register_percolators()
     yield "request titles of records the applicant may not read stripped", len(

@@ -1,0 +1,62 @@
+"""Scope needs on a loaded identity (the contract of ``techdata.kernel.scopes``).
+
+When Flask-Principal loads an identity (each request of a logged-in user,
+token or session), :func:`on_identity_loaded` adds one
+``scope_need(ENTITY, id, role)`` per VERIFIED membership and one
+``scope_need(DEPARTMENT, id)`` per department the account administers.
+Code that builds identities itself (tasks, tests) calls
+:func:`add_scope_needs`.
+"""
+
+from flask_login import current_user
+from flask_principal import identity_loaded
+from invenio_db import db
+
+from ..kernel.scopes import DEPARTMENT, ENTITY, scope_need
+from .models import VERIFIED, DepartmentAdmin, Membership
+
+
+def scope_needs_of(user_id):
+    """The scope needs account ``user_id`` holds (verified memberships, departments)."""
+    needs = set()
+    if user_id is None:
+        return needs
+    rows = db.session.query(Membership.entity_id, Membership.role).filter(
+        Membership.user_id == user_id, Membership.status == VERIFIED)
+    needs.update(scope_need(ENTITY, entity_id, role) for entity_id, role in rows)
+    departments = db.session.query(DepartmentAdmin.department_id).filter(
+        DepartmentAdmin.user_id == user_id)
+    needs.update(scope_need(DEPARTMENT, department_id) for (department_id,) in departments)
+    return needs
+
+
+def _account_id(identity):
+    """The account id of ``identity``: its user need, else the logged-in user's."""
+    for need in identity.provides:
+        if need.method == "id" and isinstance(need.value, int):
+            return need.value
+    user = getattr(identity, "user", None)
+    if user is not None and getattr(user, "id", None) is not None:
+        return user.id
+    if isinstance(identity.id, int):
+        return identity.id
+    if current_user and getattr(current_user, "is_authenticated", False):
+        return current_user.id
+    return None
+
+
+def add_scope_needs(identity, user_id=None):
+    """Add the scope needs of ``user_id`` (default: the identity's account) to ``identity``."""
+    uid = user_id if user_id is not None else _account_id(identity)
+    identity.provides.update(scope_needs_of(uid))
+    return identity
+
+
+def on_identity_loaded(sender, identity):
+    """``identity_loaded`` receiver: the identity's scope needs."""
+    add_scope_needs(identity)
+
+
+def init_app(app):
+    """Connect the receiver for ``app``."""
+    identity_loaded.connect_via(app)(on_identity_loaded)
