@@ -7,6 +7,7 @@ of March and November 2026 (no public holiday in those weeks).
 import pytest
 from invenio_access.permissions import system_identity
 
+from techdata.evaluation import compute
 from techdata.evaluation.indicators import INDICATORS
 from techdata.evaluation.proxies import current_evaluation_service as service
 from techdata.kernel.time import today
@@ -133,10 +134,18 @@ def test_directory_use_stale_and_unrecorded(world):
     # (02-01 → 2027-02-02): not; rec-2a irregular, rec-1c and rec-3b without a cycle: not
     # counted.  1 of 2.
     assert v["stale.datasets"] == (1, 1, 2)
-    # Not recorded: listed with no value and a note.
     rows = {r["key"]: r for r in service.indicators(system_identity, YEAR)}
-    assert rows["violations.registered"]["value"] is None
-    assert rows["violations.registered"]["note"]
+    if compute.violation_register() is None:
+        # No register installed: listed with no value and a note, never invented.
+        assert rows["violations.registered"]["value"] is None
+        assert rows["violations.registered"]["note"]
+        return
+    # Findings of 2026: V1, V2, V3 = 3.  Rectified on time: V1 (03-20, due 03-23) yes,
+    # V2 (due 04-22, open on 12-01) no; V3 is not due yet (12-16) = 1 of 2.
+    assert v["violations.registered"][0] == 3
+    assert v["violations.rectified_on_time"] == (1 / 2, 1, 2)
+    # dept-b through V2's project PRJ-3.
+    assert values("department", "dept-b")["violations.registered"][0] == 1
 
 
 def test_every_indicator_is_listed_once_with_its_definition(world):

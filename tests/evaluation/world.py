@@ -173,11 +173,31 @@ def build_world(owner_id):
                                     ("ent-3", None, "计划三")):
         db.session.add(OpenPlanItem(year=YEAR, entity=entity, entry_id=entry_id, title=title,
                                     planned_date=date(2026, 6, 30)))
+    add_violations()
     db.session.commit()
     # A download of protected data, recorded by the audit trail (now, this year).
     audit.log("techdata.file.download", "rec-3a", identity=system_identity,
               details={"file": "data.csv"})
     return {"requests": r, "centre": cid}
+
+
+def add_violations():
+    """Three findings when the register of violations is installed (``audit/``):
+    V1 rectified on time, V2 open past its deadline, V3 open and not yet due."""
+    try:
+        from techdata.audit.models import Violation  # noqa: PLC0415 (optional feature)
+    except ImportError:
+        return False
+    for entity, project, found, due, rectified in (
+            ("ent-1", None, date(2026, 3, 2), date(2026, 3, 23), date(2026, 3, 20)),
+            ("ent-3", "PRJ-3", date(2026, 4, 1), date(2026, 4, 22), None),
+            ("ent-2", None, date(2026, 11, 25), date(2026, 12, 16), None)):
+        db.session.add(Violation(
+            entity=entity, project=project, kind="other", article="CD-TD Art. 27",
+            found_on=found, description="测试", rectify_days=15, due_on=due,
+            status="rectified" if rectified else "open", rectified_on=rectified,
+            follow_up=[]))
+    return True
 
 
 STATS_INDICES = ("events-stats-record-view-2026-03", "events-stats-file-download-2026-03")

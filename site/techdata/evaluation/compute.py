@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
+from invenio_access.permissions import system_identity
 from invenio_audit_logs.records.models import AuditLog
 from invenio_communities.communities.records.models import CommunityMetadata
 from invenio_db import db
@@ -587,7 +588,49 @@ def stale_facts(world, year):
                            "owners": [info["owner"]] if info.get("owner") else []})
 
 
-BUILDERS = (deposit_facts, review_facts, access_facts, directory_facts, use_facts, stale_facts)
+#
+# Violations (QY Art. 32; CD-TD Art. 27)
+#
+def violation_register():
+    """The register of violations (``audit/``), or None where the platform has none."""
+    try:
+        # Optional source, imported when used: the register is its own feature (issue 19
+        # defines its indicators whether or not the register is installed).
+        from ..audit.violations import current_violation_service  # noqa: PLC0415
+    except ImportError:
+        return None
+    return current_violation_service
+
+
+def source_available(name):
+    """Whether the optional source ``name`` of an indicator exists here."""
+    return name != "violations" or violation_register() is not None
+
+
+def violation_facts(world, year):
+    """Findings registered in the year; rectified on time (as of the computation day)."""
+    register = violation_register()
+    if register is None:
+        return
+    for v in register.search(system_identity, year=year):
+        found, due = _day(v["found_on"]), _day(v["due_on"])
+        rectified = _day(v.get("rectified_on"))
+        scopes = {**world.project_scopes(v["project"]), "entity": v["entity"]} \
+            if v.get("project") else {"entity": v["entity"]}
+        label = _label(f"{v.get('kind_label') or v['kind']}: {v.get('description') or ''}")
+        detail = {"kind": v["kind"], "article": v.get("article"), "project": v.get("project"),
+                  "found_on": found.isoformat(), "due_on": due.isoformat(),
+                  "rectified_on": rectified.isoformat() if rectified else None}
+        yield Fact("violations.registered", str(v["id"]), "violation", found, label,
+                   **_scopes(scopes), num=1, den=1, detail=detail)
+        if rectified is not None or due < world.on:
+            yield Fact("violations.rectified_on_time", str(v["id"]), "violation", found, label,
+                       **_scopes(scopes), num=1 if rectified and rectified <= due else 0,
+                       den=1, detail=detail)
+
+
+BUILDERS = (deposit_facts, review_facts, access_facts, directory_facts, use_facts,
+            stale_facts, violation_facts)
 """Fact builders, each ``(world, year) -> facts``."""
 
 

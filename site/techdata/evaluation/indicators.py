@@ -20,6 +20,8 @@ QY Art. 31-32; LZ Art. 39). Each :class:`Indicator` says what it counts:
 
 - ``recorded``: False for what the product does not record yet; such an
   indicator is listed with the value None and its ``note``, never invented.
+  ``optional_source`` names a source that may be absent from an installation
+  (``violations``: the register of ``audit/``); absent, it is not recorded.
 
 Every fact has an ``on`` date; an indicator for a year (or a period of it)
 counts the facts whose date falls in it. The fact dates are in ``formula``.
@@ -68,6 +70,7 @@ class Indicator:
     agg: str = "ratio"
     recorded: bool = True
     note: object = None
+    optional_source: str = None
 
     @property
     def fact_basis(self):
@@ -284,11 +287,12 @@ INDICATORS = (
     # Violations (QY Art. 32; CD-TD Art. 27)
     Indicator("violations.registered", "violations", _("Violations registered"),
               _("Violations entered in the violations register in the period."),
-              "count", VIOLATIONS, "QY Art. 32; CD-TD Art. 27", agg="num", recorded=False),
+              "count", VIOLATIONS, "QY Art. 32; CD-TD Art. 27", agg="num",
+              optional_source="violations"),
     Indicator("violations.rectified_on_time", "violations", _("Violations rectified on time"),
-              _("Violations whose rectification was due in the period: rectified on or before "
-                "the due date / all."),
-              "ratio", VIOLATIONS, "QY Art. 32; CD-TD Art. 27", recorded=False),
+              _("Violations found in the period, rectified or past their rectification "
+                "deadline: rectified on or before the deadline / all."),
+              "ratio", VIOLATIONS, "QY Art. 32; CD-TD Art. 27", optional_source="violations"),
     # Stale data (LZ Art. 30; CD-PD Art. 29)
     Indicator("stale.datasets", "stale", _("Stale datasets"),
               _("Published datasets with a fixed update cycle whose last version is older than "

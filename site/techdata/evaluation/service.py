@@ -172,7 +172,8 @@ class EvaluationService(DomainService):
     @staticmethod
     def describe(indicator, summary=None):
         """The dict of one indicator and its value (``summary`` row or None)."""
-        if not indicator.recorded:
+        recorded = indicator.recorded and compute.source_available(indicator.optional_source)
+        if not recorded:
             value = numerator = denominator = None
         elif summary is not None:
             value, numerator, denominator = summary.value, summary.numerator, summary.denominator
@@ -187,8 +188,8 @@ class EvaluationService(DomainService):
             "formula": str(indicator.formula), "unit": indicator.unit,
             "source": indicator.source, "article": indicator.articles,
             "value": value, "numerator": numerator, "denominator": denominator,
-            "recorded": indicator.recorded,
-            "note": None if indicator.recorded else str(indicator.note or NOT_RECORDED),
+            "recorded": recorded,
+            "note": None if recorded else str(indicator.note or NOT_RECORDED),
         }
 
     def indicators(self, identity, year, period=None, scope_kind="city", scope_id=None):
