@@ -238,6 +238,25 @@ def test_offline_script_and_cli_accept_json_and_pdf(app, db, client, certificate
     assert run.returncode == 2
 
 
+def test_cli_refusals_are_bilingual_catalogue_messages(app, db, tmp_path, cli_runner):
+    """The CLI's refusals: a file that is neither JSON nor a certificate PDF, an unknown id."""
+    from techdata.kernel.i18n import _, bilingual
+
+    not_json, bare_pdf = tmp_path / "x.json", tmp_path / "x.pdf"
+    not_json.write_text("{ nope", encoding="utf-8")
+    bare_pdf.write_bytes(b"%PDF-1.7\n1 0 obj << >> stream\nhello\nendstream\n%%EOF\n")
+    for path, msgid in ((not_json, "The certificate is not valid JSON."),
+                        (bare_pdf, "No signed deposit certificate is attached to the PDF.")):
+        res = cli_runner(certificate_cli, None, "verify", str(path))
+        message = bilingual(_(msgid))
+        assert res.exit_code == 1 and message in res.output, res.output
+        assert message != msgid and message.endswith(" / " + msgid)  # Chinese first
+    res = cli_runner(certificate_cli, None, "show", "TDC-0000-AAAA-BBBB-CCCC")
+    assert res.exit_code == 1
+    assert bilingual(_("No deposit certificate has the id %(id)s.",
+                       id="TDC-0000-AAAA-BBBB-CCCC")) in res.output
+
+
 def test_pdf(app, db, client, certificate):
     """The PDF: a PDF, in Chinese fonts, with the signed JSON attached."""
     res = client.get(f"/api/certificates/{certificate.id}", headers={"Accept": "application/pdf"})

@@ -6,6 +6,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from ..kernel.i18n import _, bilingual
 from .api import get_certificate, verify_document
 from .offline import document_from_bytes
 from .signing import key_id, public_key_pem
@@ -49,6 +50,7 @@ def show(certificate_id):
     """Print the signed JSON of a certificate (what GET /api/certificates/<id> returns)."""
     cert = get_certificate(certificate_id)
     if cert is None:
-        raise click.ClickException(f"没有这个汇交凭证 / no certificate {certificate_id}")
+        raise click.ClickException(bilingual(_("No deposit certificate has the id %(id)s.",
+                                                  id=certificate_id)))
     with_links = certificate_document(cert)
     click.echo(json.dumps(with_links, ensure_ascii=False, indent=2, sort_keys=True))

@@ -1,12 +1,16 @@
 """Read a certificate document from JSON or from the PDF's attachment.
 
 The same logic, with no Invenio import, is in ``scripts/verify-certificate``
-(which must run with Python and ``cryptography`` only).
+(which must run with Python and ``cryptography`` only). Here the messages are
+msgids rendered bilingual by the kernel (the ``invenio techdata certificate``
+CLI prints them).
 """
 
 import json
 import re
 import zlib
+
+from ..kernel.i18n import _, bilingual
 
 _STREAM = re.compile(rb"stream\r?\n")
 
@@ -40,8 +44,8 @@ def document_from_bytes(data):
                 continue
             if isinstance(doc, dict) and "body" in doc and "signature" in doc:
                 return doc
-        raise ValueError("PDF 中没有签名的汇交凭证 / no signed certificate attached to the PDF")
+        raise ValueError(bilingual(_("No signed deposit certificate is attached to the PDF.")))
     try:
         return json.loads(data.decode("utf-8-sig"))
     except (ValueError, RecursionError):
-        raise ValueError("不是有效的 JSON / not valid JSON")
+        raise ValueError(bilingual(_("The certificate is not valid JSON.")))

@@ -12,8 +12,8 @@ import json
 
 from flask import render_template
 from flask_babel import force_locale
-from invenio_i18n import lazy_gettext as _
 
+from ..kernel.i18n import _, bilingual
 from ..kernel.time import format_datetime
 
 LABELS = {
@@ -44,6 +44,9 @@ LABELS = {
     "appendix": _("Appendix: the signed certificate (JSON)"),
 }
 """Labels of the PDF; each is printed in Chinese, then in English."""
+
+ATTACHMENT_DESCRIPTION = _("Signed deposit certificate (JSON)")
+"""The description of the attached ``<id>.json`` (shown bilingual by PDF readers)."""
 
 
 def document_json(doc):
@@ -84,7 +87,7 @@ def render_pdf(doc):
     attachment = Attachment(
         string=document_json(doc).encode("utf-8"),
         name=f"{doc['body']['certificate_id']}.json",
-        description="签名的汇交凭证 / Signed deposit certificate (JSON)",
+        description=bilingual(ATTACHMENT_DESCRIPTION),
     )
     html = HTML(string=render_html(doc), base_url=None)
     return html.write_pdf(attachments=[attachment])

@@ -1,13 +1,16 @@
 """Rules every deposit keeps, as pure functions over the record's data.
 
-Each rule names its article. Messages are bilingual (Chinese / English) in
-one string, so an API client and either UI language read them the same way.
+Each rule names its article. Messages are English msgids with their Chinese
+in our catalogue, rendered bilingual (``"中文 / English"``, kernel
+``bilingual``) in one string, so an API client and either UI language read
+them the same way.
 ``techdata.components.DepositRulesComponent`` applies them in the service.
 """
 
 import re
 
 from ..kernel.bounds import MAX_ITEMS, MAX_TEXT, MAX_TITLE, MaxLength, year_in_range, year_message
+from ..kernel.i18n import _, bilingual
 from ..kernel.labels import CLASSIFIED, NAMESPACE
 
 CF = f"{NAMESPACE}:"
@@ -54,27 +57,41 @@ REQUIRED_BY_CATEGORY = {
 are updated and have a format; resource and service data name their provider
 (CD-TD Art. 19; LZ Art. 11)."""
 
-MSG_REQUIRED = "必填项 / This field is required."
-MSG_REASON = "选择{label}时必须说明理由（CD-TD 第十八条）/ A reason is required when choosing {label_en} (CD-TD Art. 18)."
-MSG_BASIS = "选择{label}时必须说明法律依据（LZ 第十六条）/ A legal basis is required when choosing {label_en} (LZ Art. 16)."
-MSG_CLASSIFIED = (
-    "涉密数据不得通过本平台汇交，须按保密规定线下处理（CD-TD 第十四条）；本次提交未保存，已上传文件已删除。"
-    " / Classified data may not be deposited on this platform; it follows the secrecy rules offline"
+MSG_REQUIRED = _("This field is required.")
+"""A field a published deposit needs is empty (msgid; shown bilingual)."""
+
+MSG_CLASSIFIED = _(
+    "Classified data may not be deposited on this platform; it follows the secrecy rules offline"
     " (CD-TD Art. 14). Nothing was saved and uploaded files were removed."
 )
+"""A deposit declaring classified data (msgid; shown bilingual)."""
 
 _LABELS = {
-    "sharing_type": ("有条件共享或不予共享", "conditional or no sharing"),
-    "opening_type": ("有条件开放或不予开放", "conditional or no opening"),
+    "sharing_type": _("conditional or no sharing"),
+    "opening_type": _("conditional or no opening"),
 }
+
+
+def reason_message(label):
+    """A restricted choice (``label``, lazy) without its reason, bilingual (CD-TD Art. 18)."""
+    return bilingual(_("A reason is required when choosing %(label)s (CD-TD Art. 18).",
+                       label=label))
+
+
+def basis_message(label):
+    """A restricted choice (``label``, lazy) without its legal basis, bilingual (LZ Art. 16)."""
+    return bilingual(_("A legal basis is required when choosing %(label)s (LZ Art. 16).",
+                       label=label))
+
+
+def unknown_message(value):
+    """A vocabulary field holding the unknown id ``value``, bilingual."""
+    return bilingual(_("Unknown value \"%(value)s\": choose one from the list.", value=value))
 
 
 def _id(value):
     """The id of a vocabulary value (``{"id": ...}``), or None."""
     return value.get("id") if isinstance(value, dict) else None
-
-
-MSG_UNKNOWN = "未知取值“{value}”，请从列表中选择 / Unknown value \"{value}\": choose one from the list."
 
 
 def unknown_value_errors(custom_fields, vocabulary_fields, exists):
@@ -90,7 +107,7 @@ def unknown_value_errors(custom_fields, vocabulary_fields, exists):
             vid = _id(item)
             if vid is not None and not exists(vocabulary_id, vid):
                 key = f"custom_fields.{name}" + (f".{i}" if isinstance(value, list) else "")
-                errors[f"{key}.id"] = [MSG_UNKNOWN.format(value=vid)]
+                errors[f"{key}.id"] = [unknown_message(vid)]
     return errors
 
 
@@ -153,7 +170,7 @@ def is_classified(custom_fields):
 def classified_errors(custom_fields):
     """Classified data is refused at deposit (CD-TD Art. 14)."""
     if is_classified(custom_fields):
-        return {f"custom_fields.{CF}secrecy": [MSG_CLASSIFIED]}
+        return {f"custom_fields.{CF}secrecy": [bilingual(MSG_CLASSIFIED)]}
     return {}
 
 
@@ -171,11 +188,11 @@ def restriction_errors(custom_fields):
         choice = _id(custom_fields.get(f"{CF}{kind}"))
         if choice in (None, UNRESTRICTED):
             continue
-        label, label_en = _LABELS[kind]
+        label = _LABELS[kind]
         if not (custom_fields.get(f"{CF}{reason}") or "").strip():
-            errors[f"custom_fields.{CF}{reason}"] = [MSG_REASON.format(label=label, label_en=label_en)]
+            errors[f"custom_fields.{CF}{reason}"] = [reason_message(label)]
         if not (custom_fields.get(f"{CF}{basis}") or "").strip():
-            errors[f"custom_fields.{CF}{basis}"] = [MSG_BASIS.format(label=label, label_en=label_en)]
+            errors[f"custom_fields.{CF}{basis}"] = [basis_message(label)]
     return errors
 
 
@@ -187,7 +204,7 @@ def publish_errors(custom_fields):
     for name in wanted:
         value = custom_fields.get(f"{CF}{name}")
         if value in (None, "", [], {}) or (isinstance(value, str) and not value.strip()):
-            errors[f"custom_fields.{CF}{name}"] = [MSG_REQUIRED]
+            errors[f"custom_fields.{CF}{name}"] = [bilingual(MSG_REQUIRED)]
     return errors
 
 
