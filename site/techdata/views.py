@@ -1,9 +1,11 @@
-"""UI blueprint of the site: registers the package's templates, static files and
-the Jinja filters of dates in Beijing time (``techdata_datetime``, ``techdata_date``)."""
+"""UI blueprint of the site: registers the package's templates, static files,
+the Jinja filters of dates in Beijing time (``techdata_datetime``, ``techdata_date``)
+and the user dashboard's "My tasks" page (:mod:`.todo`)."""
 
 from flask import Blueprint
 
 from .kernel.time import format_date, format_datetime
+from .todo import register_page as register_tasks_page
 
 
 def create_blueprint(app):
@@ -13,4 +15,5 @@ def create_blueprint(app):
     )
     bp.add_app_template_filter(format_datetime, "techdata_datetime")
     bp.add_app_template_filter(format_date, "techdata_date")
+    register_tasks_page(bp)
     return bp
