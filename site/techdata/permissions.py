@@ -5,6 +5,11 @@
   directory read its metadata (CD-TD Art. 7, 11, 19), never its files.
 - 有条件开放 (conditional): metadata public, files only to granted users (QY
   Art. 24; LZ Art. 25-26).
+- 不予开放 but 无条件共享 (shared unconditionally): its files too go to the
+  government units its sharing scope allows (CD-PD Art. 22, 26; QY Art. 16;
+  ``access.generators.GovernmentSharing``).
+- The providing entity's verified data admins read its not-opened records
+  metadata (issue 18; CD-TD Art. 9).
 - Confidentiality reviewers may preview the draft they review (CD-TD Art. 24).
 """
 
@@ -22,10 +27,12 @@ from invenio_search.engine import dsl
 
 from invenio_requests.services.generators import Creator, Receiver, Reviewers, Status, Topic
 
-from .access.generators import DELIVERING_TYPES, IfRequestType
+from .access.generators import DELIVERING_TYPES, GovernmentSharing, IfRequestType
 from .access.registry import TYPES as ACCESS_TYPES
 from .kernel.generators import DomainRoles
+from .kernel.labels import NAMESPACE
 from .kernel.roles import BUREAU, GOVERNMENT_READERS
+from .kernel.scopes import DATA_ADMIN, ENTITY, InScope
 from .review.generators import ConfidentialityReviewers
 
 
@@ -61,10 +68,17 @@ class TechDataRecordPermissionPolicy(RDMRecordPermissionPolicy):
     can_read = [
         IfRestricted(
             "record",
-            then_=RDMRecordPermissionPolicy.can_view + [DomainRoles(*GOVERNMENT_READERS)],
+            then_=RDMRecordPermissionPolicy.can_view + [
+                DomainRoles(*GOVERNMENT_READERS), GovernmentSharing(),
+                # the providing entity's verified data admins (issue 18; CD-TD Art. 9)
+                InScope(ENTITY, f"custom_fields.{NAMESPACE}:providing_entity.id",
+                        (DATA_ADMIN,))],
             else_=[AnyUser(), SystemProcess()],
         ),
     ]
+    # files of not-opened data shared unconditionally: the government units of its
+    # sharing scope (CD-PD Art. 22, 26); content and previews follow ``can_read_files``
+    can_read_files = RDMRecordPermissionPolicy.can_read_files + [GovernmentSharing()]
 
 
 class TechDataRequestsPermissionPolicy(RDMRequestsPermissionPolicy):

@@ -94,5 +94,6 @@ def test_sharing_deadline_across_national_day_and_return(running_app, client, da
     assert body["payload"]["clock"] == clock.RUNNING
 
     res = act(client, people["curator_h"], item.id, "refuse",
-              reason="所需范围超出履职需要 / scope beyond the duty")
+              reason="所需范围超出履职需要 / scope beyond the duty", refusal_basis="rules",
+              refusal_basis_citation="《成都市公共数据管理应用暂行规定》第二十六条 / CD-PD Art. 26")
     assert res.status_code == 200 and res.get_json()["status"] == "declined"

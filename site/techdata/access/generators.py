@@ -1,6 +1,16 @@
-"""Permission generators of requests from outside (used by the requests policy)."""
+"""Permission generators of requests from outside (the requests policy) and of government
+sharing (the record policy: files of 无条件共享 data, CD-PD Art. 22, 26)."""
 
-from invenio_records_permissions.generators import ConditionalGenerator
+import re
+
+from invenio_records_permissions.generators import ConditionalGenerator, Generator
+
+from ..kernel.generators import DomainRoles
+from ..kernel.labels import NAMESPACE, NOT_OPENED
+from ..kernel.scopes import ADMIN, DEPARTMENT, ENTITY, ENTITY_ROLES, scope_need
+
+UNCONDITIONAL = "unconditional"
+"""无条件共享, the sharing type id (CD-PD Art. 25)."""
 
 
 class IfRequestType(ConditionalGenerator):
@@ -19,3 +29,53 @@ class IfRequestType(ConditionalGenerator):
 DELIVERING_TYPES = ("data-service",)
 """Types whose request files are the receiver's deliverables: only the receiver uploads
 them (CD-TD Art. 20; issue 20: an applicant's own upload is no delivery)."""
+
+
+SCOPE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+"""An entity or department id in a sharing scope (vocabulary ids, credit codes)."""
+
+SCOPE_SEPARATORS = re.compile(r"[\s,，、;；/]+")
+"""What separates the ids of a sharing scope."""
+
+
+def sharing_scope_ids(text):
+    """The entity/department ids a sharing scope names (CD-TD Art. 19 共享范围).
+
+    A scope is a list of ids separated by commas, 、 or spaces (``"kjj, sthjj"``);
+    words that are not ids (``"成都市政务部门"``) name no one in particular, so a
+    scope without any id is every government unit (CD-PD Art. 22: 无条件共享 data is
+    provided to every government unit that needs it).
+    """
+    return sorted({t for t in SCOPE_SEPARATORS.split(text or "") if SCOPE_ID.match(t)})
+
+
+def shared_unconditionally_not_opened(record):
+    """True for a 不予开放 record whose sharing type is 无条件共享 (CD-PD Art. 22, 26)."""
+    if record is None:
+        return False
+    cf = record.get("custom_fields") or {}
+    return ((cf.get(f"{NAMESPACE}:opening_type") or {}).get("id") == NOT_OPENED
+            and (cf.get(f"{NAMESPACE}:sharing_type") or {}).get("id") == UNCONDITIONAL)
+
+
+class GovernmentSharing(Generator):
+    """The government units a 不予开放 but 无条件共享 record is shared with read its FILES.
+
+    CD-PD Art. 22, 26; QY Art. 16: data shared unconditionally is provided to the
+    government units without an application, even where it is not opened to the
+    public. Who: the holders of ``TECHDATA_ACCESS_SHARING_ROLES`` when the record's
+    sharing scope names no entity or department; else the verified members of the
+    entities it names and the administrators of the departments it names
+    (:mod:`techdata.kernel.scopes`; the scope is the evidence).
+    """
+
+    def needs(self, record=None, **kwargs):
+        """Role or scope needs for such a record, none for any other."""
+        if not shared_unconditionally_not_opened(record):
+            return []
+        ids = sharing_scope_ids((record.get("custom_fields") or {})
+                                .get(f"{NAMESPACE}:sharing_scope"))
+        if not ids:
+            return DomainRoles("config:TECHDATA_ACCESS_SHARING_ROLES").needs()
+        return ([scope_need(ENTITY, i, role) for i in ids for role in ENTITY_ROLES]
+                + [scope_need(DEPARTMENT, i, ADMIN) for i in ids])

@@ -27,6 +27,7 @@ from . import agreements, clock, lists, registry
 from .applying import answer_return, file_request
 from .base import execute_clocked, get_clocked
 from .grants import active_grants, applicant_token, expire_grants
+from .sharing import REFUSAL_BASES, ConditionalSharing
 
 
 def open_requests(user_id, recid):
@@ -179,6 +180,9 @@ class AccessService(DomainService):
             actions=list(request.type.available_actions),
             token=applicant_token(request, user_id) if request.status == "accepted" else None,
             restrictions=agreements.USE_RESTRICTIONS,
+            # a refusal of sharing names its legal basis (CD-PD Art. 22; LZ Art. 17)
+            refusal_bases=(REFUSAL_BASES if request.type.type_id == ConditionalSharing.type_id
+                           else None),
             agreement=(agreements.agreement_version(parent, payload["agreement"]["version"])
                        if payload.get("agreement") and parent else None),
             current_agreement=agreements.current_agreement(parent) if parent else None,
