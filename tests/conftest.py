@@ -7,18 +7,22 @@ entry point, exactly as in the served app; here we only point at the test
 services.
 """
 
+import io
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from invenio_access.permissions import system_identity
 from invenio_app.factory import create_app as _create_app
 from invenio_communities.proxies import current_communities
 from invenio_oauth2server.models import Token
 from invenio_requests.proxies import current_requests_service
 from invenio_search import current_search
+from invenio_search.engine import search as search_engine
+from invenio_search.utils import build_alias_name
 from invenio_vocabularies.proxies import current_service as vocabulary_service
 
 from techdata.i18n import build_catalog
@@ -36,6 +40,7 @@ from tests.helpers import (
 from tests.identifiers.datacite_standin import PREFIX as DATACITE_PREFIX, DataCiteStandIn
 
 _env = os.environ.get
+search_helpers = search_engine.helpers
 
 
 def _pg_url(dbname):
@@ -138,13 +143,85 @@ SKIPPED_IN_TESTS = {"licenses": "lic"}
 """Large vocabularies no test needs; they are marked loaded to save time."""
 
 
-@pytest.fixture(scope="module")
-def vocabularies(app, database):
-    """The instance's vocabulary fixtures, loaded as set-up loads them.
+class VocabularySnapshot:
+    """The rows and search documents that loading the vocabularies produces, kept once
+    per test session and put back in each later module's fresh database and indices.
 
-    Same loader and data (app_data first, then InvenioRDM's), minus the large
-    vocabularies of ``SKIPPED_IN_TESTS``.
+    Loading them through the services takes 15-40 s a module (a few thousand entries,
+    each validated and indexed); putting the same rows back with COPY and the same
+    documents back with one bulk request takes a second or two. The first module of a
+    session loads them the normal way and is where the snapshot is taken, so the data
+    are exactly what the loader makes from ``app_data`` with this code.
     """
+
+    def __init__(self):
+        """Empty until :meth:`capture`."""
+        self.tables = None  # [(table name, COPY text)] in dependency order
+        self.documents = None  # {write alias: [(id, version, source)]}
+
+    @staticmethod
+    def _counts(database):
+        return {t.name: database.session.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+                for t in database.metadata.sorted_tables}
+
+    @staticmethod
+    def _aliases():
+        return [build_alias_name(name) for name in current_search.mappings]
+
+    def load(self, database):
+        """Load through the services; take the snapshot when every changed table was empty."""
+        before = self._counts(database)
+        load_vocabularies()
+        after = self._counts(database)
+        changed = [name for name in after if after[name] != before[name]]
+        if any(before[name] for name in changed):
+            return  # something else wrote there first: no snapshot, load normally each time
+        connection = database.engine.raw_connection()
+        try:
+            cursor, tables = connection.cursor(), []
+            for name in changed:
+                out = io.StringIO()
+                cursor.copy_expert(f'COPY "{name}" TO STDOUT', out)
+                tables.append((name, out.getvalue()))
+        finally:
+            connection.close()
+        client = current_search.client
+        client.indices.refresh(index=",".join(self._aliases()), ignore_unavailable=True)
+        documents = {}
+        for alias in self._aliases():
+            if client.indices.exists_alias(name=alias) and client.count(index=alias)["count"]:
+                documents[alias] = [(hit["_id"], hit.get("_version"), hit["_source"])
+                                    for hit in search_helpers.scan(client, index=alias,
+                                                                   version=True)]
+        self.tables, self.documents = tables, documents
+
+    def restore(self, database):
+        """Put the snapshot's rows (sequences moved past them) and documents back."""
+        connection = database.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            for name, data in self.tables:
+                cursor.copy_expert(f'COPY "{name}" FROM STDIN', io.StringIO(data))
+                cursor.execute(
+                    "SELECT a.attname, pg_get_serial_sequence(%s, a.attname) FROM pg_attribute a "
+                    "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+                    (f'"{name}"', f'"{name}"'))
+                for column, sequence in cursor.fetchall():
+                    if sequence:
+                        cursor.execute(f'SELECT setval(%s, GREATEST((SELECT max("{column}") '
+                                       f'FROM "{name}"), 1))', (sequence,))
+            connection.commit()
+        finally:
+            connection.close()
+        actions = ({"_index": alias, "_id": doc_id, "_source": source,
+                    **({"_version": version, "_version_type": "external_gte"} if version else {})}
+                   for alias, docs in self.documents.items() for doc_id, version, source in docs)
+        search_helpers.bulk(current_search.client, actions, refresh=True, request_timeout=120)
+
+
+def load_vocabularies():
+    """The instance's vocabulary fixtures, loaded as set-up loads them: same loader
+    and data (app_data first, then InvenioRDM's), minus ``SKIPPED_IN_TESTS``."""
     from invenio_rdm_records.fixtures.vocabularies import PrioritizedVocabulariesFixtures
 
     for type_id, pid_type in SKIPPED_IN_TESTS.items():
@@ -153,6 +230,22 @@ def vocabularies(app, database):
         system_identity, app_data_folder=ROOT / "app_data", delay=False
     ).load()
     vocabulary_service.indexer.refresh()
+
+
+@pytest.fixture(scope="session")
+def vocabulary_snapshot():
+    """The session's :class:`VocabularySnapshot` (taken by the first module)."""
+    return VocabularySnapshot()
+
+
+@pytest.fixture(scope="module")
+def vocabularies(app, database, search, vocabulary_snapshot):
+    """The instance's vocabularies: loaded by the first module (see :func:`load_vocabularies`),
+    restored from the session's snapshot in the others."""
+    if vocabulary_snapshot.tables is None:
+        vocabulary_snapshot.load(database)
+    else:
+        vocabulary_snapshot.restore(database)
 
 
 def _create_custom_field_mappings(app):
