@@ -7,14 +7,11 @@ that calls the service, so the rules hold everywhere.
 
 from invenio_drafts_resources.services.records.components import ServiceComponent
 from invenio_db import db
-from invenio_pidstore.errors import PIDDoesNotExistError
-from invenio_vocabularies.records.api import Vocabulary
 from invenio_vocabularies.services.custom_fields import VocabularyCF
-from sqlalchemy.exc import NoResultFound
 from marshmallow import ValidationError
 
 from .deposit import rules
-from .deposit.fields import CUSTOM_FIELDS
+from .deposit.fields import CUSTOM_FIELDS, term_exists
 from .kernel.people import creator_name, has_cjk
 
 VOCABULARY_FIELDS = {
@@ -24,12 +21,9 @@ VOCABULARY_FIELDS = {
 
 
 def _vocabulary_value_exists(vocabulary_id, value_id):
-    """True when ``value_id`` is a registered entry of the vocabulary."""
-    try:
-        Vocabulary.pid.with_type_ctx(vocabulary_id).resolve(value_id)
-        return True
-    except (PIDDoesNotExistError, NoResultFound):
-        return False
+    """True when ``value_id`` is a registered entry of the vocabulary (cached:
+    ``deposit.fields.term_exists``, one statement for an unknown term, none for a known one)."""
+    return term_exists(vocabulary_id, value_id)
 
 
 class DepositRulesComponent(ServiceComponent):
