@@ -42,9 +42,34 @@ CALENDAR_LOADED = _action("techdata.calendar.load", "calendar",
 FILE_DOWNLOADED = _action("techdata.file.download", "record",
                           _("Protected file downloaded"), "LZ Art. 21, 40")
 
+VIOLATION_REGISTERED = _action("techdata.violation.register", "violation",
+                               _("Violation registered"), "CD-TD Art. 27; QY Art. 32")
+VIOLATION_FOLLOWED_UP = _action("techdata.violation.follow_up", "violation",
+                                _("Violation followed up"), "CD-TD Art. 27; QY Art. 32")
+VIOLATION_CLOSED = _action("techdata.violation.close", "violation",
+                           _("Violation rectified and closed"), "CD-TD Art. 27; QY Art. 32")
+DEPOSIT_SUBMITTED = _action("techdata.deposit.submit", "record",
+                            _("Deposit submitted for review"), "CD-TD Art. 10-11")
+DEPOSIT_RETURNED = _action("techdata.deposit.return", "record",
+                           _("Deposit returned or declined"), "CD-TD Art. 11")
+DIRECTORY_CATALOGUED = _action("techdata.directory.catalogue", "directory-entry",
+                               _("Directory entry catalogued"), "CD-TD Art. 9, 19")
+DIRECTORY_CHECKED = _action("techdata.directory.check", "directory-entry",
+                            _("Directory entry checked"), "QY Art. 8")
+DIRECTORY_WITHDRAWN = _action("techdata.directory.withdraw", "directory-entry",
+                              _("Directory entry withdrawn"), "CD-TD Art. 9")
+PROJECT_STATUS_DECIDED = _action("techdata.project.status", "project",
+                                 _("Project status decided"), "CD-TD Art. 15")
+SETTINGS_CHANGED = _action("techdata.settings.change", "settings",
+                           _("Setting changed"), "CD-TD Art. 11")
+DIGEST_SIGNED = _action("techdata.audit.digest", "audit-digest",
+                        _("Daily audit digest signed"), "LZ Art. 38")
+
 ACTIONS = (REVIEW_DECIDED, CONFIDENTIALITY_DECIDED, ACCEPTANCE_DECIDED, CERTIFICATE_ISSUED,
            ACCESS_DECIDED, ACCESS_GRANTED, ACCESS_REVOKED, RELEASE_CHANGED, ROLE_CHANGED, CALENDAR_LOADED,
-           FILE_DOWNLOADED)
+           FILE_DOWNLOADED, VIOLATION_REGISTERED, VIOLATION_FOLLOWED_UP, VIOLATION_CLOSED,
+           DEPOSIT_SUBMITTED, DEPOSIT_RETURNED, DIRECTORY_CATALOGUED, DIRECTORY_CHECKED,
+           DIRECTORY_WITHDRAWN, PROJECT_STATUS_DECIDED, SETTINGS_CHANGED, DIGEST_SIGNED)
 """Our actions, in the order the audit pages offer them."""
 
 INVENIO_LABELS = {

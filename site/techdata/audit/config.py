@@ -1,6 +1,9 @@
 """Settings of the audit trail (``TECHDATA_AUDIT_*``) and its download hook."""
 
 import copy
+from datetime import timedelta
+
+from ..kernel import roles
 
 TECHDATA_AUDIT_RETENTION_YEARS = 5
 """Entries are kept at least this many years (CD-PD Art. 23); nothing deletes them."""
@@ -14,6 +17,30 @@ TECHDATA_AUDIT_PAGE_SIZE = 50
 
 TECHDATA_AUDIT_EXPORT_MAX = 10000
 """Most entries one CSV export holds (narrow the filters for more)."""
+
+TECHDATA_VIOLATION_REGISTRAR_ROLES = [roles.ADMIN, roles.BUREAU, roles.AUDITOR]
+"""Roles that register, follow up and close findings of the register of violations
+(CD-TD Art. 27; QY Art. 32)."""
+
+TECHDATA_VIOLATION_READER_ROLES = list(roles.AUDIT_ROLES)
+"""Roles that read every entity's findings (an entity's data administrators read their own)."""
+
+TECHDATA_VIOLATION_LIST_MAX = 2000
+"""Most findings one list (page, REST, CSV) holds."""
+
+TECHDATA_VIOLATION_RECTIFY_DAYS = 15
+"""Default rectification period offered by the form, in working days."""
+
+TECHDATA_AUDIT_DIGEST_ALERT_ROLES = [roles.ADMIN]
+"""Roles alerted when the scheduled verification finds the chain broken (LZ Art. 38)."""
+
+BEAT_SCHEDULE = {
+    "techdata-audit-daily-digest": {
+        "task": "techdata.audit.tasks.daily_digest",
+        "schedule": timedelta(hours=24),
+    },
+}
+"""The daily verification and signed digest of the trail (merged into ``CELERY_BEAT_SCHEDULE``)."""
 
 DOWNLOAD_BUILDER = "techdata.audit.downloads.record_download"
 """The stats event builder that records a download of protected data in the trail."""

@@ -144,7 +144,7 @@ def export_rows(identity, filters):
     return sorted(rows, key=lambda r: r["time"], reverse=True)
 
 
-def _cell(value):
+def cell(value):
     """A CSV cell: dicts as compact text; a formula-leading text neutralised."""
     if isinstance(value, dict):
         value = ", ".join(f"{k}={v}" for k, v in sorted(value.items()))
@@ -158,7 +158,7 @@ def csv_text(rows):
     writer = csv.writer(out)
     writer.writerow([str(heading) for _, heading in CSV_COLUMNS])
     for r in rows:
-        writer.writerow([_cell(r[key]) for key, _ in CSV_COLUMNS])
+        writer.writerow([cell(r[key]) for key, _ in CSV_COLUMNS])
     return "\ufeff" + out.getvalue()
 
 
