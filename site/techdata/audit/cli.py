@@ -7,11 +7,17 @@ they are kept at least ``TECHDATA_AUDIT_RETENTION_YEARS`` (five, CD-PD
 Art. 23).
 """
 
+import json
+from datetime import date
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from ..kernel.audit_chain import verify
+from .archive import archive_zip, verify_archive
+from .digest import check, digests, run_daily
 
 
 @click.group("audit")
@@ -29,6 +35,49 @@ def verify_command():
             f"audit chain broken after {checked} good entries: {broken} / "
             f"审计链在第 {checked} 条之后断裂：{broken}")
     click.echo(f"audit chain intact: {checked} entries / 审计链完整：{checked} 条")
+
+
+@audit_cli.command("digest")
+@click.option("--write", is_flag=True, help="Verify, then sign today's digest (as the daily task).")
+@with_appcontext
+def digest_command(write):
+    """Show the signed daily digests and check them with the chain (exit 1 if broken)."""
+    if write:
+        result = run_daily()
+        if not result["ok"]:
+            raise click.ClickException("; ".join(result["problems"]))
+    for d in digests():
+        click.echo(f"{d['day']}  #{d['position']}  {d['last_hash']}  key {d['key_id']}")
+    checked, problems = check()
+    if problems:
+        raise click.ClickException(
+            f"audit digests do not hold ({checked} entries checked) / 审计摘要校验失败: "
+            + "; ".join(problems))
+    click.echo(f"digests and chain intact: {checked} entries / 摘要与审计链完整：{checked} 条")
+
+
+def _day(value):
+    """A ``YYYY-MM-DD`` option as a date."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD) / 不是日期")
+
+
+@audit_cli.command("archive")
+@click.option("--from", "date_from", help="First day (YYYY-MM-DD, Beijing time).")
+@click.option("--to", "date_to", help="Last day (YYYY-MM-DD, Beijing time).")
+@click.argument("output", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def archive_command(date_from, date_to, output):
+    """Export a period's entries and digests as a signed ZIP (nothing is removed)."""
+    data, manifest = archive_zip(_day(date_from), _day(date_to))
+    Path(output).write_bytes(data)
+    problems = verify_archive(data)
+    if problems:
+        raise click.ClickException("; ".join(problems))
+    click.echo(json.dumps({k: manifest[k] for k in ("entries", "digests", "first_position",
+                                                     "last_position", "key_id")}))
 
 
 @audit_cli.command("retention")

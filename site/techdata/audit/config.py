@@ -1,9 +1,10 @@
 """Settings of the audit trail (``TECHDATA_AUDIT_*``) and its download hook."""
 
 import copy
-from datetime import timedelta
+from celery.schedules import crontab
 
 from ..kernel import roles
+from .digest import BUILDERS
 
 TECHDATA_AUDIT_RETENTION_YEARS = 5
 """Entries are kept at least this many years (CD-PD Art. 23); nothing deletes them."""
@@ -37,10 +38,14 @@ TECHDATA_AUDIT_DIGEST_ALERT_ROLES = [roles.ADMIN]
 BEAT_SCHEDULE = {
     "techdata-audit-daily-digest": {
         "task": "techdata.audit.tasks.daily_digest",
-        "schedule": timedelta(hours=24),
+        "schedule": crontab(minute=5, hour=16),  # 00:05 Beijing time (UTC+8)
     },
 }
 """The daily verification and signed digest of the trail (merged into ``CELERY_BEAT_SCHEDULE``)."""
+
+NOTIFICATION_BUILDERS = dict(BUILDERS)
+"""The alert of a failed scheduled verification (merged into ``NOTIFICATIONS_BUILDERS``;
+template ``invenio_notifications/audit-chain-broken.jinja``)."""
 
 DOWNLOAD_BUILDER = "techdata.audit.downloads.record_download"
 """The stats event builder that records a download of protected data in the trail."""

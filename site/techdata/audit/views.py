@@ -30,6 +30,8 @@ from ..kernel.roles import AUDIT_ROLES, has_role
 from ..kernel.time import today
 from . import service
 from .actions import choices
+from .archive import archive_zip, xlsx_bytes
+from .permissions import AuditTrailPermissionPolicy
 from .violations import KINDS, STATUS_LABELS, current_violation_service
 
 
@@ -136,6 +138,35 @@ def api_violation_counts():
                                                       identity=g.identity)})
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+"""Media type of an XLSX file."""
+
+
+@login_required
+def audit_export_xlsx():
+    """The entries matching the filters as XLSX (Beijing time), next to the CSV."""
+    filters = _filters()
+    try:
+        rows = service.export_rows(g.identity, filters)
+    except PermissionDenied:
+        raise forbidden()
+    name = service.export_name(today()).replace(".csv", ".xlsx")
+    return Response(xlsx_bytes(service.CSV_COLUMNS, rows, service.cell), mimetype=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@login_required
+def audit_archive():
+    """A period's entries and digests as a signed ZIP archive (CD-PD Art. 23; LZ Art. 38)."""
+    if not AuditTrailPermissionPolicy(action="export").allows(g.identity):
+        raise forbidden()
+    filters = _filters()
+    data, manifest = archive_zip(filters["date_from"], filters["date_to"])
+    period = f"{manifest['period']['from'] or 'start'}_{manifest['period']['to'] or today()}"
+    return Response(data, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="audit-archive-{period}.zip"'})
+
+
 def create_api_blueprint(app):
     """The audit feature's REST blueprint (the register of violations)."""
     bp = Blueprint("techdata_audit_api", __name__, url_prefix="/audit")
@@ -206,6 +237,8 @@ def create_ui_blueprint(app):
     bp = Blueprint("techdata_audit_ui", __name__)
     bp.add_url_rule("/audit/", view_func=audit_search)
     bp.add_url_rule("/audit/export.csv", view_func=audit_export)
+    bp.add_url_rule("/audit/export.xlsx", view_func=audit_export_xlsx)
+    bp.add_url_rule("/audit/archive.zip", view_func=audit_archive)
     bp.add_url_rule("/audit/violations/", view_func=violations_page, methods=["GET", "POST"])
     bp.add_url_rule("/audit/violations/export.csv", view_func=violations_export)
     bp.add_url_rule("/audit/violations/<int:violation_id>", view_func=violation_page)
