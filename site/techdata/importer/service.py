@@ -54,6 +54,11 @@ CHECKLIST_IMPORTED = {"no_state_secret": True, "no_personal_information": True,
 """The checklist of a review passed before the platform existed (as the source says)."""
 
 
+BULK_TIMEOUT = 120
+"""Seconds a bulk index request may take (the client's default of 10 s timed out on a
+loaded machine, after the batch was committed; issue 21)."""
+
+
 class BatchUnitOfWork(UnitOfWork):
     """A unit of work for many records: commits once, indexes nothing itself.
 
@@ -296,7 +301,8 @@ class ImportService(DomainService):
                 model.id.in_(list(ids)))]
             actions = (indexer._index_action({"id": str(i)}) for i in live)
             ok, _errors = search.helpers.bulk(indexer.client, actions, chunk_size=chunk,
-                                              raise_on_error=False)
+                                              raise_on_error=False,
+                                              request_timeout=BULK_TIMEOUT)
             total += ok
         for indexer in to_index:
             if indexer is not records.draft_indexer:
