@@ -16,7 +16,8 @@ The database is the one of ``TD_PG_*`` (host 127.0.0.1). Every file of
 ``files_files`` is copied once into ``STORE/<location name>/<path under the
 location>`` (file instances never change in InvenioRDM: a new version is a new
 file), through a temporary name; the copy's MD5 must equal the database's
-``md5:`` checksum before it gets its real name. ``STORE/index.json`` lists what
+``md5:`` checksum (and the SHA-256 recorded at upload, ``techdata_file_sha256``, when
+there is one) before it gets its real name. ``STORE/index.json`` lists what
 the store holds with MD5 and SHA-256 (the second, independent checksum).
 Exit status: 0 all good, 1 a file failed its check (named on stderr), 2 bad use.
 """
@@ -71,16 +72,50 @@ def hash_file(path):
 
 
 def db_files(conn):
-    """Rows (id, uri, size, checksum, location name, location uri) of every stored file."""
+    """Rows (id, uri, size, checksum, location name, location uri, sha256) of every stored
+    file; ``sha256`` is the digest recorded at upload (``techdata_file_sha256``) or None."""
     with conn.cursor() as cur:
         cur.execute("SELECT name, uri FROM files_location ORDER BY length(uri) DESC")
         locations = cur.fetchall()
-        cur.execute("SELECT id::text, uri, size, checksum FROM files_files "
-                    "WHERE uri IS NOT NULL ORDER BY uri")
-        for fid, uri, size, checksum in cur.fetchall():
+        cur.execute("SELECT to_regclass('public.techdata_file_sha256') IS NOT NULL")
+        sha = ("(SELECT s.sha256 FROM techdata_file_sha256 s WHERE s.file_id = f.id)"
+               if cur.fetchone()[0] else "NULL")
+        cur.execute(f"SELECT f.id::text, f.uri, f.size, f.checksum, {sha} FROM files_files f "
+                    "WHERE f.uri IS NOT NULL ORDER BY f.uri")
+        for fid, uri, size, checksum, sha256 in cur.fetchall():
             loc = next(((n, u) for n, u in locations if uri.startswith(u.rstrip("/") + "/")),
                        (None, None))
-            yield fid, uri, size, checksum, loc[0], loc[1]
+            yield fid, uri, size, checksum, loc[0], loc[1], sha256
+
+
+def mismatch(got_size, md5, sha, size, checksum, recorded_sha):
+    """Why a file's bytes do not match the database (size, MD5, recorded SHA-256); None if
+    they do."""
+    want = expected_md5(checksum)
+    if got_size != size:
+        return f"size {got_size}, the database says {size}"
+    if want is not None and md5 != want:
+        return f"md5:{md5}, the database says {checksum}"
+    if recorded_sha and sha != recorded_sha:
+        return f"sha256:{sha}, recorded at upload sha256:{recorded_sha}"
+    return None
+
+
+def write_state(name, data):
+    """Write a status file ``$TD_BACKUP_STATE/<name>`` for the report page (atomically)."""
+    folder = os.environ.get("TD_BACKUP_STATE")
+    if not folder:
+        return
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".state-")
+    with os.fdopen(fd, "w", encoding="utf-8") as fp:
+        json.dump(data, fp, indent=1)
+    os.replace(tmp, os.path.join(folder, name))
+
+
+def now_iso():
+    """Now in UTC, ISO 8601 with ``Z``."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def relative(uri, loc_name, loc_uri):
@@ -124,11 +159,12 @@ def files_sync(store, out):
     listing, bad, copied, copied_bytes = [], [], 0, 0
     with connect() as conn:
         rows = list(db_files(conn))
-    for fid, uri, size, checksum, loc_name, loc_uri in rows:
+    for fid, uri, size, checksum, loc_name, loc_uri, recorded in rows:
         rel = relative(uri, loc_name, loc_uri)
         entry = {"id": fid, "path": rel, "size": size, "checksum": checksum}
         held = index.get(rel)
-        if held and held["size"] == size and ("md5:" + held["md5"]) == checksum:
+        if held and held["size"] == size and ("md5:" + held["md5"]) == checksum and \
+                (not recorded or held["sha256"] == recorded):
             entry["sha256"] = held["sha256"]
             listing.append(entry)
             continue
@@ -142,11 +178,10 @@ def files_sync(store, out):
             entry["error"] = "unreadable"
             listing.append(entry)
             continue
-        want = expected_md5(checksum)
-        if got_size != size or (want is not None and md5 != want):
+        why = mismatch(got_size, md5, sha, size, checksum, recorded)
+        if why:
             os.unlink(tmp)
-            bad.append(f"{fid} {uri}: size {got_size} md5:{md5}, the database says "
-                       f"size {size} {checksum}")
+            bad.append(f"{fid} {uri}: {why}")
             entry["error"] = "checksum mismatch"
             listing.append(entry)
             continue
@@ -226,7 +261,7 @@ def restore_files(store, dest):
                             "WHERE uri LIKE %s", (new, len(old) + 1, old + "/%"))
                 cur.execute("UPDATE files_location SET uri = %s WHERE name = %s", (new, name))
         conn.commit()
-    for fid, uri, size, checksum, loc_name, loc_uri in rows:
+    for fid, uri, size, checksum, loc_name, loc_uri, recorded in rows:
         rel = relative(uri, loc_name, loc_uri)
         src = os.path.join(store, rel)
         dst = os.path.join(dest, rel)
@@ -236,10 +271,9 @@ def restore_files(store, dest):
             continue
         got_size, md5, sha = copy_hashed(src, dst)
         held = index.get(rel, {})
-        want = expected_md5(checksum)
-        if got_size != size or (want is not None and md5 != want) or \
-                (held.get("sha256") and held["sha256"] != sha):
-            bad.append(f"{fid} {rel}: md5:{md5} sha256:{sha} does not match {checksum}")
+        why = mismatch(got_size, md5, sha, size, checksum, recorded or held.get("sha256"))
+        if why:
+            bad.append(f"{fid} {rel}: {why}")
             continue
         done += 1
     print(f"files: {done} of {len(rows)} restored into {dest} and verified (MD5 and SHA-256)")
@@ -249,22 +283,29 @@ def restore_files(store, dest):
 
 
 def check_files():
-    """Hash every file the DB lists against its checksum; print the bad ones."""
-    bad, rows = [], 0
+    """Hash every file the DB lists against its MD5 and its SHA-256 recorded at upload;
+    print the bad ones; leave the outcome in ``$TD_BACKUP_STATE/fixity.json``."""
+    bad, rows, without_sha = [], 0, 0
+    started = now_iso()
     with connect() as conn:
-        for fid, uri, size, checksum, _, _ in db_files(conn):
+        for fid, uri, size, checksum, _, _, recorded in db_files(conn):
             rows += 1
+            without_sha += not recorded
             try:
-                got_size, md5, _ = hash_file(uri)
+                got_size, md5, sha = hash_file(uri)
             except OSError as exc:
                 bad.append(f"{fid} {uri}: unreadable ({exc.strerror})")
                 continue
-            want = expected_md5(checksum)
-            if got_size != size or (want is not None and md5 != want):
-                bad.append(f"{fid} {uri}: md5:{md5}, the database says {checksum}")
-    print(f"files: {rows} checked, {len(bad)} bad")
+            why = mismatch(got_size, md5, sha, size, checksum, recorded)
+            if why:
+                bad.append(f"{fid} {uri}: {why}")
+    print(f"files: {rows} checked (MD5; SHA-256 where recorded: {rows - without_sha}), "
+          f"{len(bad)} bad")
     for line in bad:
         print(f"FIXITY: {line}", file=sys.stderr)
+    write_state("fixity.json", {"started": started, "finished": now_iso(), "checked": rows,
+                                "without_sha256": without_sha, "bad": bad,
+                                "status": 1 if bad else 0})
     return 1 if bad else 0
 
 

@@ -25,6 +25,9 @@ TD_BACKUP_PASSPHRASE_FILE="${TD_BACKUP_PASSPHRASE_FILE:-$TD_SERVICES/backup-pass
 TD_BACKUP_STATE="$TD_SERVICES/backup"
 TD_BACKUP_PY="$TD_ROOT/scripts/lib/backup.py"
 export TD_BACKUP_TARGET TD_BACKUP_KEEP_DAILY TD_BACKUP_KEEP_MONTHLY TD_BACKUP_PASSPHRASE_FILE
+# status files read by the report page (techdata.preservation): last.json, last-wal-shipped,
+# fixity.json (--check), last-drill.json (scripts/bench backup), last-restore.json (restore)
+export TD_BACKUP_STATE
 
 # _bk_py ARGS...: the backup helper (scripts/lib/backup.py) with the venv's Python.
 _bk_py() { TD_PG_DB="${TD_PG_DB:-techdata}" "$TD_VENV/bin/python" "$TD_BACKUP_PY" "$@"; }
@@ -121,11 +124,13 @@ backup_ship_wal() {
     -exec sh -c 'ln "$1" "$2/" 2>/dev/null || cp "$1" "$2/"' _ {} "$stage" \;
   local n; n="$(find "$stage" -type f | wc -l)"
   _bk_push "$stage" wal || { rm -rf "$stage"; return 1; }
-  # shipped: the local copies go (the archiver never rewrites a name)
-  find "$stage" -type f -printf '%f\n' | while read -r f; do rm -f "$TD_PG_WAL_ARCHIVE/$f"; done
+  # shipped: the local copies go (the archiver never rewrites a name), except for a
+  # backup to another target (scripts/bench backup): the real target still needs them
+  [ -n "${TD_BACKUP_KEEP_LOCAL_WAL:-}" ] || \
+    find "$stage" -type f -printf '%f\n' | while read -r f; do rm -f "$TD_PG_WAL_ARCHIVE/$f"; done
   rm -rf "$stage"
   echo "wal: $n segment(s) shipped, up to $seg"
-  date -u +%Y-%m-%dT%H:%M:%SZ > "$TD_BACKUP_STATE/last-wal-shipped"
+  [ -n "${TD_BACKUP_KEEP_LOCAL_WAL:-}" ] || date -u +%Y-%m-%dT%H:%M:%SZ > "$TD_BACKUP_STATE/last-wal-shipped"
 }
 
 # backup_files STORE_REL OUT: copy the new files of the store (verified) to the target.
@@ -200,6 +205,7 @@ print(r["Start-LSN"], r["Timeline"])' "$dir/backup_manifest")
     "timeline=$tli" "start_wal=$walfile" "restorable_from=$finished" \
     "host=$(hostname)" "code=$(git -C "$TD_ROOT" rev-parse --short HEAD 2>/dev/null)" \
     "seconds=$((SECONDS - t0))" || rc=1
+  local bytes; bytes="$(du -sb "$dir" | cut -f1)"
   if backup_is_remote; then
     _bk_push "$dir" "base/$stamp" && rm -rf "$TD_SERVICES/.backup-staging"
   else
@@ -207,8 +213,8 @@ print(r["Start-LSN"], r["Timeline"])' "$dir/backup_manifest")
   fi
   echo "$stamp" > "$TD_SERVICES/.latest-backup"
   _bk_push_file "$TD_SERVICES/.latest-backup" LATEST
-  printf '{"name": "%s", "finished": "%s", "seconds": %s, "status": %s, "target": "%s"}\n' \
-    "$stamp" "$finished" "$((SECONDS - t0))" "$rc" "$TD_BACKUP_TARGET" > "$TD_BACKUP_STATE/last.json"
+  printf '{"name": "%s", "finished": "%s", "seconds": %s, "status": %s, "bytes": %s, "target": "%s"}\n' \
+    "$stamp" "$finished" "$((SECONDS - t0))" "$rc" "${bytes:-0}" "$TD_BACKUP_TARGET" > "$TD_BACKUP_STATE/last.json"
   return $rc
 }
 
@@ -414,6 +420,10 @@ CONF
     td_info "[6/6] search indices: skipped (--no-index); rebuild with scripts/restore --reindex"
   fi
   td_info "restored in $((SECONDS - t0)) s${until:+ to $until}; start serving with scripts/run"
+  mkdir -p "$TD_BACKUP_STATE"
+  printf '{"finished": "%s", "backup": "%s", "until": "%s", "seconds": %s, "status": %s}\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${backup##*/}" "$until" "$((SECONDS - t0))" "$rc" \
+    > "$TD_BACKUP_STATE/last-restore.json"
   return $rc
 }
 
@@ -506,8 +516,13 @@ backup_bench() {
   port="$("$TD_VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   [ -f "$TD_PG_WAL_ARCHIVE/ENABLED" ] && enabled=1
   t0=$SECONDS
-  TD_BACKUP_TARGET="$target" TD_BACKUP_PASSPHRASE_FILE="$tmp/pass" "$TD_ROOT/scripts/backup" || td_die "backup failed"
+  mkdir -p "$TD_BACKUP_STATE"  # the instance's own last backup stays the one reported
+  [ -f "$TD_BACKUP_STATE/last.json" ] && cp "$TD_BACKUP_STATE/last.json" "$tmp/last.json"
+  TD_BACKUP_TARGET="$target" TD_BACKUP_PASSPHRASE_FILE="$tmp/pass" TD_BACKUP_KEEP_LOCAL_WAL=1 \
+    "$TD_ROOT/scripts/backup" || td_die "backup failed"
   b_s=$((SECONDS - t0))
+  if [ -f "$tmp/last.json" ]; then cp "$tmp/last.json" "$TD_BACKUP_STATE/last.json"
+  else rm -f "$TD_BACKUP_STATE/last.json"; fi
   [ "$enabled" = 1 ] || rm -f "$TD_PG_WAL_ARCHIVE/ENABLED"
   t0=$SECONDS
   env -u INVENIO_INSTANCE_PATH -u TD_SECRET_KEY TD_SERVICES="$svc" TD_PG_PORT="$port" \
@@ -528,6 +543,10 @@ result = {"backup_seconds": int(b_s), "restore_seconds": int(r_s), "restore_exit
           "database_bytes": sum(v["size"] for k, v in manifest["contents"].items() if k.endswith(".tar.gz")),
           "files": manifest.get("file_store", {}), "target_bytes": size(target)}
 json.dump(result, open(out, "w"), indent=1)
+# the report page's "last restore drill" (techdata.preservation)
+drill = {**result, "finished": __import__("time").strftime("%Y-%m-%dT%H:%M:%SZ", __import__("time").gmtime()),
+         "status": int(rc)}
+json.dump(drill, open(os.path.join(os.environ["TD_BACKUP_STATE"], "last-drill.json"), "w"), indent=1)
 print(f"backup  {result['backup_seconds']:>6} s   database {result['database_bytes'] / 2**20:8.1f} MiB (compressed), "
       f"files {result['files'].get('count', 0)} ({result['files'].get('bytes', 0) / 2**20:.1f} MiB)")
 print(f"restore {result['restore_seconds']:>6} s   (database replay, files verified, indices rebuilt; exit {rc})")
