@@ -24,17 +24,24 @@ from flask_login import current_user
 from flask_menu import current_menu
 from flask_principal import PermissionDenied
 from invenio_base.signals import app_loaded
+from invenio_db import db
 from invenio_records_resources.references import EntityGrant
 from invenio_records_resources.services.base.config import FromConfigSearchOptions
+from invenio_requests.proxies import current_requests_service
+from invenio_requests.records.api import Request
+from invenio_requests.records.models import RequestMetadata
 from invenio_requests.services.requests.config import UserRequestSearchOptions
 from invenio_requests.services.requests.params import SharedOrMyRequestsParam
 from invenio_search.engine import dsl
 
 from .directory.proxies import current_directory_service, current_release_service
+from .evaluation.proxies import current_evaluation_service
+from .kernel.errors import DomainError
 from .kernel.i18n import _
 from .kernel.labels import REQUEST_TYPE_LABELS, term_labels
 from .kernel.roles import (
     ADMIN,
+    AUDIT_ROLES,
     BUREAU,
     CONFIDENTIALITY_REVIEWER,
     CURATOR,
@@ -172,6 +179,30 @@ def is_access_bureau():
         "bureau_list", lambda: service.can(_identity(), "bureau_list")))
 
 
+def evaluates():
+    """The bureau, department and entity admins: the evaluation pages (issue 19)."""
+    return _logged_in() and bool(_cached(
+        "evaluation", lambda: current_evaluation_service.may_evaluate(_identity())))
+
+
+def administers_entities():
+    """The bureau, department admins and entities' data admins: the entity pages (issue 18)."""
+    service = getattr(current_app.extensions.get("techdata"), "entities_service", None)
+    return _logged_in() and service is not None and bool(_cached(
+        "entities", lambda: service.administers(_identity())))
+
+
+def pending_members():
+    """Memberships waiting for the current user's verification (CD-TD Art. 8; LZ Art. 9)."""
+    service = getattr(current_app.extensions.get("techdata"), "entities_service", None)
+    return _cached("members", lambda: len(service.pending_for(_identity())) if service else None)
+
+
+def reads_audit():
+    """The bureau, auditors and administrators: the audit trail (LZ Art. 21, 40; issue 16)."""
+    return _logged_in() and has_role(_identity(), *AUDIT_ROLES)
+
+
 def review_count():
     """Open reviews the current user may decide."""
     return _cached("reviews", lambda: len(current_review_service.queue(_identity())))
@@ -237,6 +268,12 @@ MENU = (
      is_bureau, None),
     ("techdata_releases", "techdata_directory_releases.manage", _("Directory releases"), 27,
      reads_release_drafts, waiting_releases),
+    ("techdata_evaluation", "techdata_evaluation_ui.evaluation_page", _("Evaluation"), 28,
+     evaluates, None),
+    ("techdata_entities", "techdata_entities_ui.entity_list", _("Entities"), 29,
+     administers_entities, pending_members),
+    ("techdata_audit", "techdata_audit_ui.audit_search", _("Audit trail"), 30, reads_audit,
+     None),
 )
 """The header items: what each role reaches from every page."""
 
@@ -340,16 +377,24 @@ FORM_ONLY_ACTIONS = frozenset(REQUEST_TYPE_LABELS) - {"community-submission"}
 Accepting a deposit records its grading (CD-TD Art. 11), a confidentiality
 review its checklist (CD-TD Art. 24), an answer to a request from outside its
 terms: InvenioRDM's bare Accept / Decline buttons (request lists and request
-page) could only fail with "A validation error occurred.". They are not
-offered for these types; the request's page leads to our decision form.
+page) answered "A validation error occurred." and hid our reason. They stay
+offered; the REST action answers (400) with a bilingual message that names
+the rule and the decision form's address, which InvenioRDM's dialog shows
+(:func:`refuse_bare_decision`).
 """
 
-OFFERED_ACTIONS = ("cancel",)
-"""Actions of those types still offered as InvenioRDM buttons (the creator withdraws)."""
+BARE_DECISIONS = ("accept", "decline")
+"""InvenioRDM's decision buttons (a receiver's Accept / Decline); the creator's submit and
+cancel stay InvenioRDM's own."""
+
+OFFERED_ACTIONS = BARE_DECISIONS + ("cancel",)
+"""Actions of those types offered as InvenioRDM buttons: the decisions (which answer where
+they are taken) and the creator's withdrawal; others (a deposit review's ``return``, the
+access types' answers) only on our forms, with what they record."""
 
 
 class OfferedActionLinks:
-    """The ``actions`` links of a request, without the decisions taken on our forms."""
+    """The ``actions`` links of a request, without the actions taken on our forms only."""
 
     def __init__(self, inner):
         """Wrap InvenioRDM's ``ActionsEndpointLinks``."""
@@ -360,11 +405,53 @@ class OfferedActionLinks:
         return True
 
     def expand(self, obj, context):
-        """Upstream's links, minus the form-only decisions of our types."""
+        """Upstream's links, minus the form-only actions of our types."""
         links = self._inner.expand(obj, context)
         if getattr(obj.type, "type_id", None) in FORM_ONLY_ACTIONS:
             links = {a: link for a, link in links.items() if a in OFFERED_ACTIONS}
         return links
+
+
+REVIEW_ARTICLES = {"deposit-review": "CD-TD Art. 11", "confidentiality-review": "CD-TD Art. 24"}
+"""The article a review's decision form records (the review pages, ``/review/<id>``)."""
+
+ACTION_ENDPOINT = "requests.execute_action"
+"""InvenioRDM's REST action (``POST /api/requests/<id>/actions/<action>``)."""
+
+
+def bare_decision_message(type_id, request_id):
+    """Where a request of ``type_id`` is decided instead, and why (lazy msgid)."""
+    label = REQUEST_TYPE_LABELS[type_id]
+    if type_id in REVIEW_ARTICLES:
+        return _("This request (%(type)s) is decided on its decision form, which records "
+                 "what the rules require (%(article)s): %(url)s", type=label,
+                 article=REVIEW_ARTICLES[type_id], url=f"/review/{request_id}")
+    return _("This request (%(type)s) is answered on its request page, which records the "
+             "terms or the reasons: %(url)s", type=label, url=f"/access/request/{request_id}")
+
+
+def refuse_bare_decision():
+    """``before_request`` of the API: a bare decision of a form-only type is refused with a message.
+
+    InvenioRDM's buttons post ``accept`` / ``decline`` without what our rules
+    record; the answer's ``message`` (shown in InvenioRDM's dialog, in both
+    languages) says where the decision is taken. Our services run the actions
+    in Python, never through this route.
+    """
+    if request.endpoint != ACTION_ENDPOINT:
+        return None
+    action = (request.view_args or {}).get("action")
+    request_id = (request.view_args or {}).get("id")
+    if action not in BARE_DECISIONS or request_id is None:
+        return None
+    row = db.session.get(RequestMetadata, request_id)
+    type_id = (row.json or {}).get("type") if row is not None else None
+    if type_id not in FORM_ONLY_ACTIONS:
+        return None
+    if not current_requests_service.check_permission(
+            g.identity, f"action_{action}", request=Request(row.json, model=row)):
+        return None  # InvenioRDM answers (403) whoever may not decide it
+    raise DomainError(400, bare_decision_message(type_id, request_id))
 
 
 def customise_requests_service(app):
@@ -418,6 +505,7 @@ def ascii_etag(response):
 def init_app(app):
     """Register the label template globals; the rest when the app is loaded."""
     app.after_request(ascii_etag)
+    app.before_request(refuse_bare_decision)
     app.add_template_global(status_label, "techdata_status_label")
     app.add_template_global(request_type_label, "techdata_request_type_label")
     app.add_template_global(term_label, "techdata_term_label")

@@ -4,7 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..kernel.roles import ensure_roles
-from . import directory, loader, outside, projects
+from . import directory, entities, loader, outside, projects
 
 
 @click.command("demo")
@@ -14,6 +14,7 @@ def demo():
     click.echo(f"roles created: {len(ensure_roles())}")
     users = loader.ensure_users()
     click.echo(f"demo users: {len(users)}")
+    click.echo(f"demo memberships verified: {entities.ensure_demo_entities(users)}")
     click.echo(f"demo project: {projects.ensure_project()}")
     created = loader.ensure_records(users["researcher@example.org"])
     click.echo(f"demo records published: {len(created)}")

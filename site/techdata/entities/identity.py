@@ -8,9 +8,11 @@ Code that builds identities itself (tasks, tests) calls
 :func:`add_scope_needs`.
 """
 
+from flask import current_app
 from flask_login import current_user
 from flask_principal import identity_loaded
 from invenio_db import db
+from sqlalchemy.exc import ProgrammingError
 
 from ..kernel.scopes import DEPARTMENT, ENTITY, scope_need
 from .models import VERIFIED, DepartmentAdmin, Membership
@@ -53,8 +55,16 @@ def add_scope_needs(identity, user_id=None):
 
 
 def on_identity_loaded(sender, identity):
-    """``identity_loaded`` receiver: the identity's scope needs."""
-    add_scope_needs(identity)
+    """``identity_loaded`` receiver: the identity's scope needs.
+
+    Before ``invenio techdata upgrade`` created the tables, an identity gets no
+    scope (logged) instead of every request failing.
+    """
+    try:
+        add_scope_needs(identity)
+    except ProgrammingError:
+        db.session.rollback()
+        current_app.logger.warning("entity tables missing: run invenio techdata upgrade")
 
 
 def init_app(app):
