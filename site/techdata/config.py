@@ -22,6 +22,7 @@ from invenio_i18n import lazy_gettext as _
 from invenio_rdm_records import config as rdm
 from invenio_rdm_records.resources.config import record_serializers
 from invenio_rdm_records.services.components import DefaultRecordsComponents
+from invenio_records_resources.services.files.config import FileServiceConfig
 from invenio_records_resources.services.records.facets import TermsFacet
 from invenio_requests import config as requests_config
 from invenio_requests.services.requests import facets as request_facets
@@ -35,12 +36,14 @@ from .deposit import fields as deposit_fields
 from .deposit import form as deposit_form
 from .directory import config as directory_config
 from .directory.components import DirectoryEntryComponent
+from .evaluation import config as evaluation_config
 from .exports import config as exports_config
 from .identifiers import config as identifiers_config
 from .kernel import roles
 from .kernel.labels import REQUEST_TYPE_LABELS
 from .oai import config as oai_config
 from .permissions import TechDataRecordPermissionPolicy, TechDataRequestsPermissionPolicy
+from .preservation.components import Sha256Component
 from .projects import config as projects_config
 from .projects.components import ProjectLinkComponent
 from .review import centres
@@ -145,11 +148,15 @@ APP_DEFAULT_SECURE_HEADERS = {
 SECURITY_REGISTERABLE = True
 """Researchers and companies register themselves (CD-TD Art. 20, 22)."""
 
-SECURITY_CONFIRMABLE = False
-"""No e-mail confirmation round-trip on this loopback deployment."""
+SECURITY_CONFIRMABLE = True
+"""A registered account confirms its e-mail address by the mailed link (LZ Art. 9, 26;
+issue 18); demo and test accounts are created confirmed."""
 
-SECURITY_LOGIN_WITHOUT_CONFIRMATION = True
-"""Registered users may log in straight away."""
+SECURITY_LOGIN_WITHOUT_CONFIRMATION = False
+"""No log-in before the e-mail address is confirmed."""
+
+USERPROFILES_REGISTER_USER_BASE_TEMPLATE = "techdata/security/register_user.html"
+"""The registration form with phone, entity and role (``techdata.security.registration``)."""
 
 # Deposit model: custom fields, form sections, facets, search
 # ===========================================================
@@ -184,6 +191,10 @@ RDM_RECORDS_SERVICE_COMPONENTS = [
 """InvenioRDM's components, then the deposit rules (CD-TD Art. 2, 14, 18), the project
 link (CD-TD Art. 15), the deposit review, the confidentiality gate (CD-TD Art. 24) and
 the directory entry (CD-TD Art. 19)."""
+
+RDM_DRAFT_FILES_SERVICE_COMPONENTS = [*FileServiceConfig.components, Sha256Component]
+"""InvenioRDM's file components, then the SHA-256 of each committed upload, a second checksum
+beside the MD5 (CD-TD Art. 25; issue 17)."""
 
 RDM_PERMISSION_POLICY = TechDataRecordPermissionPolicy
 """Who reads not-opened and conditional records (see ``techdata.permissions``)."""
@@ -286,9 +297,12 @@ CELERY_BEAT_SCHEDULE = {
     **review_config.BEAT_SCHEDULE,
     **projects_config.BEAT_SCHEDULE,
     **access_config.BEAT_SCHEDULE,
+    **audit_config.BEAT_SCHEDULE,
+    **evaluation_config.BEAT_SCHEDULE,
 }
 """InvenioRDM's schedule plus each package's tasks: review and access reminders and
-escalations, the overdue-project digest, the daily expiry of access grants."""
+escalations, the overdue-project digest, the daily expiry of access grants, the nightly
+evaluation summaries (issue 19)."""
 
 # Audit trail (LZ Art. 21, 38, 40; CD-PD Art. 23; issue 16)
 # =========================================================
@@ -310,6 +324,7 @@ NOTIFICATIONS_BUILDERS = {
     **review_config.NOTIFICATION_BUILDERS,
     **directory_config.NOTIFICATION_BUILDERS,
     **access_config.NOTIFICATION_BUILDERS,
+    **audit_config.NOTIFICATION_BUILDERS,
     **projects_config.NOTIFICATION_BUILDERS,
     **security_config.NOTIFICATION_BUILDERS,
 }

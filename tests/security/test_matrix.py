@@ -22,7 +22,10 @@ from flask import current_app, g
 from invenio_requests.proxies import current_requests_service
 from invenio_search import current_search_client
 
+from invenio_access.permissions import system_identity
+
 from techdata.access.opening import apply_for_opening
+from techdata.entities.proxies import current_entities_service as entities
 from techdata.kernel import roles
 from tests.access.filing import NOT_OPENED, who
 from tests.helpers import deposit, make_workflow, token_headers, upload, user_with_role
@@ -35,13 +38,16 @@ MARKERS = {
 }
 """Dataset class → the marker in its title, description and file name."""
 
-ROLES = ("anonymous", "fresh", "company", "owner", "curator", "reviewer", "bureau")
-"""The callers."""
+ROLES = ("anonymous", "fresh", "company", "owner", "curator", "reviewer", "bureau",
+         "department", "entity_admin")
+"""The callers; ``department`` is a competent department's admin (a government role with
+its department scope), ``entity_admin`` the verified data admin of an unrelated entity
+(issue 18)."""
 
 MAY_SEE = {
     # metadata of not-opened data: owner, its centre, and the government roles that
     # keep the resource directory (CD-TD Art. 7, 11, 18-19)
-    "not_opened": {"owner", "curator", "reviewer", "bureau"},
+    "not_opened": {"owner", "curator", "reviewer", "bureau", "department"},
     # a draft is its depositor's alone
     "draft": {"owner"},
     # a declined deposit: its depositor and the centre that reviewed it (CD-TD Art. 11)
@@ -73,6 +79,20 @@ def world(running_app, UserFixture, database):
     people["bureau"] = user_with_role(UserFixture, app, database,
                                       "matrix-bureau@test.example.org", roles.BUREAU,
                                       password="Matrix-Test-2026")
+    people["department"] = user_with_role(UserFixture, app, database,
+                                          "matrix-department@test.example.org",
+                                          roles.DEPARTMENT_ADMIN, password="Matrix-Test-2026")
+    people["entity_admin"] = user_with_role(UserFixture, app, database,
+                                            "matrix-entity@test.example.org", roles.ENTITY_ADMIN,
+                                            password="Matrix-Test-2026")
+    entities.create_department(system_identity, {"id": "mx-dept", "name_zh": "矩阵主管部门"})
+    entities.add_department_admin(system_identity, "mx-dept", people["department"].user.id)
+    entities.create_entity(system_identity, {"id": "mx-entity", "name_zh": "矩阵无关单位",
+                                             "kind": "enterprise", "department": "mx-dept"})
+    membership = entities.request_membership(system_identity, "mx-entity", "data-admin",
+                                             user_id=people["entity_admin"].user.id)
+    entities.verify_membership(system_identity, membership["id"], True)
+    database.session.commit()
     owner_h = token_headers(people["owner"], database, name="matrix")
     client = app.test_client()
     flow = make_workflow(app, database, client, owner_h, tag="matrix")
@@ -249,3 +269,15 @@ def test_the_cstr_resolver_answers_like_the_record_page(world, answers):
             assert api_status in (401, 403, 404), (role, api_status)
             assert cstr_status == 404, (role, cstr_status)
             assert recid not in text, role
+
+
+def test_government_units_download_not_opened_data_shared_unconditionally(world):
+    """The not-opened record is 无条件共享 (the default sharing type): its FILES go to the
+    government units (CD-PD Art. 22, 26; QY Art. 16), to nobody else outside its owner and
+    centre; an entity admin of an unrelated entity gets nothing (issue 18)."""
+    recid = world["ids"]["not_opened"]
+    url = f"/api/records/{recid}/files/{MARKERS['not_opened']}-data.csv/content"
+    status = {role: _get(world["clients"][role], url).status_code for role in ROLES}
+    assert status["bureau"] == status["department"] == status["owner"] == 200, status
+    for role in ("anonymous", "fresh", "company", "entity_admin"):
+        assert status[role] in (401, 403, 404), (role, status)

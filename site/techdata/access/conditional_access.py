@@ -13,6 +13,13 @@ the same request and the clock resumes).
 The providing entity (the request's receiver) is the record's data-centre
 community (its owners, managers and curators) or, for a record in no
 community, the record's owner.
+
+The applicant acts for the entity whose credit code the application gives
+(issue 18; LZ Art. 9, 26; CD-TD Art. 8): when the platform knows that entity,
+only an account with a VERIFIED membership there may apply on its behalf, and
+the request and the accepted agreement carry the verified entity
+(``payload["entity"]``); a code the platform does not know yet is stored as
+``verified: false`` for the provider to weigh.
 """
 
 from datetime import date
@@ -21,8 +28,12 @@ from marshmallow import (
     EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates, validates_schema,
 )
 
+from invenio_access.permissions import system_identity
+
+from ..entities.proxies import current_entities_service
 from ..kernel.i18n import _, bilingual, lazy_bilingual
 from ..kernel.labels import cf_value
+from ..kernel.scopes import ENTITY, holds_scope
 from ..kernel.time import today
 from . import agreements, registry
 from .applying import file_request
@@ -231,6 +242,24 @@ def application_payload(record, data, acceptance):
     return out
 
 
+def applicant_entity(identity, code):
+    """The entity the applicant acts for, by its credit ``code`` (issue 18; LZ Art. 9, 26).
+
+    A bilingual 400 naming ``uscc`` when the platform knows the entity and the
+    applicant holds no verified membership there (CD-TD Art. 8).
+    """
+    entity_id = current_entities_service.resolve_entity(code)
+    if entity_id is None:
+        return {"credit_code": code, "verified": False}
+    if not holds_scope(identity, ENTITY, entity_id):
+        refuse(_("You may apply for this entity only once its data administrator or the tech "
+                 "bureau has verified your membership (LZ Art. 9, 26; CD-TD Art. 8): ask to "
+                 "join it under “My entities”."), "uscc")
+    entity = current_entities_service.read_entity(system_identity, entity_id)
+    return {"id": entity_id, "credit_code": code, "name_zh": entity.get("name_zh"),
+            "name_en": entity.get("name_en"), "verified": True}
+
+
 class ConditionalAccess(GrantingRequestType):
     """有条件开放申请: conditional-open access to a dataset (QY Art. 24; LZ Art. 25-26)."""
 
@@ -242,6 +271,16 @@ class ConditionalAccess(GrantingRequestType):
         "Only datasets opened on conditions (有条件开放) take applications: "
         "unconditionally open data is downloaded directly, data not opened cannot be "
         "applied for."))
+
+    @classmethod
+    def prepare(cls, identity, data, on=None):
+        """The application, carrying the entity the applicant acts for (issue 18)."""
+        filing = super().prepare(identity, data, on=on)
+        entity = applicant_entity(identity, filing.payload.get("uscc"))
+        filing.payload["entity"] = entity
+        if filing.payload.get("agreement") is not None:
+            filing.payload["agreement"] = {**filing.payload["agreement"], "entity": entity}
+        return filing
 
     @classmethod
     def acceptance(cls, record, loaded):
@@ -265,6 +304,7 @@ class ConditionalAccess(GrantingRequestType):
 
     payload_schema = {
         **GrantingRequestType.payload_schema,
+        "entity": fields.Dict(),
         "uscc": fields.String(),
         "intended_use": fields.String(),
         "security_means": fields.String(),

@@ -11,8 +11,10 @@ from flask import current_app
 from invenio_access.permissions import system_process
 from invenio_records_permissions.generators import AnyUser, SystemProcess
 
+from ..kernel import audit
 from ..kernel.generators import DomainRoles
 from ..kernel.i18n import _
+from ..kernel.scopes import DATA_ADMIN, ENTITY, InScope, scopes_of
 from ..kernel.services import (DomainPermissionPolicy, DomainService, DomainServiceConfig,
                                unit_of_work)
 from . import catalogue, plan, store
@@ -32,12 +34,24 @@ class DirectoryPermissionPolicy(DomainPermissionPolicy):
     can_read_resource = [DomainRoles("config:TECHDATA_DIRECTORY_RESOURCE_ROLES"), SystemProcess()]
     can_catalogue = [BUREAU, SystemProcess()]
     can_review = [DomainRoles("config:TECHDATA_CONFIDENTIALITY_REVIEWER_ROLE"), SystemProcess()]
-    # Any entity data admin may check any entry: an account carries roles only,
-    # no link to its entity (QY Art. 8; CD-TD Art. 9).
-    can_check = [DomainRoles("config:TECHDATA_DIRECTORY_CHECK_ROLES"), SystemProcess()]
+    # The bureau checks any entry; an entity's verified data admins check their own
+    # entity's entries only (QY Art. 8; CD-TD Art. 8-9; issue 18).
+    can_check = [DomainRoles("config:TECHDATA_DIRECTORY_CHECK_ROLES"),
+                 InScope(ENTITY, "entity", (DATA_ADMIN,)), SystemProcess()]
     can_upkeep = [BUREAU, SystemProcess()]
     can_read_plan = [AnyUser(), SystemProcess()]
-    can_plan = [BUREAU, SystemProcess()]
+    # the bureau keeps the whole plan; an entity's data admins their own entity's items
+    can_plan = [BUREAU, InScope(ENTITY, "entity", (DATA_ADMIN,)), SystemProcess()]
+
+
+def audit_entry(identity, uow, action, row, before=None, **after):
+    """A directory act in the audit trail, in the caller's unit of work (LZ Art. 21)."""
+    entry_id = getattr(row, "entry_id", row)
+    state = {k: getattr(row, k, None) for k in ("in_open", "review_passed", "last_checked",
+                                                  "withdrawn")}
+    audit.log(action, str(entry_id), identity=identity, uow=uow, before=before,
+              after={**{k: v for k, v in state.items() if v is not None}, **after},
+              details={"entity": getattr(row, "entity", None) or ""})
 
 
 class DirectoryServiceConfig(DomainServiceConfig):
@@ -103,19 +117,25 @@ class DirectoryService(DomainService):
     def create(self, identity, data, uow=None):
         """A catalogued entry (data held elsewhere); not open until reviewed."""
         self.require(identity, "catalogue", _("Only the tech bureau catalogues entries."))
-        return catalogue.create(data, user_id(identity))
+        row = catalogue.create(data, user_id(identity))
+        audit_entry(identity, uow, "techdata.directory.catalogue", row, step="create")
+        return row
 
     @unit_of_work()
     def update(self, identity, entry_id, data, uow=None):
         """Replace a catalogued entry; a change of facts needs a new review (CD-TD Art. 24)."""
         self.require(identity, "catalogue", _("Only the tech bureau catalogues entries."))
-        return catalogue.update(entry_id, data, user_id(identity))
+        row = catalogue.update(entry_id, data, user_id(identity))
+        audit_entry(identity, uow, "techdata.directory.catalogue", row, step="update")
+        return row
 
     @unit_of_work()
     def withdraw(self, identity, entry_id, uow=None):
         """Withdraw a catalogued entry from both directories."""
         self.require(identity, "catalogue", _("Only the tech bureau catalogues entries."))
-        return catalogue.withdraw(entry_id)
+        row = catalogue.withdraw(entry_id)
+        audit_entry(identity, uow, "techdata.directory.withdraw", row or entry_id)
+        return row
 
     @unit_of_work()
     def review(self, identity, entry_id, data, uow=None):
@@ -124,22 +144,51 @@ class DirectoryService(DomainService):
                      _("Only confidentiality reviewers review directory entries."))
         return catalogue.review(entry_id, data, user_id(identity))
 
+    @staticmethod
+    def own_entities(identity):
+        """Ids of the entities whose directory entries ``identity`` keeps as their verified
+        data admin (CD-TD Art. 9; ``kernel.scopes``)."""
+        return scopes_of(identity, ENTITY, DATA_ADMIN)
+
+    def may_check_some(self, identity):
+        """Whether ``identity`` checks any entry: the bureau, or an entity's data admin."""
+        return self.can(identity, "check") or bool(self.own_entities(identity))
+
     @unit_of_work()
     def mark_checked(self, identity, entry_id, uow=None):
-        """The yearly check of an entry (QY Art. 8)."""
-        self.require(identity, "check",
-                     _("Only the tech bureau or an entity data administrator checks entries."))
+        """The yearly check of an entry (QY Art. 8): the bureau, or the data admins of the
+        entry's own entity (CD-TD Art. 8-9)."""
         try:
-            return store.mark_checked(entry_id, user_id(identity))
+            row = store.get_entry(entry_id)
         except store.EntryNotFound:
+            row = None
+        if row is None:
             raise catalogue.no_entry(entry_id)
+        self.require(identity, "check",
+                     _("Only the tech bureau or the data administrator of the entry's own "
+                       "entity checks it (CD-TD Art. 9; QY Art. 8)."), record=row)
+        before = {"last_checked": row.last_checked}
+        checked = store.mark_checked(entry_id, user_id(identity))
+        audit_entry(identity, uow, "techdata.directory.check", checked, before=before)
+        return checked
 
     def upkeep(self, identity):
-        """Changes not yet released and entries due for their check (CD-PD Art. 14; QY Art. 8)."""
-        self.require(identity, "upkeep", _("Only the tech bureau sees the directory upkeep."))
-        return {"pending_changes": store.pending_changes(),
-                "unchecked": store.unchecked_entries(),
-                "upkeep_days": current_app.config["TECHDATA_DIRECTORY_UPKEEP_DAYS"]}
+        """Changes not yet released and entries due for their check (CD-PD Art. 14; QY Art. 8):
+        all of them for the bureau, his own entity's for an entity data admin."""
+        entities = None
+        if not self.can(identity, "upkeep"):
+            entities = self.own_entities(identity)
+            if not entities:
+                self.require(identity, "upkeep",
+                             _("Only the tech bureau sees the directory upkeep."))
+
+        def own(rows):
+            return rows if entities is None else [r for r in rows if r["entity"] in entities]
+
+        return {"pending_changes": own(store.pending_changes()),
+                "unchecked": own(store.unchecked_entries()),
+                "upkeep_days": current_app.config["TECHDATA_DIRECTORY_UPKEEP_DAYS"],
+                "entities": None if entities is None else sorted(entities)}
 
     # -- the open plan (CD-PD Art. 33) -----------------------------------
 
@@ -148,22 +197,30 @@ class DirectoryService(DomainService):
         self.require(identity, "read_plan")
         return plan.progress(year)
 
+    def _require_plan(self, identity, entity):
+        """The bureau, or the data admins of ``entity`` (CD-TD Art. 9; CD-PD Art. 33)."""
+        self.require(identity, "plan",
+                     _("Only the tech bureau keeps the open plan; an entity's data "
+                       "administrator keeps his own entity's items (CD-TD Art. 9)."),
+                     record={"entity": entity})
+
     @unit_of_work()
     def create_plan_item(self, identity, data, uow=None):
-        """Add a plan item (bureau)."""
-        self.require(identity, "plan", _("Only the tech bureau keeps the open plan."))
+        """Add a plan item (bureau; an entity's data admin for his entity)."""
+        self._require_plan(identity, (data or {}).get("entity"))
         return plan.create_item(data, user_id(identity))
 
     @unit_of_work()
     def update_plan_item(self, identity, item_id, data, uow=None):
-        """Replace a plan item (bureau)."""
-        self.require(identity, "plan", _("Only the tech bureau keeps the open plan."))
+        """Replace a plan item (bureau; an entity's data admin, within his entity)."""
+        self._require_plan(identity, plan.get_item(item_id).entity)
+        self._require_plan(identity, (data or {}).get("entity"))
         return plan.update_item(item_id, data, user_id(identity))
 
     @unit_of_work()
     def delete_plan_item(self, identity, item_id, uow=None):
-        """Remove a plan item (bureau)."""
-        self.require(identity, "plan", _("Only the tech bureau keeps the open plan."))
+        """Remove a plan item (bureau; an entity's data admin, his entity's)."""
+        self._require_plan(identity, plan.get_item(item_id).entity)
         plan.delete_item(item_id)
 
 

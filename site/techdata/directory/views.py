@@ -100,7 +100,7 @@ def entry_page(entry_id):
     doc = catalogue.entry_document(row, audience)
     return render_template("techdata/directory/entry.html", entry=doc, row=row,
                            fields=DIRECTORY_FIELDS, audience=audience,
-                           may_check=service.can(g.identity, "check"),
+                           may_check=service.can(g.identity, "check", record=row),
                            csrf_token=generate_csrf())
 
 
@@ -117,8 +117,9 @@ def upkeep_page():
 @login_first
 def mark_checked(entry_id):
     """POST ``/directory/entries/<entry_id>/checked``: the yearly check (QY Art. 8)."""
-    service.require(g.identity, "check",
-                    _("Only the tech bureau or an entity data administrator checks entries."))
+    if not service.may_check_some(g.identity):  # before the form is read; the entry's
+        service.require(g.identity, "check",  # own entity is checked by the service
+                        _("Only the tech bureau or an entity data administrator checks entries."))
     check_csrf()
     service.mark_checked(g.identity, entry_id)
     if request.form.get("next") == "entry":
@@ -142,8 +143,10 @@ def plan_page():
     """``/directory/plan?year=``: the open plan and progress; the bureau adds items."""
     year = plan_year()
     errors, form = [], {}
+    plans = service.can(g.identity, "plan") or bool(service.own_entities(g.identity))
     if request.method == "POST":
-        service.require(g.identity, "plan", _("Only the tech bureau keeps the open plan."))
+        if not plans:  # the item's own entity is checked by the service (issue 18)
+            service.require(g.identity, "plan", _("Only the tech bureau keeps the open plan."))
         check_csrf()
         form = request.form.to_dict()
         form.pop("csrf_token", None)
@@ -156,7 +159,7 @@ def plan_page():
                 raise
             errors = exc.errors or [{"field": "", "messages": [exc.message]}]
     return render_template("techdata/directory/plan.html", progress=service.plan(g.identity, year),
-                           year=year, is_bureau=service.can(g.identity, "plan"), errors=errors,
+                           year=year, is_bureau=plans, errors=errors,
                            form=form, csrf_token=generate_csrf())
 
 
@@ -177,4 +180,6 @@ def create_ui_blueprint(app):
 def directory_access():
     """What the current user may open from the directory menu."""
     return {"resource": service.can(g.identity, "read_resource"),
-            "bureau": service.can(g.identity, "upkeep")}
+            "bureau": service.can(g.identity, "upkeep"),
+            # an entity's data admin keeps his own entity's entries (issue 18)
+            "upkeep": bool(service.own_entities(g.identity))}

@@ -53,8 +53,9 @@ BUREAU_ROLES = (ADMIN, BUREAU)
 SHARING_ROLES = (BUREAU, DEPARTMENT_ADMIN, PROGRAM_MANAGER)
 """Government roles that may ask for conditional sharing (CD-PD Art. 24)."""
 
-CHECK_ROLES = (ADMIN, BUREAU, ENTITY_ADMIN)
-"""Roles that mark directory entries checked (QY Art. 8)."""
+CHECK_ROLES = (ADMIN, BUREAU)
+"""Roles that mark any directory entry checked (QY Art. 8); an entity's verified data
+admins check their own entity's entries through their scope (``scopes``; issue 18)."""
 
 AUDIT_ROLES = (ADMIN, BUREAU, AUDITOR)
 """Roles that read the whole audit trail (LZ Art. 21, 40)."""

@@ -1,7 +1,9 @@
 """Overdue projects (CD-TD Art. 27; QY Art. 32): one digest per person, not a flood.
 
 The digest is the notification ``projects-overdue-digest`` (``notify.py``),
-one per person with that person's list.
+one per person with that person's list. Who (issue 18): the PI, the bureau
+(every project), the admins of the project's competent department and the
+verified data admins of its lead entity (their projects only).
 """
 
 from collections import defaultdict
@@ -13,12 +15,16 @@ from invenio_access.permissions import system_identity
 from invenio_cache import current_cache
 
 from ..kernel.notifications import send
-from ..kernel.roles import BUREAU, ENTITY_ADMIN, role_emails
+from invenio_accounts.models import User
+
+from ..entities.proxies import current_entities_service
+from ..kernel.roles import BUREAU, role_emails
+from ..kernel.scopes import DATA_ADMIN
 from ..kernel.time import today
 from .notify import OverdueDigest
 from .proxies import current_projects_service
 
-DIGEST_ROLES = (BUREAU, ENTITY_ADMIN)
+DIGEST_ROLES = (BUREAU,)
 """Administrators who get every overdue digest besides the PIs (CD-TD Art. 27)."""
 
 
@@ -28,8 +34,39 @@ def overdue_projects(on=None):
 
 
 def _admins():
-    """E-mails of the bureau and entity administrators."""
+    """E-mails of the bureau (every overdue project)."""
     return role_emails(DIGEST_ROLES)
+
+
+def _emails(user_ids):
+    """E-mails of the active accounts ``user_ids``."""
+    ids = [int(u) for u in set(user_ids)]
+    if not ids:
+        return []
+    return sorted(u.email for u in User.query.filter(User.id.in_(ids), User.active.is_(True)))
+
+
+def scoped_recipients(project, cache=None):
+    """E-mails of the admins whose scope holds ``project`` (issue 18; CD-TD Art. 8-9): its
+    competent department's admins and its lead entity's verified data admins."""
+    cache = {} if cache is None else cache
+    out = []
+    department, entity = project.get("department"), project.get("lead_entity")
+    if department:
+        key = ("department", department)
+        if key not in cache:
+            cache[key] = _emails(current_entities_service.department_admins(department))
+        out += cache[key]
+    if entity:
+        key = ("entity", entity)
+        if key not in cache:
+            try:
+                members = current_entities_service.members(entity, status="verified")
+            except Exception:  # noqa: BLE001  (a lead entity not (yet) an entity record)
+                members = []
+            cache[key] = _emails(m["user_id"] for m in members if m["role"] == DATA_ADMIN)
+        out += cache[key]
+    return out
 
 
 @shared_task(ignore_result=True)
@@ -43,11 +80,13 @@ def send_overdue_digest():
     projects = overdue_projects()
     by_person = defaultdict(list)
     admins = _admins()
+    scoped = {}
     for project in projects:
         pi = (project.get("pi") or {}).get("email")
+        people = set(admins) | set(scoped_recipients(project, scoped))
         if pi:
-            by_person[pi].append(project)
-        for email in admins:
+            people.add(pi)
+        for email in people:
             by_person[email].append(project)
     every = timedelta(days=current_app.config["TECHDATA_PROJECT_OVERDUE_DIGEST_DAYS"])
     sent = []

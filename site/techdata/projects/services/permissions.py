@@ -2,7 +2,9 @@
 
 A PI and the members see their own projects; program managers and the bureau
 see and manage all (CD-TD Art. 15, 27; QY Art. 32); companies and the public
-see none of it.
+see none of it. Scoped readers (issue 18; ``kernel.scopes``): a competent
+department's admins read the projects of their department, an entity's data
+admins those it leads, a programme's managers those of their programme.
 """
 
 from flask_principal import UserNeed
@@ -12,6 +14,7 @@ from invenio_search.engine import dsl
 
 from ...kernel.generators import DomainRoles
 from ...kernel.roles import ADMIN, BUREAU, PROGRAM_MANAGER
+from ...kernel.scopes import DATA_ADMIN, DEPARTMENT, ENTITY, PROGRAM, InScope
 
 MANAGERS = DomainRoles(PROGRAM_MANAGER, BUREAU, ADMIN)
 """Program managers, the tech bureau and platform admins."""
@@ -39,7 +42,9 @@ class ProjectPermissionPolicy(BasePermissionPolicy):
     """Permissions of the project service."""
 
     can_search = [AuthenticatedUser(), SystemProcess()]  # hits filtered by can_read
-    can_read = [MANAGERS, ProjectParticipants(), SystemProcess()]
+    can_read = [MANAGERS, ProjectParticipants(), InScope(DEPARTMENT, "department"),
+                InScope(ENTITY, "lead_entity", (DATA_ADMIN,)), InScope(PROGRAM, "program"),
+                SystemProcess()]
     can_create = [MANAGERS, SystemProcess()]
     can_update = [MANAGERS, SystemProcess()]
     can_delete = [SystemProcess()]
