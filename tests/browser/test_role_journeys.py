@@ -262,7 +262,21 @@ def test_2_curator_accepts_from_inbox_and_centre(world, live_server_url, chromiu
         item.wait_for(state="visible")
         me.shot("centre-requests.png", docs=True)
         row = page.locator(".item", has=item).first
-        assert row.get_by_role("button", name=re.compile(r"^(Accept|接受|同意)$")).count() == 0
+        # InvenioRDM's Accept of the list answers with the server's message: the rule and
+        # where the decision is taken (our form), in both languages; nothing is decided.
+        seen = len(me.problems)
+        row.get_by_role("button", name=re.compile(r"^(Accept|接受|同意)$")).first.click()
+        modal = page.locator(".ui.modal").last
+        modal.wait_for(state="visible")
+        modal.locator(".actions button").last.click()
+        modal.get_by_text(re.compile(r"CD-TD Art\. 11.*/review/")).first.wait_for()
+        me.shot("centre-requests-accept-refused.png")
+        page.keyboard.press("Escape")
+        cancel = page.locator(".ui.modal .actions button").first
+        if cancel.is_visible():
+            cancel.click()
+        page.wait_for_load_state("networkidle")
+        me.problems[seen:] = [p for p in me.problems[seen:] if "400" not in p]  # that refusal
         item.click()
         page.locator("#review-banner a[href*='/review/']").first.click()
         page.locator("#decision-form").wait_for(state="visible")
@@ -382,7 +396,6 @@ def test_6_company_finds_applies_is_granted_downloads(world, live_server_url, ch
             assert fp.read() == FILE_BODY
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13, open: not yet walked to its end: the bureau's nine header items were 11 px wider than 1280 px before the last CSS change")
 def test_7_bureau_publishes_a_directory_release(world, live_server_url, chromium):
     """Bureau compiles and submits; the reviewer passes; the bureau publishes; XLSX download."""
     @journey(chromium, live_server_url, "bureau", "release-compile")

@@ -1,6 +1,7 @@
 """Navigation (issue 13): each role reaches its duties from the header; request pages render."""
 
 import re
+from urllib.parse import urlparse
 
 import pytest
 from invenio_requests.proxies import current_requests_service
@@ -126,11 +127,12 @@ def test_duty_pages_render_for_their_roles(running_app, client, curator, path):
     assert client.get(path).status_code == 200
 
 
-def test_header_inbox_lists_the_centres_reviews_without_bare_accept(
+def test_header_inbox_lists_the_centres_reviews_and_bare_accept_says_where(
         running_app, client, workflow, curator_token, researcher_token, city_centre,
         UserFixture, db):
     """The header inbox (``/me/requests`` → ``/api/user/requests``) of a curator lists his
-    data centre's deposit reviews; InvenioRDM's Accept is not offered for them (our form).
+    data centre's deposit reviews; InvenioRDM's Accept / Decline answer with the server's
+    bilingual message naming the rule and the decision form (not "A validation error").
 
     One client, each person by his API token (a second client would share the
     first one's preserved context, and so its logged-in user).
@@ -147,8 +149,15 @@ def test_header_inbox_lists_the_centres_reviews_without_bare_accept(
 
     hits = inbox(curator_token)
     assert review["id"] in hits
-    assert "accept" not in hits[review["id"]]["links"]["actions"]
-    assert "decline" not in hits[review["id"]]["links"]["actions"]
+    for action in ("accept", "decline"):
+        link = hits[review["id"]]["links"]["actions"][action]
+        res = client.post(urlparse(link).path, headers=curator_token, json={})
+        body = res.get_json()
+        assert res.status_code == 400, body
+        assert "CD-TD Art. 11" in body["message"] and f"/review/{review['id']}" in body["message"]
+        assert re.search(r"[\u4e00-\u9fff].* / This request", body["message"]), body["message"]
+    assert client.get(f"/api/requests/{review['id']}",
+                      headers=curator_token).get_json()["status"] == "submitted"
     # The depositor sees his own submission (created_by); a stranger does not see it.
     assert review["id"] in inbox(researcher_token)
     stranger = registered_user(UserFixture, running_app, db, "inbox-stranger@test.example.org",
