@@ -232,12 +232,16 @@ def ranking(identity, filters):
 
 def scope_options(identity, year):
     """``{kind: [ids]}`` the reader may choose in the filters: the scopes of ``year`` and of the
-    years its trend shows (a scope new this year or gone since is still offered)."""
+    years its trend shows that were computed (a scope new this year or gone since is still
+    offered; no page load computes a past year)."""
+    service = current_evaluation_service
+    years = [y for y in range(year - TREND_YEARS + 1, year)
+             if service.computed_at(y) is not None] + [year]
     out = {}
     for kind in SCOPE_FILTERS:
         ids = set()
-        for y in range(year - TREND_YEARS + 1, year + 1):
-            ids.update(current_evaluation_service.scopes(identity, y, kind))
+        for y in years:
+            ids.update(service.scopes(identity, y, kind))
         out[kind] = sorted(ids)
     return out
 
