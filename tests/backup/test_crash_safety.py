@@ -13,6 +13,8 @@ directory entry) or still waiting, and deciding it again completes it: no
 request is stuck.
 """
 
+import hashlib
+import http.client
 import os
 import shutil
 import signal
@@ -26,14 +28,24 @@ from pathlib import Path
 
 import pytest
 import requests
+from celery import current_app as current_celery_app
+from invenio_access.permissions import system_identity
 from invenio_db import db as invenio_db
+from invenio_indexer.proxies import current_indexer_registry
+from invenio_rdm_records.proxies import current_rdm_records_service
+from invenio_rdm_records.records.api import RDMRecord
 from invenio_requests.proxies import current_requests_service
+from invenio_search import current_search_client
+from invenio_search.utils import build_alias_name
+from pytest_invenio.user import UserFixtureBase
 from sqlalchemy import text
 
 from tests.access.conditional import upload
 from tests.backup.conftest import ROOT, free_port
+from techdata.kernel import roles
 from techdata.upgrade import catch_up_search_index
-from tests.helpers import CHECKLIST, GRADING, deposit
+from tests.helpers import (CHECKLIST, GRADING, deposit, token_headers,
+                           user_with_role)
 
 SERVICES = Path(os.environ.get("TD_SERVICES", ROOT / ".services"))
 
@@ -248,3 +260,174 @@ def test_postgres_killed_during_confidentiality_decisions(server, submitted, dat
                                 headers=flow.reviewer, timeout=120)
             assert res.status_code == 200, res.text
         assert deposit_state(recid) == ("accepted", "accepted", True, True)
+
+
+def put_slowly_then_kill(server, path, headers, size, kill_after):
+    """PUT ``size`` bytes to ``path`` in 256 KiB pieces, slowly; after ``kill_after`` bytes
+    sent, kill -9 the server. Returns the bytes sent."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    conn.putrequest("PUT", path)
+    for name, value in {**headers, "Content-Type": "application/octet-stream",
+                        "Content-Length": str(size)}.items():
+        conn.putheader(name, value)
+    conn.endheaders()
+    piece, sent = b"x" * (256 * 1024), 0
+    try:
+        while sent < size:
+            conn.send(piece)
+            sent += len(piece)
+            if sent >= kill_after:
+                server.kill9()
+                break
+            time.sleep(0.05)
+    finally:
+        conn.close()
+    return sent
+
+
+def test_upload_killed_half_way(server, datasets):
+    """kill -9 of the web server in the middle of a file upload: no half file is counted as
+    stored (no committed file, no checksum, nothing a backup or fixity check lists), the
+    entry stays pending, and the depositor uploads it again after the restart."""
+    flow, headers = datasets["flow"], datasets["owner_headers"]
+    draft = requests.post(f"{server.url}/api/records", json=deposit(title="断点上传数据集",
+                                                                     files=True),
+                          headers=headers, timeout=60)
+    assert draft.status_code == 201, draft.text
+    recid = draft.json()["id"]
+    base = f"/api/records/{recid}/draft/files"
+    res = requests.post(server.url + base, json=[{"key": "big.bin"}], headers=headers, timeout=60)
+    assert res.status_code == 201, res.text
+    size = 8 * 2**20
+    sent = put_slowly_then_kill(server, f"{base}/big.bin/content", headers, size, size // 2)
+    assert 0 < sent < size
+
+    server.start()
+    res = requests.get(f"{server.url}{base}/big.bin", headers=headers, timeout=60)
+    assert res.status_code == 200 and res.json()["status"] == "pending", res.text
+    stored = sql("SELECT count(*) FROM files_object o JOIN rdm_drafts_metadata d "
+                 "ON d.bucket_id = o.bucket_id JOIN files_files f ON f.id = o.file_id "
+                 f"WHERE o.key = 'big.bin' AND d.json->>'id' = '{recid}'")[0][0]
+    assert stored == 0  # the half upload's transaction died with the process
+    assert sql("SELECT count(*) FROM files_files WHERE size = %d" % sent)[0][0] == 0
+
+    body = bytes(range(256)) * 4096  # 1 MiB, uploaded again whole
+    res = requests.put(f"{server.url}{base}/big.bin/content", data=body, timeout=120,
+                       headers={**headers, "Content-Type": "application/octet-stream"})
+    assert res.status_code == 200, res.text
+    res = requests.post(f"{server.url}{base}/big.bin/commit", headers=headers, timeout=60)
+    assert res.status_code == 200, res.text
+    assert res.json()["status"] == "completed"
+    assert res.json()["checksum"] == "md5:" + hashlib.md5(body).hexdigest()
+    sha = sql("SELECT s.sha256 FROM techdata_file_sha256 s JOIN files_object o "
+              "ON o.file_id = s.file_id JOIN rdm_drafts_metadata d ON d.bucket_id = o.bucket_id "
+              f"WHERE o.key = 'big.bin' AND d.json->>'id' = '{recid}'")
+    assert [r[0] for r in sha] == [hashlib.sha256(body).hexdigest()]
+
+
+def test_directory_release_killed_mid_way(server, submitted, datasets, app):
+    """kill -9 of the web server while a directory release is being published (held inside
+    its transaction, on the release lock): the release is not half-published (still
+    approved, no number, no entry marked released) and publishing it again completes it."""
+    releases = app.extensions["techdata"].directory_release_service
+    draft = releases.compile(system_identity, "open")
+    assert draft.entry_count > 0
+    releases.submit(system_identity, "open")
+    releases.review(system_identity, "open", {"decision": "pass", "checklist": CHECKLIST,
+                                              "reasons": ""})
+    invenio_db.session.commit()
+    bureau = user_with_role(UserFixtureBase, app, invenio_db, "crash-bureau@test.example.org",
+                            roles.BUREAU)
+    headers = token_headers(bureau, invenio_db, name="crash")
+    released_before = sql("SELECT count(*) FROM techdata_directory_entry "
+                          "WHERE last_released_at IS NOT NULL")[0][0]
+
+    # another session holds the release lock: the publish waits inside its transaction
+    blocker = invenio_db.engine.connect()
+    blocker.execute(text("SELECT pg_advisory_lock(7000000)"))  # audience "open"
+    try:
+        results = post_all_then(server.url, [("/api/directories/open/releases/draft/publish",
+                                              {})], headers, server.kill9, after=2.0)
+    finally:
+        blocker.execute(text("SELECT pg_advisory_unlock(7000000)"))
+        blocker.close()
+    assert results == [None]  # it was in flight
+    time.sleep(1)
+    state = sql("SELECT status, number FROM techdata_directory_release "
+                "WHERE audience = 'open' ORDER BY id DESC LIMIT 1")[0]
+    assert tuple(state) == ("approved", None)
+    assert sql("SELECT count(*) FROM techdata_directory_entry "
+               "WHERE last_released_at IS NOT NULL")[0][0] == released_before
+
+    server.start()
+    res = requests.post(f"{server.url}/api/directories/open/releases/draft/publish", json={},
+                        headers=headers, timeout=120)
+    assert res.status_code == 200, res.text
+    assert res.json()["status"] == "published" and res.json()["number"] >= 1
+    assert sql("SELECT count(*) FROM techdata_directory_entry "
+               "WHERE last_released_at IS NOT NULL")[0][0] > released_before
+
+
+def test_celery_worker_killed_while_indexing(server, submitted, datasets, app_config):
+    """kill -9 of a Celery worker in the middle of a bulk-indexing task: the messages it had
+    taken (InvenioRDM acknowledges each as it builds the action, before the bulk request)
+    are lost, so published records are missing from the search; the start-up catch-up
+    (scripts/run's upgrade step) puts them back."""
+    rdm = current_rdm_records_service
+    targets = [str(RDMRecord.pid.resolve(recid).id) for recid in submitted]
+    fillers = [str(RDMRecord.pid.resolve(datasets[k]).id) for k in ("conditional", "open")]
+    alias = build_alias_name("rdmrecords-records")
+
+    def indexed():
+        rdm.indexer.refresh()
+        hits = current_search_client.search(index=alias, body={
+            "query": {"ids": {"values": targets}}, "_source": False})["hits"]["hits"]
+        return [u for u in targets if u in {h["_id"] for h in hits}]
+
+    assert indexed() == targets  # published and indexed
+    for uuid in targets:  # as if their index write had been left to the worker
+        rdm.indexer.delete_by_id(uuid)
+    assert indexed() == []
+    name = "records"  # InvenioRDM's name of the records' indexer (its bulk queue)
+    queue = current_indexer_registry.get(name).mq_queue
+    with current_celery_app.connection() as conn:
+        queue.bind(conn.channel()).purge()
+    # the targets first: the worker takes (acknowledges) them, then builds the fillers'
+    # actions; the bulk request goes out after 500 actions, long after the kill
+    rdm.indexer.bulk_index(targets + fillers * 300)
+
+    def waiting():
+        with current_celery_app.connection() as conn:
+            return queue.bind(conn.channel()).queue_declare(passive=True).message_count
+
+    before = waiting()
+    env = {k: v for k, v in server.env.items() if k != "INVENIO_CELERY_TASK_ALWAYS_EAGER"}
+    env.update(INVENIO_BROKER_URL=app_config["CELERY_BROKER_URL"],
+               INVENIO_CELERY_BROKER_URL=app_config["CELERY_BROKER_URL"],
+               INVENIO_CELERY_RESULT_BACKEND=app_config["CELERY_BROKER_URL"])
+    log = open(server.inst / "celery.log", "a")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "invenio_app.celery", "worker", "--pool", "solo",
+         "-Q", "techdata-crash", "-l", "INFO", "--without-mingle", "--without-gossip"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=str(server.inst))
+    try:
+        current_celery_app.send_task("invenio_indexer.tasks.process_bulk_queue",
+                                     kwargs={"indexer_name": name}, queue="techdata-crash")
+        deadline = time.time() + 180
+        while time.time() < deadline and waiting() > before - 20 and worker.poll() is None:
+            time.sleep(0.2)
+        assert worker.poll() is None, (server.inst / "celery.log").read_text()[-3000:]
+        assert waiting() <= before - 20, "the worker never started on the queue"
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(30)
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+        log.close()
+    assert indexed() == []  # the kill lost them: taken from the queue, never sent
+    with current_celery_app.connection() as conn:  # the fillers left (only to save time)
+        queue.bind(conn.channel()).purge()
+
+    catch_up_search_index()
+    assert indexed() == targets
