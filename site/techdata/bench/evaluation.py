@@ -220,14 +220,15 @@ def measure(year, rounds):
     for back in range(year - 4, year):  # the series reads computed (empty) years
         service.ensure(back)
     return {"year": year, "facts": run["facts"], "summaries": run["summaries"],
-            "compute_seconds": round(compute_s, 2),
+            "compute_seconds": round(compute_s, 2), "phases": run.get("phases"),
             "reads": {name: summary(_time(fn, rounds)) for name, fn in reads.items()}}
 
 
 def print_table(result, out=sys.stdout):
     """The figures as a table."""
     print(f"evaluation {result['year']}: {result['facts']} facts, {result['summaries']} "
-          f"summaries computed in {result['compute_seconds']} s", file=out)
+          f"summaries computed in {result['compute_seconds']} s ({result.get('phases')})",
+          file=out)
     print(f"{'read':28} {'n':>4} {'p50 ms':>9} {'p95 ms':>9}", file=out)
     for name, figures in result["reads"].items():
         print(f"{name:28} {figures['n']:>4} {figures['p50_ms']:>9} {figures['p95_ms']:>9}",

@@ -43,6 +43,7 @@ from invenio_rdm_records.records.models import (
     RDMParentMetadata,
     RDMRecordMetadata,
 )
+from invenio_rdm_records.records.systemfields.deletion_status import RecordDeletionStatusEnum
 from invenio_requests.records.models import RequestEventModel, RequestMetadata
 from sqlalchemy import select
 
@@ -163,6 +164,8 @@ class World:
             query = select(model.id, model.json, model.created, model.parent_id,
                            model.index).where(model.is_deleted.isnot(True),
                                               model.json.isnot(None))
+            if published:  # a deleted (tombstoned) record is no deposit any more
+                query = query.where(model.deletion_status == RecordDeletionStatusEnum.PUBLISHED)
             for _id, data, created, parent_id, index in db.session.execute(query):
                 recid = data.get("id")
                 if not recid:
@@ -801,7 +804,9 @@ def recompute(year, on=None):
     "seconds"}``. Commits."""
     started = time.monotonic()
     facts = collect(year, on=on)
+    collected = time.monotonic()
     summaries = aggregate(facts, year)
+    aggregated = time.monotonic()
     now = utcnow()
     db.session.execute(EvaluationFact.__table__.delete().where(EvaluationFact.year == year))
     db.session.execute(EvaluationSummary.__table__.delete().where(
@@ -819,4 +824,7 @@ def recompute(year, on=None):
     logger.info("Evaluation %s: %s facts, %s summaries in %.1f s", year, len(facts),
                 len(summaries), seconds)
     return {"year": year, "facts": len(facts), "summaries": len(summaries),
-            "seconds": round(seconds, 3)}
+            "seconds": round(seconds, 3),
+            "phases": {"collect": round(collected - started, 2),
+                       "aggregate": round(aggregated - collected, 2),
+                       "write": round(started + seconds - aggregated, 2)}}

@@ -34,6 +34,8 @@ class EvaluationFact(db.Model):
     __tablename__ = "techdata_evaluation_fact"
     __table_args__ = (
         db.Index("ix_td_eval_fact_year_basis", "year", "basis"),
+        db.Index("ix_td_eval_fact_department", "year", "basis", "department"),
+        db.Index("ix_td_eval_fact_entity", "year", "basis", "entity"),
     )
 
     id = db.Column(db.BigInteger, primary_key=True, autoincrement=True)
@@ -61,6 +63,7 @@ class EvaluationSummary(db.Model):
         db.UniqueConstraint("year", "period", "scope_kind", "scope_id", "key",
                             name="uq_td_eval_summary"),
         db.Index("ix_td_eval_summary_lookup", "year", "period", "scope_kind", "scope_id"),
+        db.Index("ix_td_eval_summary_ranking", "year", "period", "scope_kind", "key"),
     )
 
     id = db.Column(db.BigInteger, primary_key=True, autoincrement=True)
