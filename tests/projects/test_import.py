@@ -1,6 +1,10 @@
 """Importing projects from the program-management system (CSV, XLSX)."""
 
+import pytest
 from flask import current_app
+from invenio_access.permissions import system_identity
+
+from techdata.entities.proxies import current_entities_service
 
 from techdata.cli import techdata
 
@@ -12,6 +16,22 @@ GOOD2 = ("2025ZDYF0102,川西林盘生态监测,,重点研发计划,社会资金
          "researcher@test.example.org,,2025-03-01,2026-02-28,2026-05-31,待验收,eco:生态监测数据\n")
 BAD = ("2025ZDYF0103,坏行,,重点研发计划,财政资金,10,某单位,,nobody@example.org,,"
        "2025-01-01,2024-01-01,2026-13-40,完成,\n")
+
+
+def create_entities():
+    """The entities and departments the rows name (issue 18: projects hold their ids)."""
+    for dept in ({"id": "kjj", "name_zh": "成都市科学技术局"},):
+        current_entities_service.create_department(system_identity, dept)
+    for entity in ({"id": "uestc", "name_zh": "电子科技大学", "kind": "university"},
+                   {"id": "sicau", "name_zh": "四川农业大学", "kind": "university"},
+                   {"id": "swjtu", "name_zh": "西南交通大学", "kind": "university"}):
+        current_entities_service.create_entity(system_identity, entity)
+
+
+@pytest.fixture(autouse=True)
+def entities(running_app, db):
+    """The entities of :func:`create_entities`, for every test here."""
+    create_entities()
 
 
 def _service():

@@ -7,10 +7,12 @@ error is bilingual and names the manifest column.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..entities.proxies import current_entities_service
 from ..kernel.bounds import year_in_range, year_message
 from ..kernel.i18n import _, bilingual
 from ..kernel.labels import NAMESPACE, OPEN_TYPES
@@ -37,6 +39,27 @@ TERMS = ("category", "secrecy", "grade", "funding_source", "sharing_type", "open
 TEXTS = ("title_zh", "title_en", "abstract_zh", "abstract_en", "sharing_reason",
          "sharing_legal_basis", "opening_reason", "opening_legal_basis", "storage_format")
 """Columns copied as text (``cdtd:<name>``)."""
+
+VOCABULARY_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+"""What a vocabulary id looks like; any other entity/department value is a name or code."""
+
+
+def entity_terms(row, errors):
+    """``providing_entity``/``responsible_department`` given by name or credit code → their
+    ids (issue 18); a name that matches nothing is a row error naming the column."""
+    for column, lookup in (("providing_entity", current_entities_service.resolve_entity),
+                           ("responsible_department", current_entities_service.resolve_department)):
+        value = str(row.get(column) or "").strip()
+        if not value or VOCABULARY_ID.match(value):
+            continue  # an id: the records service checks it against the vocabulary
+        found = lookup(value)
+        if found is None:
+            errors[column] = bilingual(_("Nothing registered here is named %(value)s: give the "
+                                         "id, name or unified social credit code.",
+                                         value=value[:100]))
+        else:
+            row[column] = found
+
 
 DEFAULT_BASIS = "历史数据迁移：沿用原分级 / imported: the original grading is kept (CD-TD Art. 11)"
 DEFAULT_REASONS = "历史数据迁移：原保密审查通过 / imported: passed in the original review (CD-TD Art. 24)"
@@ -179,6 +202,7 @@ def parse_row(line, row, files_dir, publisher):
     for column in ("publication_date", "review_decided_at", "confidentiality_decided_at"):
         if row.get(column):
             row[column] = _date(row[column], column, errors)
+    entity_terms(row, errors)
     opens = (row.get("opening_type") or "unconditional") in OPEN_TYPES
     if opens:
         for column in ("confidentiality_decided_by", "confidentiality_decided_at"):

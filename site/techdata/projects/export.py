@@ -49,7 +49,7 @@ def row_of(r):
     """The export row of one listed project (see ``ProjectService.overview``)."""
     acceptance = r.get("acceptance") or {}
     return [
-        r["id"], r.get("title_zh"), r.get("program"), r.get("lead_entity"),
+        r["id"], r.get("title_zh"), r.get("program"), r.get("lead_entity_name", r.get("lead_entity")),
         (r.get("pi") or {}).get("email"), r.get("acceptance_due"), r.get("status"),
         r["deposits"], "通过" if r["gate"]["passed"] else "未通过",
         "是" if r["overdue"] else "否", acceptance.get("decision", ""),

@@ -32,6 +32,7 @@ from marshmallow import ValidationError
 from openpyxl import load_workbook
 
 from ..kernel.errors import field_errors
+from .entity_ids import map_ids, unknown_messages
 from .services.schema import INITIAL_STATUS
 from .services.service import TRANSITIONS, not_a_move
 
@@ -147,7 +148,13 @@ def import_projects(service, rows, dry_run=False, identity=system_identity, prog
             continue
         seen.add(key)
         try:
-            service.schema.schema().load(doc)  # validation first, for dry runs too
+            unknown = unknown_messages(map_ids(doc))  # entity/department names → ids (issue 18)
+            try:
+                service.schema.schema().load(doc)  # validation first, for dry runs too
+            except ValidationError as err:
+                raise ValidationError({**err.messages, **unknown}) from err
+            if unknown:
+                raise ValidationError(unknown)
             exists = bool(key) and service.exists(key)
             target = doc.pop("status", None)
             current = service.record_cls.pid.resolve(key).get("status") if exists else INITIAL_STATUS

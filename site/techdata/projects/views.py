@@ -24,6 +24,7 @@ from ..kernel.csrf import check_csrf, generate_csrf
 from ..kernel.errors import field_errors, forbidden, not_found
 from ..kernel.i18n import _
 from ..kernel.time import today
+from .entity_ids import add_names
 from .export import workbook_bytes
 from .importer import import_projects, read_rows
 from .proxies import current_projects_service
@@ -39,9 +40,9 @@ def create_api_blueprint(app):
 
 def _rows(args):
     """Projects the user may see, with gate status, filtered by ``args``."""
-    return current_projects_service.overview(
+    return add_names(current_projects_service.overview(
         g.identity, today(), program=args.get("program"), status=args.get("status"),
-        overdue_only=bool(args.get("overdue")))
+        overdue_only=bool(args.get("overdue"))))
 
 
 @login_required

@@ -11,6 +11,7 @@ from invenio_records_resources.services.records.params import (
 )
 from invenio_records_resources.services.records.queryparser import QueryParser
 
+from ..entity_ids import ProjectEntityComponent
 from ..records.api import ProjectRecord
 from .components import ProjectDataComponent, ProjectNumberComponent
 from .permissions import ProjectPermissionPolicy
@@ -54,7 +55,7 @@ class ProjectServiceConfig(RecordServiceConfig, ConfiguratorMixin):
     permission_policy_cls = ProjectPermissionPolicy
     indexer_queue_name = service_id
     search = ProjectSearchOptions
-    components = [ProjectDataComponent, ProjectNumberComponent]
+    components = [ProjectDataComponent, ProjectNumberComponent, ProjectEntityComponent]
     links_item = {
         "self": Link("{+api}/projects/{id}", vars=_number),
         "gate": Link("{+api}/projects/{id}/gate", vars=_number),

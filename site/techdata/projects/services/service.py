@@ -24,6 +24,7 @@ from ...kernel.errors import conflict
 from ...kernel.i18n import _, bilingual, lazy_error
 from ...kernel.roles import BUREAU, PROGRAM_MANAGER
 from ...kernel.time import utcnow
+from ..entity_ids import entity_name
 from ..gate import AcceptanceGate, linked_records
 from .schema import ACCEPTED, INITIAL_STATUS, STATUSES
 
@@ -233,6 +234,9 @@ class ProjectService(RecordService):
             uow.register(RecordCommitOp(record, indexer=self.indexer, index_refresh=True))
         except StaleDataError:
             raise _stale()
+        audit.log("techdata.project.status", record["number"], identity=identity, uow=uow,
+                  before={"status": current}, after={"status": target},
+                  details={"comment": data["comment"]})  # CD-TD Art. 15; LZ Art. 21
         return self.result_item(self, identity, record, links_tpl=self.links_item_tpl)
 
     def _check_approver(self, identity, email):
@@ -258,7 +262,7 @@ class ProjectService(RecordService):
         datasets = [_dataset(row) for rows in gate.records().values() for row in rows]
         project = {
             "number": record["number"], "title_zh": record.get("title_zh"),
-            "title_en": record.get("title_en"), "lead_entity": record.get("lead_entity"),
+            "title_en": record.get("title_en"), "lead_entity": entity_name(record.get("lead_entity")),
             "pi": (record.get("pi") or {}).get("email"),
         }
         cert = issue_certificate(project, datasets, issued_by=str(identity.id))
