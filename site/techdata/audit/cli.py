@@ -18,6 +18,7 @@ from flask.cli import with_appcontext
 from ..kernel.audit_chain import verify
 from .archive import archive_zip, verify_archive
 from .digest import check, digests, run_daily
+from .settings import record_setting_changes
 
 
 @click.group("audit")
@@ -78,6 +79,14 @@ def archive_command(date_from, date_to, output):
         raise click.ClickException("; ".join(problems))
     click.echo(json.dumps({k: manifest[k] for k in ("entries", "digests", "first_position",
                                                      "last_position", "key_id")}))
+
+
+@audit_cli.command("settings")
+@with_appcontext
+def settings_command():
+    """Record the deadline settings that changed since the last record (also run by upgrade)."""
+    changed = record_setting_changes()
+    click.echo(", ".join(changed) if changed else "no deadline setting changed / 期限设置未变")
 
 
 @audit_cli.command("retention")

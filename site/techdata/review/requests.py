@@ -27,6 +27,7 @@ from invenio_requests.customizations.states import RequestState
 from invenio_requests.proxies import current_requests_service
 from marshmallow import ValidationError, fields
 
+from ..kernel import audit
 from ..kernel.i18n import _, bilingual
 from .deadlines import stamp_due_date
 from .fingerprint import content_fingerprint
@@ -36,6 +37,13 @@ from .gate import needs_confidentiality_review, reviewed_draft
 def _refuse(message):
     """A bilingual refusal of an action (400, never a 500)."""
     raise ValidationError(message)
+
+
+def audit_deposit(action_id, request, identity, uow, before, after):
+    """A deposit's submission, return or refusal in the audit trail (CD-TD Art. 10-11)."""
+    topic = (request.get("topic") or {}).get("record") or str(request.id)
+    audit.log(action_id, topic, identity=identity, uow=uow, before={"status": before},
+              after={"status": after}, details={"request": str(request.id)})
 
 
 #
@@ -48,8 +56,10 @@ class DepositSubmitAction(cs.SubmitAction):
 
     def execute(self, identity, uow):
         """Submit and start the working-day clock."""
+        before = self.request.status
         super().execute(identity, uow)
         stamp_due_date(self.request, "deposit-review")
+        audit_deposit("techdata.deposit.submit", self.request, identity, uow, before, "submitted")
 
 
 class DepositAcceptAction(cs.AcceptAction):
@@ -88,6 +98,22 @@ class DepositReturnAction(actions.RequestAction):
     status_from = ["submitted"]
     status_to = "returned"
 
+    def execute(self, identity, uow):
+        """Return it; recorded in the audit trail."""
+        super().execute(identity, uow)
+        audit_deposit("techdata.deposit.return", self.request, identity, uow, "submitted",
+                      "returned")
+
+
+class DepositDeclineAction(cs.DeclineAction):
+    """Decline the deposit (with a reason); recorded in the audit trail."""
+
+    def execute(self, identity, uow):
+        """Decline as InvenioRDM does, then record it."""
+        super().execute(identity, uow)
+        audit_deposit("techdata.deposit.return", self.request, identity, uow, "submitted",
+                      "declined")
+
 
 class DepositReview(cs.CommunitySubmission):
     """Review of a deposit by a data centre's curators (CD-TD Art. 11)."""
@@ -113,6 +139,7 @@ class DepositReview(cs.CommunitySubmission):
         "submit": DepositSubmitAction,
         "accept": DepositAcceptAction,
         "return": DepositReturnAction,
+        "decline": DepositDeclineAction,
     }
 
 
