@@ -3,6 +3,7 @@
 import pytest
 from invenio_access.permissions import system_identity
 from invenio_access.utils import get_identity
+from invenio_vocabularies.proxies import current_service as vocabularies
 
 from techdata.entities.models import Entity, Membership
 from techdata.entities.proxies import current_entities_service as service
@@ -168,3 +169,13 @@ def test_names_for_pages(entities):
         CODE_A: {"zh": "甲科技有限公司", "en": "Alpha Tech Co."}}
     assert service.department_names(["d2"]) == {"d2": {"zh": "成都市二局", "en": "Bureau Two"}}
     assert Entity.query.count() >= 2
+
+
+def test_new_entities_reach_the_vocabulary_forms_read(entities):
+    item = vocabularies.read(system_identity, ("td-entities", "ent-b")).to_dict()
+    assert item["title"] == {"zh": "乙研究所", "en": "Beta Institute"}
+    service.update_entity(system_identity, "ent-b", {"name_zh": "乙研究院"})
+    item = vocabularies.read(system_identity, ("td-entities", "ent-b")).to_dict()
+    assert item["title"]["zh"] == "乙研究院"
+    assert vocabularies.read(system_identity, ("td-departments", "d1")).to_dict()["title"] == {
+        "zh": "成都市一局", "en": "Bureau One"}

@@ -168,8 +168,9 @@ def test_the_loser_of_a_race_gets_409_not_500(running_app, client, manager_token
 def test_import_refuses_a_post_without_the_csrf_token(running_app, db, researcher,
                                                      UserFixture, app):
     """A multipart post without the session's token stores nothing (400)."""
-    from tests.projects.test_import import GOOD, HEADER
+    from tests.projects.test_import import GOOD, HEADER, create_entities
 
+    create_entities()  # the rows name them (issue 18)
     pm = _user(UserFixture, running_app, db, "pm-csrf@test.example.org", "program-manager")
     data = (HEADER + GOOD).encode("utf-8")
     with app.test_client() as c:

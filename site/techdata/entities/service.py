@@ -136,7 +136,8 @@ class EntitiesService(DomainService):
     def search_entities(self, identity, q=None, kind=None, department=None, page=1, size=None):
         """``{"total", "hits"}``: entities matching ``q`` (name, id or credit code)."""
         self.require(identity, "read")
-        size = size or current_app.config["TECHDATA_ENTITIES_PAGE_SIZE"]
+        size = min(max(int(size or current_app.config["TECHDATA_ENTITIES_PAGE_SIZE"]), 1), 500)
+        page = min(max(int(page or 1), 1), 10000)
         query = Entity.query
         if q:
             like = f"%{q.strip()}%"
@@ -372,9 +373,10 @@ class EntitiesService(DomainService):
     def get_membership(self, membership_id):
         """The ``Membership`` row (404 when there is none)."""
         try:
-            membership = db.session.get(Membership, int(membership_id))
+            number = int(membership_id)
         except (TypeError, ValueError):
-            membership = None
+            number = 0
+        membership = db.session.get(Membership, number) if 0 < number < 2**31 else None
         if membership is None:
             raise not_found(_("No such membership."))
         return membership

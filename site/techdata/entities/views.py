@@ -101,7 +101,7 @@ def entity_list():
     """Entities (search) and the memberships waiting for the user's decision."""
     args = request.args
     try:
-        page = max(int(args.get("page") or 1), 1)
+        page = min(max(int(args.get("page") or 1), 1), 10000)
     except ValueError:
         page = 1
     result = service.search_entities(g.identity, q=args.get("q") or None,
