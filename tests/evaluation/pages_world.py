@@ -17,6 +17,7 @@ from flask_principal import identity_loaded
 from invenio_access.permissions import system_identity
 from invenio_db import db as _db
 
+from techdata.entities.models import Department
 from techdata.evaluation import compute
 from techdata.evaluation.models import EvaluationFact, EvaluationRun, EvaluationSummary
 from techdata.kernel import roles
@@ -96,7 +97,16 @@ def store_facts(facts, year, years_back=4):
 def pages_world(running_app, db):
     """The pages' facts and summaries of :data:`PAGES_YEAR`."""
     store_facts(PAGES_FACTS, PAGES_YEAR)
+    for dept_id, zh, en in SCOPE_NAMES:  # the names pages show instead of ids
+        if _db.session.get(Department, dept_id) is None:
+            _db.session.add(Department(id=dept_id, name_zh=zh, name_en=en))
+    _db.session.commit()
     return {"year": PAGES_YEAR, "identity": system_identity}
+
+
+SCOPE_NAMES = [(SCI, "市科学技术局", "Science and Technology Bureau"),
+               (ECO, "市经济和信息化局", "Economy and Information Bureau")]
+"""Names of the two departments (as the entities feature stores them)."""
 
 
 SCOPE_ACCOUNTS = {

@@ -105,6 +105,8 @@ def test_department_admin_sees_only_his_department(pages_world, dept_admin, clie
     assert _value(page, KEY) == "66.7%"
     options = re.search(r'<select id="filter-department".*?</select>', page, re.S).group(0)
     assert SCI in options and ECO not in options
+    assert ">市科学技术局<" in options  # names, not ids, are shown
+    assert "市科学技术局" in page[page.index('id="evaluation-scope"'):][:400]
     assert _get(client, entity=LAB).status_code == 200
     for args in ({"department": ECO}, {"entity": CO}, {"centre": "city-centre"},
                  {"program": "P-KEY"}):

@@ -24,7 +24,11 @@ from flask_babel import force_locale
 from markupsafe import Markup, escape
 
 from ..kernel.errors import DomainError
-from ..kernel.i18n import _, bilingual
+from invenio_access.permissions import system_identity
+from invenio_communities.proxies import current_communities
+
+from ..entities.proxies import current_entities_service
+from ..kernel.i18n import _, bilingual, in_reader_language
 from ..kernel.time import format_date, format_datetime, today
 from .indicators import GROUP_NAMES, GROUPS
 from .proxies import current_evaluation_service
@@ -129,11 +133,34 @@ def query_args(filters, **over):
     return args
 
 
+def _centre_title(slug):
+    try:
+        return current_communities.service.read(system_identity, slug).data["metadata"]["title"]
+    except Exception:  # noqa: BLE001  (a centre gone since: its slug is shown)
+        return None
+
+
+def scope_names(kind, ids):
+    """``{id: name}`` of scopes of ``kind``, in the reader's language: entities and departments
+    by the entities service, data centres by their community's title; programmes are names
+    already. An id without a name is shown as it is."""
+    ids = [i for i in ids if i]
+    if kind == "entity":
+        names = current_entities_service.entity_names(ids)
+    elif kind == "department":
+        names = current_entities_service.department_names(ids)
+    elif kind == "centre":
+        names = {i: {"zh": _centre_title(i)} for i in ids}
+    else:
+        names = {}
+    return {i: in_reader_language(names.get(i), i) for i in ids}
+
+
 def scope_label(kind, scope_id):
-    """``"Department: <id>"`` (``"City-wide"`` for the city)."""
+    """``"Department: 市科技局"`` (``"City-wide"`` for the city)."""
     if kind == "city":
         return str(SCOPE_LABELS["city"])
-    return f"{SCOPE_LABELS[kind]}: {scope_id}"
+    return f"{SCOPE_LABELS[kind]}: {scope_names(kind, [scope_id]).get(scope_id, scope_id)}"
 
 
 def period_label(year, period):
@@ -221,9 +248,11 @@ def ranking(identity, filters):
     indicator = service.describe(service.check_key(filters["rank"]))
     rows = service.ranking(identity, filters["rank"], filters["year"], filters["by"],
                            filters["period"])
+    names = scope_names(filters["by"], [r["scope_id"] for r in rows])
     for row in rows:
         row["display"] = display(indicator["unit"], row["value"])
-    chart = {"type": "bar", "x": [r["scope_id"] for r in rows],
+        row["name"] = names.get(row["scope_id"], row["scope_id"])
+    chart = {"type": "bar", "x": [r["name"] for r in rows],
              "unit": "%" if indicator["unit"] == "ratio" else "",
              "series": [{"name": indicator["name"],
                          "data": [chart_value(indicator["unit"], r["value"]) for r in rows]}]}
@@ -231,7 +260,7 @@ def ranking(identity, filters):
 
 
 def scope_options(identity, year):
-    """``{kind: [ids]}`` the reader may choose in the filters: the scopes of ``year`` and of the
+    """``{kind: [(id, name)]}`` the reader may choose in the filters: the scopes of ``year`` and of the
     years its trend shows that were computed (a scope new this year or gone since is still
     offered; no page load computes a past year)."""
     service = current_evaluation_service
@@ -242,7 +271,8 @@ def scope_options(identity, year):
         ids = set()
         for y in years:
             ids.update(service.scopes(identity, y, kind))
-        out[kind] = sorted(ids)
+        names = scope_names(kind, ids)
+        out[kind] = sorted(((i, names.get(i, i)) for i in ids), key=lambda pair: pair[1])
     return out
 
 

@@ -6,7 +6,8 @@ answers that must be read whatever the caller's language (API errors,
 e-mails, stored reasons).
 """
 
-from flask_babel import LazyString, force_locale
+from flask import has_request_context
+from flask_babel import LazyString, force_locale, get_locale
 from invenio_i18n import lazy_gettext
 
 _ = lazy_gettext
@@ -46,3 +47,16 @@ def in_languages(message):
         with force_locale(locale):
             out[locale] = str(message)
     return out
+
+
+def reader_language():
+    """``"zh"`` or ``"en"``: the language of the page being rendered (zh outside a request)."""
+    locale = get_locale() if has_request_context() else None
+    return "en" if str(locale or "zh").startswith("en") else "zh"
+
+
+def in_reader_language(texts, fallback=""):
+    """The reader's text of a ``{"zh", "en"}`` dict (data such as names), the other if missing."""
+    texts = texts or {}
+    first, other = ("en", "zh") if reader_language() == "en" else ("zh", "en")
+    return texts.get(first) or texts.get(other) or fallback
