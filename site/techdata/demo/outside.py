@@ -19,6 +19,7 @@ from ..access import agreements
 from ..access.conditional_access import ConditionalAccess, apply_for_access
 from ..access.correction import Correction, report_error
 from ..kernel.time import today
+from .entities import COMPANY_ENTITY
 from .loader import depositor_identity, published_recid
 
 COMPANY = "company@example.org"
@@ -27,7 +28,7 @@ COMPANY = "company@example.org"
 APPLICATION = {
     "applicant_name": "陈经理",
     "organisation": "成都某科技有限公司",
-    "uscc": "91510100MA6CQ2K8XU",
+    "uscc": COMPANY_ENTITY["credit_code"],  # its verified membership (issue 18)
     "contact": "chen@example.org, 028-00000000",
     "purpose": "研发面向重点用能企业的节能诊断模型 / developing an energy-saving diagnosis model "
                "for key energy users",
