@@ -20,10 +20,12 @@ from invenio_search.utils import build_alias_name
 from .access.migrations import strip_unreadable_titles
 from .directory.oai import ensure_oai_set
 from .entities.migrations import ensure_entities
+from .audit.settings import record_setting_changes
 from .kernel.audit_chain import ensure_guards
 from .kernel.time import utcnow
 from .kernel.roles import ensure_roles
 from .oai.sets import register_percolators
+from .projects.entity_ids import map_stored_projects
 from .projects.proxies import current_projects_service
 from .review.centres import ensure_city_centre
 
@@ -99,6 +101,12 @@ def upgrade():
     yield "city data centre", ensure_city_centre()
     yield "entities and departments from the vocabularies (departments, entities added)", \
         ensure_entities()
+    mapped, unknown = map_stored_projects()
+    yield "projects' entity and department names mapped to ids", mapped
+    yield "project entity/department values naming nothing known (kept as they were)", \
+        "; ".join(f"{number} {field}={value}" for number, field, value in unknown) or 0
+    yield "deadline settings changed since the last record (audit trail)", \
+        ", ".join(record_setting_changes()) or 0
     yield "OAI-PMH set of the open directory", ensure_oai_set()
     yield "OAI-PMH set queries registered", register_percolators()
     yield "request titles of records the applicant may not read stripped", len(
