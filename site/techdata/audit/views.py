@@ -189,8 +189,10 @@ def violations_page():
         return redirect(url_for("techdata_audit_ui.violation_page", violation_id=found["id"]))
     rows = _violations()
     args = {k: v for k, v in request.args.items() if k in VIOLATION_FILTERS and v}
+    registrar = current_violation_service.is_registrar(g.identity)
+    proposed = current_violation_service.candidates(g.identity) if registrar else []
     return render_template(
-        "techdata/audit/violations.html", rows=rows, args=args, kinds=KINDS,
+        "techdata/audit/violations.html", rows=rows, args=args, kinds=KINDS, proposed=proposed,
         statuses=STATUS_LABELS, today=today().isoformat(), csrf_token=generate_csrf(),
         registrar=current_violation_service.is_registrar(g.identity))
 

@@ -32,6 +32,7 @@ from ..kernel.scopes import DATA_ADMIN, ENTITY, InScope, scopes_of
 from ..kernel.services import (DomainPermissionPolicy, DomainService, DomainServiceConfig,
                                unit_of_work)
 from ..kernel.time import today
+from ..projects.proxies import current_projects_service
 from ..workdays.calendar import working_days
 from .models import Violation, utcnow
 
@@ -270,6 +271,31 @@ class ViolationService(DomainService):
         rows = db.session.execute(query.order_by(Violation.found_on.desc(), Violation.id.desc())
                                   .limit(limit)).scalars()
         return [as_dict(v) for v in rows]
+
+    def candidates(self, identity, on=None):
+        """Findings proposed from the existing clocks, not registered yet (CD-TD Art. 27).
+
+        Today: the projects past their acceptance date without any deposit
+        (the projects' overdue list). Each is a ready registration body
+        (kind ``not_deposited``); the bureau confirms it on the register page.
+        """
+        self.require(identity, "manage")
+        on = on or today()
+        known = {p for (p,) in db.session.execute(
+            select(Violation.project).where(Violation.kind == "not_deposited",
+                                            Violation.project.isnot(None)))}
+        out = []
+        for hit in current_projects_service.overdue(system_identity, on):
+            if hit["number"] in known:
+                continue
+            out.append({
+                "entity": str(hit.get("lead_entity") or ""), "project": hit["number"],
+                "kind": "not_deposited", "article": KINDS["not_deposited"][1],
+                "found_on": on.isoformat(),
+                "description": f"{hit.get('title_zh') or hit['number']}: "
+                               f"acceptance due {hit.get('acceptance_due')}, nothing deposited",
+                "rectify_days": current_app.config["TECHDATA_VIOLATION_RECTIFY_DAYS"]})
+        return out
 
     def is_registrar(self, identity):
         """Whether ``identity`` registers and closes findings."""
