@@ -7,13 +7,17 @@ SHOTS = Path(__file__).resolve().parents[2] / ".services" / "logs" / "screenshot
 """Where journeys leave their screenshots."""
 
 
-def login(chromium, url, email, password, locale="en"):
+def login(chromium, url, email, password, locale="en", user_agent=None):
     """A new browser context logged in as ``email``; returns (context, page, console).
+
+    ``user_agent``: a browser of its own (the log-in rate limit keys on user agent
+    and address; on one machine every test shares the address).
 
     ``console`` collects the page's console messages and failed responses,
     for printing when a journey fails.
     """
-    context = chromium.new_context(locale=locale)
+    context = chromium.new_context(locale=locale,
+                                   **({"user_agent": user_agent} if user_agent else {}))
     page = context.new_page()
     page.set_default_timeout(30000)
     console = []
