@@ -36,7 +36,8 @@ def test_overturned_appeal_reopens_the_request(
     appeal = res.get_json()
     assert appeal["type"] == "appeal" and appeal["receiver"] == {"group": "expert-committee"}
     received = date.fromisoformat(appeal["payload"]["received_on"])
-    assert appeal["payload"]["due_date"] == working_days().add_working_days(received, 15).isoformat()
+    # 15日, not 工作日: calendar days (CD-PD Art. 28)
+    assert appeal["payload"]["due_date"] == working_days().add_calendar_days(received, 15).isoformat()
     assert appeal["payload"]["request_type"] == "opening-application"
 
     with pytest.raises(ValidationError):
@@ -48,7 +49,7 @@ def test_overturned_appeal_reopens_the_request(
     reopened = reload(refused)
     assert reopened.status == "submitted" and reopened["payload"]["clock"] == "running"
     assert "decision" not in reopened["payload"]
-    assert reopened["payload"]["due_date"] == working_days().add_working_days(today(), 10).isoformat()
+    assert reopened["payload"]["due_date"] == working_days().add_calendar_days(today(), 10).isoformat()
     events = RequestEventModel.query.filter_by(request_id=refused).all()
     assert any("can be opened once desensitised" in ((e.json or {}).get("payload") or {}).get("content", "")
                for e in events), [e.json for e in events]
@@ -97,18 +98,18 @@ def test_only_the_expert_committee_decides(running_app, company, refused, curato
 
 
 def test_return_and_resubmit_across_national_day(running_app, company, refused, expert):
-    """Filed 30 Sep 2026: 15 working days → 27 Oct; returned and answered, it resumes."""
+    """Filed 30 Sep 2026: 15 calendar days → Thu 15 Oct; returned 9 Oct (9 days used),
+    answered Mon 12 Oct: 6 left → Sun 18 Oct, a rest day, so Mon 19 Oct."""
     appeal = file_appeal(who(company), {"request": refused, "grounds": GROUNDS},
                          on=date(2026, 9, 30))
-    assert appeal["payload"]["due_date"] == "2026-10-27"
+    assert appeal["payload"]["due_date"] == "2026-10-15"
     act(expert, appeal.id, "return", comment="请提供脱敏方案 / send the masking plan",
-        on=date(2026, 10, 9))  # 8, 9 Oct used
-    assert reload(appeal.id)["payload"]["days_used"] == 2
+        on=date(2026, 10, 9))  # 1-9 Oct used
+    assert reload(appeal.id)["payload"]["days_used"] == 9
     act(company, appeal.id, "submit", comment="方案见附件 / plan attached", on=date(2026, 10, 12))
     resumed = reload(appeal.id)
     assert resumed.status == "submitted"
-    assert resumed["payload"]["due_date"] == working_days().add_working_days(
-        date(2026, 10, 12), 13).isoformat()
+    assert resumed["payload"]["due_date"] == "2026-10-19"
 
 
 def test_appeal_due_in_2027(running_app, client, company, company_token, refused):

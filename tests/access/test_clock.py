@@ -49,3 +49,24 @@ def test_running_into_an_unknown_year_falls_back(app, db):
     due = date.fromisoformat(clock.start(req, 15, on=date(2026, 12, 21)))
     assert due.year == 2027
     assert clock.working_days_left(req["payload"], on=date(2026, 12, 21)) == 15
+
+
+def test_calendar_days_end_on_the_next_working_day(app, db):
+    """10日 (CD-PD Art. 34) counts calendar days: from Fri 25 Sep 2026 the 10th day is Mon 5 Oct,
+    in the National Day holiday, so the period ends Thu 8 Oct; a pause counts calendar days."""
+    req = _request()
+    assert clock.start(req, 10, on=date(2026, 9, 25), counting=clock.CALENDAR) == "2026-10-08"
+    clock.pause(req, on=date(2026, 9, 28))               # 26, 27, 28 Sep used
+    assert req["payload"]["days_used"] == 3
+    # 7 left from Mon 12 Oct: Mon 19 Oct (a working day)
+    assert clock.resume(req, on=date(2026, 10, 12)) == "2026-10-19"
+    working = _request()
+    assert clock.start(working, 10, on=date(2026, 9, 25)) != "2026-10-08"
+
+
+def test_which_types_count_calendar_days(app):
+    """The opening application and the appeal say 日; the others 工作日."""
+    assert clock.clock_counting("opening-application") == clock.CALENDAR
+    assert clock.clock_counting("appeal") == clock.CALENDAR
+    for key in ("conditional-access", "conditional-sharing", "correction", "data-service"):
+        assert clock.clock_counting(key) == clock.WORKING

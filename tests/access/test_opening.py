@@ -36,7 +36,8 @@ def test_grant_opens_the_record_through_a_confidentiality_review(
     assert body["type"] == "opening-application" and body["status"] == "submitted"
     assert body["receiver"] == {"community": str(city_centre.id)}
     received = date.fromisoformat(body["payload"]["received_on"])
-    assert body["payload"]["due_date"] == working_days().add_working_days(received, 10).isoformat()
+    # 10日, not 工作日: calendar days (CD-PD Art. 34)
+    assert body["payload"]["due_date"] == working_days().add_calendar_days(received, 10).isoformat()
     # due_date is in the standard /api/requests body
     got = client.get(f"/api/requests/{body['id']}", headers=company_token).get_json()
     assert got["payload"]["due_date"] == body["payload"]["due_date"]
@@ -129,29 +130,32 @@ def test_refusal_needs_reasons_and_only_the_provider_decides(
 def test_return_pauses_and_resubmission_resumes_across_national_day(
     running_app, workflow, company, curator
 ):
-    """Received Wed 30 Sep 2026: 10 working days → Tue 20 Oct; paused, resumed with 7 left."""
+    """Received Wed 30 Sep 2026: 10 calendar days (CD-PD Art. 34: 10日) → Sat 10 Oct, a
+    make-up working day (调休); returned on 5 Oct (5 days used), resumed Mon 2 Nov with 5
+    left → Sat 7 Nov, a rest day, so Mon 9 Nov."""
     record = workflow.publish(deposit(**NOT_OPENED))
     item = apply_for_opening(who(company), _form(record["id"]), on=date(2026, 9, 30))
-    assert item["payload"]["due_date"] == "2026-10-20"  # National Day week skipped
-    act(curator, item.id, "return", comment="请说明用途 / state the use", on=date(2026, 10, 10))
+    assert item["payload"]["due_date"] == "2026-10-10"
+    assert item["payload"]["counting"] == "calendar"
+    act(curator, item.id, "return", comment="请说明用途 / state the use", on=date(2026, 10, 5))
     returned = reload(item.id)
     assert returned.status == "returned" and returned["payload"]["clock"] == "paused"
-    assert returned["payload"]["days_used"] == 3
+    assert returned["payload"]["days_used"] == 5
     act(company, item.id, "submit", comment="用于风险地图 / for the risk map",
         on=date(2026, 11, 2))
     resumed = reload(item.id)
     assert resumed.status == "submitted" and str(resumed.id) == str(item.id)
-    assert resumed["payload"]["due_date"] == "2026-11-11"
-    assert resumed["payload"]["pauses"] == [["2026-10-10", "2026-11-02"]]
+    assert resumed["payload"]["due_date"] == "2026-11-09"
+    assert resumed["payload"]["pauses"] == [["2026-10-05", "2026-11-02"]]
 
 
 def test_deadline_running_into_2027_falls_back_to_weekdays(running_app, workflow, company):
-    """Received 28 Dec 2026: the calendar does not know 2027, weekdays are used."""
+    """Received 28 Dec 2026: 10 calendar days → Thu 7 Jan 2027, a weekday (the calendar does
+    not know 2027; weekdays are used)."""
     record = workflow.publish(deposit(**NOT_OPENED))
     item = apply_for_opening(who(company), _form(record["id"]), on=date(2026, 12, 28))
     due = date.fromisoformat(item["payload"]["due_date"])
-    assert due.year == 2027 and due.weekday() < 5
-    assert working_days().working_days_between(date(2026, 12, 28), due) == 10
+    assert due == date(2027, 1, 7)
 
 
 def test_described_data_is_granted_by_naming_the_open_record(

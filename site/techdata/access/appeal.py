@@ -83,8 +83,9 @@ def reopen(appeal, opinion, uow, on=None):
     payload.pop("decided_by", None)
     payload.pop("decided_at", None)
     original["payload"] = payload
-    limit = current_app.config["TECHDATA_ACCESS_DEADLINES"][original.type.deadline()]
-    clock.start(original, limit, on=on)
+    key = original.type.deadline()
+    clock.start(original, current_app.config["TECHDATA_ACCESS_DEADLINES"][key], on=on,
+                counting=clock.clock_counting(key))
     original.status = "submitted"
     uow.register(RecordCommitOp(original, indexer=current_requests_service.indexer))
     text = (bilingual(_("The refusal was overturned on appeal %(id)s; decide again. Expert "

@@ -86,8 +86,9 @@ class ClockedSubmitAction(actions.SubmitAction):
         if payload.get("clock") == clock.PAUSED:
             clock.resume(self.request, on=on)
         elif not payload.get("clock"):
-            limit = current_app.config["TECHDATA_ACCESS_DEADLINES"][self.request.type.deadline()]
-            clock.start(self.request, limit, on=on)
+            key = self.request.type.deadline()
+            clock.start(self.request, current_app.config["TECHDATA_ACCESS_DEADLINES"][key],
+                        on=on, counting=clock.clock_counting(key))
         self.request.status = self.status_to
         if resubmitted:  # the first submission is the request itself; log the answer
             current_events_service.create(

@@ -8,7 +8,11 @@ The rule (documented in the README):
 
 1. **Start.** On submission the clock starts: ``received_on`` is the day the
    request arrived (Asia/Shanghai), that day does not count, and the answer is
-   due on the ``limit_days``-th Chinese working day after it.
+   due on the ``limit_days``-th Chinese working day after it — or, for the types
+   whose text says 日 and not 工作日 (``TECHDATA_ACCESS_CALENDAR_DAYS``: the opening
+   application, CD-PD Art. 34, and the appeal, CD-PD Art. 28), ``limit_days``
+   calendar days after it, a period ending on a rest day or holiday moving to the
+   next working day. The payload's ``counting`` says which.
 2. **Pause.** While the provider waits on the applicant (the request is
    returned for more information), the clock is paused. The working days used
    so far are those after the start up to and including the pause day.
@@ -24,6 +28,7 @@ Reminders and escalation (``tasks.py``) look only at running clocks.
 
 from datetime import date
 
+from flask import current_app
 from marshmallow import fields
 
 from ..kernel.time import today
@@ -32,10 +37,14 @@ from ..workdays import working_days
 RUNNING, PAUSED, STOPPED = "running", "paused", "stopped"
 """The states of a clock."""
 
+WORKING, CALENDAR = "working", "calendar"
+"""How a clock counts its days: working days (工作日) or calendar days (日)."""
+
 CLOCK_FIELDS = {
     "received_on": fields.String(),
     "due_date": fields.String(),
     "limit_days": fields.Integer(),
+    "counting": fields.String(),
     "clock": fields.String(),
     "segment_start": fields.String(),
     "days_used": fields.Integer(),
@@ -58,18 +67,40 @@ def _day(value):
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def start(request, limit_days, on=None):
-    """Start the clock: due ``limit_days`` working days after ``on`` (default today)."""
+def clock_counting(deadline_key):
+    """How the clock of ``deadline_key`` counts (``TECHDATA_ACCESS_CALENDAR_DAYS``)."""
+    calendar_keys = current_app.config.get("TECHDATA_ACCESS_CALENDAR_DAYS", ())
+    return CALENDAR if deadline_key in calendar_keys else WORKING
+
+
+def _due(counting, on, days):
+    """The due day ``days`` after ``on``, counted as ``counting`` says."""
+    if counting == CALENDAR:
+        return working_days().add_calendar_days(on, days)
+    return working_days().add_working_days(on, days)
+
+
+def _used(counting, since, on):
+    """The days of the clock used from ``since`` (not counted) to ``on``."""
+    if counting == CALENDAR:
+        return (on - since).days
+    return working_days().working_days_between(since, on)
+
+
+def start(request, limit_days, on=None, counting=WORKING):
+    """Start the clock: due ``limit_days`` working (or calendar) days after ``on`` (default
+    today)."""
     on = on or today()
     payload = _payload(request)
     payload.update(
         received_on=on.isoformat(),
         limit_days=int(limit_days),
+        counting=counting,
         clock=RUNNING,
         segment_start=on.isoformat(),
         days_used=0,
         pauses=[],
-        due_date=working_days().add_working_days(on, int(limit_days)).isoformat(),
+        due_date=_due(counting, on, int(limit_days)).isoformat(),
     )
     for key in ("paused_on", "answered_on", "reminded", "escalated"):
         payload.pop(key, None)
@@ -83,7 +114,7 @@ def pause(request, on=None):
     if payload.get("clock") != RUNNING:
         return payload.get("due_date")
     on = on or today()
-    used = working_days().working_days_between(_day(payload["segment_start"]), on)
+    used = _used(payload.get("counting", WORKING), _day(payload["segment_start"]), on)
     payload.update(
         clock=PAUSED,
         paused_on=on.isoformat(),
@@ -104,7 +135,7 @@ def resume(request, on=None):
     payload.update(clock=RUNNING, segment_start=on.isoformat(), pauses=pauses)
     payload.pop("paused_on", None)
     if left > 0:
-        payload["due_date"] = working_days().add_working_days(on, left).isoformat()
+        payload["due_date"] = _due(payload.get("counting", WORKING), on, left).isoformat()
         payload.pop("reminded", None)
     request["payload"] = payload
     return payload["due_date"]

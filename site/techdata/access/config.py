@@ -8,12 +8,17 @@ from .notify import BUILDERS
 TECHDATA_ACCESS_DEADLINES = {
     "conditional-access": 15,   # QY Art. 24; LZ Art. 25-26
     "conditional-sharing": 10,  # CD-PD Art. 26 (QY Art. 16 says 7)
-    "opening-application": 10,  # CD-PD Art. 34; LZ Art. 23
-    "appeal": 15,               # CD-PD Art. 28, 34
+    "opening-application": 10,  # CD-PD Art. 34; LZ Art. 23 (calendar days)
+    "appeal": 15,               # CD-PD Art. 28, 34 (calendar days)
     "correction": 10,           # CD-PD Art. 27 (QY Art. 18 says 5); LZ Art. 31
     "data-service": 20,         # CD-TD Art. 20, 22: set by the centre; this is the default
 }
-"""Working days within which each request type must be answered."""
+"""Days within which each request type must be answered: working days, except the types
+of ``TECHDATA_ACCESS_CALENDAR_DAYS``."""
+
+TECHDATA_ACCESS_CALENDAR_DAYS = ("opening-application", "appeal")
+"""Deadline keys whose text says 日, not 工作日 (CD-PD Art. 34: 10日; CD-PD Art. 28: 15日):
+calendar days, a period ending on a rest day or holiday ending on the next working day."""
 
 TECHDATA_ACCESS_REMINDER_DAYS = 2
 """Remind the provider this many working days before a request is due."""
@@ -52,6 +57,7 @@ NOTIFICATION_BUILDERS = BUILDERS
 
 __all__ = (
     "TECHDATA_ACCESS_DEADLINES",
+    "TECHDATA_ACCESS_CALENDAR_DAYS",
     "TECHDATA_ACCESS_REMINDER_DAYS",
     "TECHDATA_CORRECTION_REPORT_DAYS",
     "TECHDATA_APPEAL_ROLE",

@@ -78,6 +78,17 @@ class WorkingDayCalendar:
                 left -= 1
         return day
 
+    def add_calendar_days(self, start, count):
+        """The day on which a period of ``count`` calendar days (日, not 工作日) after ``start``
+        ends: ``start + count``, moved to the next working day when that day is a rest day or
+        statutory holiday (DOMAIN "Requests and their deadlines"; CD-PD Art. 28, 34)."""
+        if count < 0:
+            raise ValueError("count must not be negative")
+        day = start + timedelta(days=count)
+        while not self.is_workday(day):
+            day += timedelta(days=1)
+        return day
+
     def working_days_between(self, start, end):
         """Working days in the half-open span (``start``, ``end``]; negative if reversed."""
         if end < start:
