@@ -15,6 +15,7 @@ from invenio_accounts.proxies import current_datastore
 from invenio_db import db
 from invenio_rdm_records.proxies import current_rdm_records_service as records
 
+from ..entities.identity import add_scope_needs
 from ..kernel.roles import ensure_roles
 from ..review.workflow import review_and_publish
 from .projects import ensure_project
@@ -168,10 +169,11 @@ def published_recid(title):
 
 
 def depositor_identity(user):
-    """The identity ``user`` has when logged in (with any/authenticated user needs)."""
+    """The identity ``user`` has when logged in (with any/authenticated user needs and the
+    scopes of its verified memberships, which log-in adds through ``identity_loaded``)."""
     identity = get_identity(user)
     identity.provides.update({any_user, authenticated_user})
-    return identity
+    return add_scope_needs(identity, user.id)
 
 
 def ensure_records(owner):

@@ -209,10 +209,34 @@ CREATE TRIGGER techdata_audit_chain_append_only
 """Triggers refusing UPDATE (of a chained entry) and DELETE on the trail."""
 
 
+GUARD_TRIGGERS = ("audit_logs_metadata_append_only", "techdata_audit_chain_append_only")
+"""The triggers :data:`GUARDS` creates."""
+
+
+def guards_in_place():
+    """Whether the guard function (with this code's body) and both triggers exist."""
+    body = GUARDS.statement.split("$$")[1].replace("%%", "%")
+    source = db.session.execute(text(
+        "SELECT prosrc FROM pg_proc WHERE proname = 'techdata_audit_guard'")).scalar()
+    triggers = set(db.session.execute(text(
+        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(:names)"),
+        {"names": list(GUARD_TRIGGERS)}).scalars())
+    return source is not None and source.strip() == body.strip() and triggers == set(
+        GUARD_TRIGGERS)
+
+
 def ensure_guards():
-    """Create (or replace) the triggers on an existing database (idempotent)."""
+    """Create (or replace) the triggers on an existing database (idempotent).
+
+    Nothing is done when they are in place: dropping a trigger locks its table
+    exclusively, so an upgrade run while any transaction has read the trail would wait
+    for it (the upgrade at every start must not)."""
+    if guards_in_place():
+        db.session.commit()
+        return False
     db.session.connection().execute(GUARDS)
     db.session.commit()
+    return True
 
 
 # The links' table is created after the entries' (no foreign key: a deleted entry
@@ -222,4 +246,5 @@ event.listen(AuditChainLink.__table__, "after_create", GUARDS.execute_if(dialect
 
 
 __all__ = ("AuditChainLink", "BEFORE_LINK", "Break", "GENESIS", "canonical", "ensure_guards", "entry_body",
+           "guards_in_place",
            "link_hash", "verify")
