@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from techdata.entities.cli import entities_cli
 from techdata.entities.importer import import_entities
 from techdata.entities.proxies import current_entities_service as service
-from techdata.entities.rows import read_rows
+from techdata.kernel.tables import read_rows
 
 from .conftest import CODE_A
 

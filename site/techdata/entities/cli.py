@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from .importer import import_entities
 from .proxies import current_entities_service
-from .rows import read_rows
+from ..kernel.tables import read_rows
 
 
 @click.group("entities")

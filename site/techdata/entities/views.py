@@ -25,7 +25,7 @@ from ..kernel.i18n import _
 from .importer import import_entities
 from .models import KINDS
 from .proxies import current_entities_service as service
-from .rows import read_rows
+from ..kernel.tables import read_rows
 from .schemas import PEOPLE
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024

@@ -6,7 +6,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from .importer import import_projects, read_rows
+from ..kernel.tables import read_rows
+from .importer import import_projects
 from .proxies import current_projects_service
 
 

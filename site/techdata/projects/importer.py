@@ -22,16 +22,14 @@ comes from the acceptance decision alone, so a row that would make a project
 accepted is refused naming ``status``.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from invenio_access.permissions import system_identity
 from marshmallow import ValidationError
-from openpyxl import load_workbook
 
 from ..kernel.errors import field_errors
+from ..kernel.tables import read_rows
 from .entity_ids import map_ids, unknown_messages
 from .services.schema import INITIAL_STATUS
 from .services.service import TRANSITIONS, not_a_move
@@ -112,27 +110,6 @@ def row_to_project(row):
             value = str(value)
         doc[name] = value
     return doc
-
-
-def read_rows(path_or_file, filename=None):
-    """Rows (dicts) of a CSV (UTF-8, with or without BOM) or XLSX file."""
-    name = (filename or getattr(path_or_file, "name", "") or str(path_or_file)).lower()
-    if name.endswith(".xlsx"):
-        book = load_workbook(path_or_file, read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
-        for values in rows:
-            if values and any(v not in (None, "") for v in values):
-                yield dict(zip(header, values))
-        return
-    if hasattr(path_or_file, "read"):
-        data = path_or_file.read()
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    else:
-        with open(path_or_file, encoding="utf-8-sig") as fp:
-            text = fp.read()
-    yield from csv.DictReader(io.StringIO(text))
 
 
 def import_projects(service, rows, dry_run=False, identity=system_identity, progress=None):

@@ -23,10 +23,11 @@ from marshmallow import ValidationError
 from ..kernel.csrf import check_csrf, generate_csrf
 from ..kernel.errors import field_errors, forbidden, not_found
 from ..kernel.i18n import _
+from ..kernel.tables import read_rows
 from ..kernel.time import today
 from .entity_ids import add_names
 from .export import workbook_bytes
-from .importer import import_projects, read_rows
+from .importer import import_projects
 from .proxies import current_projects_service
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024

@@ -1,4 +1,5 @@
-"""Rows of an uploaded CSV (UTF-8, with or without BOM) or XLSX file."""
+"""Rows of an uploaded table: CSV (UTF-8, with or without BOM) or XLSX (the imports of
+projects and entities read them the same way)."""
 
 import csv
 import io
