@@ -101,8 +101,11 @@ def status(as_json):
 
 
 @techdata.command("upgrade")
+@click.option("--no-index-catch-up", is_flag=True,
+              help="Do not reindex the last day's changes (after a restore, which rebuilds "
+                   "every index).")
 @with_appcontext
-def upgrade():
+def upgrade(no_index_catch_up):
     """Bring an existing database up to the code: tables, indices, roles, centre, OAI set."""
-    for label, result in setup.upgrade():
+    for label, result in setup.upgrade(catch_up=not no_index_catch_up):
         click.echo(f"{label}: {result}")

@@ -91,8 +91,9 @@ def catch_up_search_index(hours=24):
     return total
 
 
-def upgrade():
-    """Run every set-up step; yields ``(label, result)`` as each one is done."""
+def upgrade(catch_up=True):
+    """Run every set-up step; yields ``(label, result)`` as each one is done. ``catch_up``:
+    reindex the last day's changes (not after a restore, which rebuilds every index)."""
     create_missing_tables()
     ensure_guards()  # the audit trail's triggers, also on a table created by alembic
     yield "search indices created", len(create_missing_indices())
@@ -111,4 +112,5 @@ def upgrade():
     yield "OAI-PMH set queries registered", register_percolators()
     yield "request titles of records the applicant may not read stripped", len(
         strip_unreadable_titles())
-    yield "search index caught up with the last day's changes", catch_up_search_index()
+    if catch_up:
+        yield "search index caught up with the last day's changes", catch_up_search_index()
