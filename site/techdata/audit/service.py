@@ -16,7 +16,7 @@ from invenio_audit_logs.proxies import current_audit_logs_service
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ..kernel.errors import invalid
-from ..kernel.i18n import _
+from ..kernel.i18n import _, bilingual, lazy_bilingual
 from ..kernel.time import to_local, zone
 from .actions import label
 
@@ -32,7 +32,7 @@ CSV_COLUMNS = (
 )
 """Columns of the CSV export, with their headings."""
 
-TEXT = validate.Length(max=255, error="至多 255 个字符 / At most 255 characters.")
+TEXT = validate.Length(max=255, error=lazy_bilingual(_("At most 255 characters.")))
 
 
 class FilterSchema(Schema):
@@ -62,7 +62,7 @@ def parse_filters(args):
         raise invalid(err)
     if data["date_from"] and data["date_to"] and data["date_from"] > data["date_to"]:
         raise invalid(errors=[{"field": "date_to", "messages": [
-            "结束日期早于开始日期 / The end date is before the start date."]}])
+            bilingual(_("The end date is before the start date."))]}])
     return data
 
 

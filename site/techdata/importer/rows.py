@@ -61,8 +61,8 @@ def entity_terms(row, errors):
             row[column] = found
 
 
-DEFAULT_BASIS = "历史数据迁移：沿用原分级 / imported: the original grading is kept (CD-TD Art. 11)"
-DEFAULT_REASONS = "历史数据迁移：原保密审查通过 / imported: passed in the original review (CD-TD Art. 24)"
+DEFAULT_BASIS = _("imported: the original grading is kept (CD-TD Art. 11)")
+DEFAULT_REASONS = _("imported: passed in the original review (CD-TD Art. 24)")
 
 
 class RowError(ValueError):
@@ -213,11 +213,11 @@ def parse_row(line, row, files_dir, publisher):
     if errors:
         raise RowError(errors)
     review = {"decided_by": row["review_decided_by"], "decided_at": row["review_decided_at"],
-              "basis": row.get("review_basis") or DEFAULT_BASIS}
+              "basis": row.get("review_basis") or bilingual(DEFAULT_BASIS)}
     confidentiality = None
     if opens:
         confidentiality = {"decided_by": row["confidentiality_decided_by"],
                            "decided_at": row["confidentiality_decided_at"],
-                           "reasons": row.get("confidentiality_reasons") or DEFAULT_REASONS}
+                           "reasons": row.get("confidentiality_reasons") or bilingual(DEFAULT_REASONS)}
     return ImportRow(line=line, key=row["key"], data=draft_data(row, publisher), files=files,
                      review=review, confidentiality=confidentiality, opens=opens)

@@ -36,7 +36,7 @@ class ProjectLinkComponent(ServiceComponent):
         if not number:
             if cf.get(DATASET):
                 raise ValidationError({f"custom_fields.{DATASET}": [
-                    "须同时填写项目编号 / Name the project too."]})
+                    bilingual(_("Name the project too."))]})
             return
         projects = current_projects_service
         if system_process in identity.provides:

@@ -29,6 +29,7 @@ from invenio_access.permissions import system_identity
 from marshmallow import ValidationError
 
 from ..kernel.errors import field_errors
+from ..kernel.i18n import _, bilingual
 from ..kernel.tables import read_rows
 from .entity_ids import map_ids, unknown_messages
 from .services.schema import INITIAL_STATUS
@@ -121,7 +122,7 @@ def import_projects(service, rows, dry_run=False, identity=system_identity, prog
         key = doc.get("number")
         if key in seen:
             report.errors.append({"row": number, "number": key, "errors": [
-                {"field": "number", "messages": ["文件中项目编号重复 / Duplicate project number in the file."]}]})
+                {"field": "number", "messages": [bilingual(_("Duplicate project number in the file."))]}]})
             continue
         seen.add(key)
         try:
@@ -146,7 +147,7 @@ def import_projects(service, rows, dry_run=False, identity=system_identity, prog
                 if moves:
                     service.transition(identity, key, {
                         "status": target,
-                        "comment": "项目管理系统导入 / Imported from the program-management system."})
+                        "comment": bilingual(_("Imported from the program-management system."))})
             (report.updated if exists else report.created).append(key)
         except ValidationError as err:
             report.errors.append({"row": number, "number": key,

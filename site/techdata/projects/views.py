@@ -22,7 +22,7 @@ from marshmallow import ValidationError
 
 from ..kernel.csrf import check_csrf, generate_csrf
 from ..kernel.errors import field_errors, forbidden, not_found
-from ..kernel.i18n import _
+from ..kernel.i18n import _, bilingual
 from ..kernel.tables import read_rows
 from ..kernel.time import today
 from .entity_ids import add_names
@@ -144,11 +144,11 @@ def project_import():
         upload = request.files.get("file")
         name = (upload.filename or "").lower() if upload else ""
         if not upload or not name.endswith((".csv", ".xlsx")):
-            error = "请选择 CSV 或 XLSX 文件 / Choose a CSV or XLSX file."
+            error = bilingual(_("Choose a CSV or XLSX file."))
         else:
             data = upload.read(MAX_IMPORT_BYTES + 1)
             if len(data) > MAX_IMPORT_BYTES:
-                error = "文件过大，请用命令行导入 / File too large: use the CLI import."
+                error = bilingual(_("File too large: use the CLI import."))
             else:
                 try:
                     rows = list(read_rows(io.BytesIO(data), filename=name))

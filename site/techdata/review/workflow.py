@@ -11,6 +11,7 @@ from invenio_communities.proxies import current_communities
 from invenio_communities.utils import load_community_needs
 from invenio_rdm_records.proxies import current_rdm_records_service as records
 
+from ..kernel.i18n import _, bilingual
 from .centres import ensure_city_centre
 from .gate import needs_confidentiality_review, reviews_of
 from .proxies import current_review_service
@@ -48,6 +49,6 @@ def review_and_publish(draft_id, depositor, curator, reviewer, grading):
         decisions.decide_confidentiality(
             acting_as(reviewer), row.id,
             {"decision": "pass", "checklist": {c: True for c in CHECKLIST},
-             "reasons": "演示数据，无涉密内容 / demo data, nothing classified"},
+             "reasons": bilingual(_("demo data, nothing classified"))},
         )
     return records.read(system_identity, draft_id)
