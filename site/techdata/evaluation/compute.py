@@ -47,6 +47,7 @@ from invenio_rdm_records.records.systemfields.deletion_status import RecordDelet
 from invenio_requests.records.models import RequestEventModel, RequestMetadata
 from sqlalchemy import select
 
+from ..audit.violations import current_violation_service
 from ..directory.models import DirectoryEntry, OpenPlanItem
 from ..kernel.time import as_moment, local_date, today
 from ..projects.records.models import ProjectMetadata
@@ -627,13 +628,7 @@ def stale_facts(world, year):
 # Violations (QY Art. 32; CD-TD Art. 27)
 #
 def violation_register():
-    """The register of violations (``audit/``), or None where the platform has none."""
-    try:
-        # Optional source, imported when used: the register is its own feature (issue 19
-        # defines its indicators whether or not the register is installed).
-        from ..audit.violations import current_violation_service  # noqa: PLC0415
-    except ImportError:
-        return None
+    """The register of violations (``audit/``, CD-TD Art. 27; QY Art. 32)."""
     return current_violation_service
 
 
