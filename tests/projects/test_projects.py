@@ -178,7 +178,8 @@ def test_acceptance_refused_while_gate_fails_override_recorded(
 
 def test_overdue_detection_and_digest(running_app, client, manager_token, researcher,
                                       researcher_token, workflow, mailbox):
-    """Past the due date with no deposit: listed, one digest per person per period."""
+    """Past the due date owing deposits: listed (one of two datasets deposited too, issue 16
+    item 7), one digest per person per period."""
     from techdata.projects.tasks import overdue_projects, send_overdue_digest
 
     client.post("/api/projects", json=project(number="OLD-1", acceptance_due="2025-06-30"),
@@ -187,16 +188,19 @@ def test_overdue_detection_and_digest(running_app, client, manager_token, resear
                 headers=manager_token)
     client.post("/api/projects", json=project(number="NEW-1", acceptance_due="2099-01-01"),
                 headers=manager_token)
-    workflow.publish(deposit(project="OLD-2", project_dataset="soil"))  # deposited: not overdue
+    workflow.publish(deposit(project="OLD-2", project_dataset="soil"))  # water still owed
     _refresh()
-    numbers = [p["number"] for p in overdue_projects()]
-    assert "OLD-1" in numbers and "OLD-2" not in numbers and "NEW-1" not in numbers
+    overdue = {p["number"]: p for p in overdue_projects()}
+    assert "OLD-1" in overdue and "OLD-2" in overdue and "NEW-1" not in overdue
+    assert (overdue["OLD-1"]["deposited"], overdue["OLD-2"]["deposited"]) == (0, 1)
+    assert overdue["OLD-2"]["planned"] == 2
     from invenio_cache import current_cache
 
     current_cache.delete(f"techdata:overdue-digest:{researcher.email}")
     assert researcher.email in send_overdue_digest()
     digests = [m for m in mailbox if researcher.email in m.recipients]
     assert len(digests) == 1 and "OLD-1" in digests[0].body and "NEW-1" not in digests[0].body
+    assert "OLD-2" in digests[0].body and "已汇交 deposited 1/2" in digests[0].body
     send_overdue_digest()  # the same day again: no second mail
     assert len([m for m in mailbox if researcher.email in m.recipients]) == 1
 

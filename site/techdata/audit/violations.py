@@ -293,7 +293,8 @@ class ViolationService(DomainService):
                 "kind": "not_deposited", "article": KINDS["not_deposited"][1],
                 "found_on": on.isoformat(),
                 "description": f"{hit.get('title_zh') or hit['number']}: "
-                               f"acceptance due {hit.get('acceptance_due')}, nothing deposited",
+                               f"acceptance due {hit.get('acceptance_due')}, "
+                               f"{hit['deposited']} of {hit['planned']} datasets deposited",
                 "rectify_days": current_app.config["TECHDATA_VIOLATION_RECTIFY_DAYS"]})
         return out
 

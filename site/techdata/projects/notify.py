@@ -21,7 +21,8 @@ class OverdueDigest(EmailNotificationBuilder):
     def build(cls, email, projects):
         """The digest for ``email`` of ``projects`` (dicts of the registry)."""
         items = [{"number": p["number"], "title_zh": p.get("title_zh", ""),
-                  "acceptance_due": p.get("acceptance_due", "")}
+                  "acceptance_due": p.get("acceptance_due", ""),
+                  "deposited": p.get("deposited", 0), "planned": p.get("planned", 0)}
                  for p in sorted(projects, key=lambda p: p.get("acceptance_due", ""))]
         return Notification(type=cls.type, context={
             "email": email, "count": len(items), "projects": items})

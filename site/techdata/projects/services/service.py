@@ -301,10 +301,24 @@ class ProjectService(RecordService):
         return rows
 
     def overdue(self, identity, today):
-        """Projects past their acceptance due date without any deposit (CD-TD Art. 27)."""
+        """Projects past their acceptance due date, not accepted or terminated, that still
+        owe deposits (CD-TD Art. 15, 27): one with one of five datasets deposited is
+        reminded too, as ``/projects/?overdue=1`` lists it (issue 16 item 7). Each gains
+        ``deposited`` (datasets linked) and ``planned`` (datasets in its plan)."""
         result = self.search(identity, params={"size": 1000},
                              extra_filter=_overdue_filter(today))
-        return [hit for hit in result.hits if not linked_records(hit["number"])]
+        out = []
+        for hit in result.hits:
+            try:
+                record = self.record_cls.pid.resolve(hit["id"])
+            except PIDDoesNotExistError:
+                continue  # indexed but no longer stored
+            gate = self.acceptance_gate(record)
+            if gate.deposits_complete():
+                continue  # everything deposited: the acceptance decision is the bureau's
+            out.append({**hit, "deposited": len(linked_records(hit["number"])),
+                        "planned": len(hit.get("plan") or [])})
+        return out
 
 
 def _overdue_filter(today):
