@@ -168,11 +168,11 @@ class EvaluationService(DomainService):
         kind, _id = self.check_scope(scope_kind, "-")
         if kind == "city":
             return [""] if self.reads_all(identity) else []
+        if not self.may_evaluate(identity):
+            raise forbidden()  # before anything is computed: a refused read stores nothing
         self.ensure(year)
         ids = [r[0] for r in db.session.query(EvaluationSummary.scope_id).filter_by(
             year=year, period="", scope_kind=kind).distinct().order_by(EvaluationSummary.scope_id)]
-        if not self.may_evaluate(identity):
-            raise forbidden()
         visible = self.visible(identity, kind)
         return [i for i in ids if visible is None or i in visible]
 
@@ -313,7 +313,8 @@ class EvaluationService(DomainService):
         if not getattr(identity, "id", None) and not self.reads_all(identity):
             raise forbidden()
         year = today().year
-        self.ensure(year)
+        if self.may_evaluate(identity):
+            self.ensure(year)  # a depositor reads the last computation, never starts one
         query = EvaluationFact.query.filter(
             EvaluationFact.year == year, EvaluationFact.basis == "stale.datasets",
             EvaluationFact.num > 0).order_by(EvaluationFact.on, EvaluationFact.item)
