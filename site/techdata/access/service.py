@@ -232,6 +232,26 @@ class AccessService(DomainService):
         return lists.bureau_list(identity, type_=type_, entity=entity, status=status,
                                  overdue=overdue)
 
+    def late_answers(self, identity, on=None):
+        """Requests from outside answered after their due date, or still unanswered past it.
+
+        The rows of the bureau's list (newest first) whose clock stopped on a day
+        after ``due_date`` or runs past it on ``on`` (CD-PD Art. 26-28, 34, 46;
+        QY Art. 16, 32): what the register of violations proposes as late answers.
+        """
+        self.require(identity, "bureau_list")
+        names, out = lists.Names(), []
+        for model in RequestMetadata.query.filter(
+                RequestMetadata.json["type"].as_string().in_(registry.TYPE_IDS),
+                RequestMetadata.json["payload"]["due_date"].as_string().isnot(None)
+        ).order_by(RequestMetadata.created.desc()):
+            row = lists.row_of(model, names, on)
+            answered = row["answered_on"]
+            withdrawn = row["status"] == "cancelled"  # the applicant's act, not an answer
+            if row["overdue"] or (answered and answered > row["due_date"] and not withdrawn):
+                out.append(row)
+        return out
+
     def xlsx(self, rows):
         """List rows as an XLSX workbook (bytes)."""
         return lists.to_xlsx(rows)

@@ -14,6 +14,7 @@ one entity) and :meth:`ViolationService.count_by_entity`. Reached through
 :data:`current_violation_service` (built on first use, once per app).
 """
 
+import re
 from datetime import date
 
 from flask import current_app
@@ -32,6 +33,8 @@ from ..kernel.scopes import DATA_ADMIN, ENTITY, InScope, scopes_of
 from ..kernel.services import (DomainPermissionPolicy, DomainService, DomainServiceConfig,
                                unit_of_work)
 from ..kernel.time import today
+from ..access.proxies import current_access_service
+from ..directory.proxies import current_directory_service
 from ..projects.proxies import current_projects_service
 from ..workdays.calendar import working_days
 from .models import Violation, utcnow
@@ -46,6 +49,9 @@ KINDS = {
     "other": (_("Other violation"), "CD-TD Art. 27"),
 }
 """Kinds of finding: ``{kind: (label, default article)}``."""
+
+REF = re.compile(r"^\[([^\]]+)\]")
+"""The reference a proposed finding's description starts with (``[request <id>]``)."""
 
 STATUS_LABELS = {"open": _("Rectification running"), "rectified": _("Rectified")}
 """Labels of a finding's status."""
@@ -275,27 +281,64 @@ class ViolationService(DomainService):
     def candidates(self, identity, on=None):
         """Findings proposed from the existing clocks, not registered yet (CD-TD Art. 27).
 
-        Today: the projects past their acceptance date without any deposit
-        (the projects' overdue list). Each is a ready registration body
-        (kind ``not_deposited``); the bureau confirms it on the register page.
+        - projects past their acceptance date with datasets still owed (the
+          projects' overdue list): kind ``not_deposited`` (CD-TD Art. 15, 27);
+        - requests from outside answered after their due date, or unanswered
+          past it (the access service's late answers): kind ``late_answer``
+          (CD-PD Art. 46; QY Art. 32);
+        - directory entries not checked by their check date (the directory's
+          upkeep): kind ``directory_unchecked`` (QY Art. 8, 32), and changes
+          not released within their working days: ``directory_stale``
+          (CD-PD Art. 14; QY Art. 8, 32).
+
+        Each is a ready registration body; the bureau confirms it on the
+        register page. A request or directory entry is named in the
+        description's leading ``[reference]``, so a registered one is not
+        proposed again.
         """
         self.require(identity, "manage")
         on = on or today()
         known = {p for (p,) in db.session.execute(
             select(Violation.project).where(Violation.kind == "not_deposited",
                                             Violation.project.isnot(None)))}
+        refs = registered_refs()
+        days = current_app.config["TECHDATA_VIOLATION_RECTIFY_DAYS"]
+
+        def proposal(entity, kind, description, project=""):
+            return {"entity": str(entity or "") or "-", "project": project, "kind": kind,
+                    "article": KINDS[kind][1], "found_on": on.isoformat(),
+                    "description": description, "rectify_days": days}
+
         out = []
         for hit in current_projects_service.overdue(system_identity, on):
             if hit["number"] in known:
                 continue
-            out.append({
-                "entity": str(hit.get("lead_entity") or ""), "project": hit["number"],
-                "kind": "not_deposited", "article": KINDS["not_deposited"][1],
-                "found_on": on.isoformat(),
-                "description": f"{hit.get('title_zh') or hit['number']}: "
-                               f"acceptance due {hit.get('acceptance_due')}, "
-                               f"{hit['deposited']} of {hit['planned']} datasets deposited",
-                "rectify_days": current_app.config["TECHDATA_VIOLATION_RECTIFY_DAYS"]})
+            out.append(proposal(
+                hit.get("lead_entity"), "not_deposited",
+                f"{hit.get('title_zh') or hit['number']}: "
+                f"acceptance due {hit.get('acceptance_due')}, "
+                f"{hit['deposited']} of {hit['planned']} datasets deposited",
+                project=hit["number"]))
+        for row in current_access_service.late_answers(system_identity, on):
+            ref = f"request {row['id']}"
+            if ref not in refs:
+                answered = row["answered_on"] or "not answered"
+                out.append(proposal(row["entity"], "late_answer",
+                                    f"[{ref}] {row['type']} {row['title']}: due "
+                                    f"{row['due_date']}, answered {answered}"))
+        upkeep = current_directory_service.upkeep(system_identity)
+        for row in upkeep["unchecked"]:
+            ref = f"directory {row['entry_id']} check {row['due_date']}"
+            if ref not in refs and row["due_date"] < on.isoformat():
+                out.append(proposal(row["entity"], "directory_unchecked",
+                                    f"[{ref}] {row['title_zh']}: last checked "
+                                    f"{row['last_checked']}, check due {row['due_date']}"))
+        for row in upkeep["pending_changes"]:
+            ref = f"directory {row['entry_id']} change {row['changed_at']}"
+            if ref not in refs and row["overdue"]:
+                out.append(proposal(row["entity"], "directory_stale",
+                                    f"[{ref}] {row['title_zh']}: changed {row['changed_at']}, "
+                                    f"release due {row['due_date']}"))
         return out
 
     def is_registrar(self, identity):
@@ -347,6 +390,13 @@ class ViolationService(DomainService):
         for v in rows:
             by.setdefault(v.entity, []).append(v)
         return {entity: self._figures(found, year_end) for entity, found in sorted(by.items())}
+
+
+def registered_refs():
+    """The ``[reference]`` leading the descriptions of the registered findings."""
+    rows = db.session.execute(select(Violation.description).where(
+        Violation.kind.in_(("late_answer", "directory_unchecked", "directory_stale"))))
+    return {m.group(1) for (text,) in rows if (m := REF.match(text or ""))}
 
 
 def violation_service(app=None):
