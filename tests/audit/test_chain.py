@@ -10,7 +10,9 @@ from sqlalchemy.exc import DBAPIError
 from techdata.cli import techdata
 from techdata.kernel import audit, roles
 from techdata.kernel.roles import ensure_roles
-from techdata.kernel.audit_chain import AuditChainLink, verify
+from techdata.audit.violations import current_violation_service
+from techdata.kernel.audit_chain import (GUARDED, AuditChainLink, ensure_guards, guards_in_place,
+                                         verify)
 from tests.helpers import registered_user
 
 
@@ -65,6 +67,40 @@ def test_database_refuses_update_and_delete(audit_app, db):
             with db.session.begin_nested():
                 db.session.execute(text(sql))
     assert verify()[1] is None
+
+
+def test_one_guard_function_for_every_append_only_table(audit_app, db):
+    """The trail, its links, the register and the digests share the kernel's guard
+    function, each trigger passing its rule: DELETE refused everywhere; UPDATE refused
+    but on a finding (its follow-up and closing) (LZ Art. 38; CD-TD Art. 27)."""
+    assert set(GUARDED) == {"audit_logs_metadata", "techdata_audit_chain",
+                            "techdata_audit_violation", "techdata_audit_digest"}
+    functions = set(db.session.execute(text(
+        "SELECT DISTINCT p.proname FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+        "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal "
+        "AND c.relname = ANY(:tables)"), {"tables": list(GUARDED)}).scalars())
+    assert functions == {"techdata_append_only"}
+    assert guards_in_place() and ensure_guards() is False
+    found = current_violation_service.register(system_identity, {
+        "entity": "ENT-GUARD", "kind": "other", "found_on": "2026-11-02",
+        "description": "guard", "rectify_days": 5})
+    db.session.execute(text(
+        "INSERT INTO techdata_audit_digest (day, position, last_hash, count, body, signature, "
+        "key_id, created) VALUES ('1999-01-01', 0, 'x', 0, '{}', 'x', 'k', now())"))
+    db.session.commit()
+    for sql in ("UPDATE techdata_audit_digest SET count = 1 WHERE day = '1999-01-01'",
+                "DELETE FROM techdata_audit_digest WHERE day = '1999-01-01'",
+                f"DELETE FROM techdata_audit_violation WHERE id = {found['id']}"):
+        with pytest.raises(DBAPIError, match="append-only, kept as evidence"):
+            with db.session.begin_nested():
+                db.session.execute(text(sql))
+    db.session.execute(text("UPDATE techdata_audit_violation SET rectification = 'ok' "
+                            f"WHERE id = {found['id']}"))
+    # the bogus digest goes (triggers off), so later digest checks see only real ones
+    db.session.execute(text("ALTER TABLE techdata_audit_digest DISABLE TRIGGER USER"))
+    db.session.execute(text("DELETE FROM techdata_audit_digest WHERE day = '1999-01-01'"))
+    db.session.execute(text("ALTER TABLE techdata_audit_digest ENABLE TRIGGER USER"))
+    db.session.commit()
 
 
 def test_verify_names_an_edited_entry(audit_app, db):

@@ -14,7 +14,8 @@
 from datetime import datetime, timezone
 
 from invenio_db import db
-from sqlalchemy import DDL, event
+
+from ..kernel.audit_chain import append_only
 
 VIOLATION_STATUSES = ("open", "rectified")
 """Life of a finding: open (rectification running) → rectified (closed by the bureau)."""
@@ -79,26 +80,9 @@ class AuditDigest(db.Model):
     created = db.Column(db.DateTime, nullable=False, default=utcnow)
 
 
-GUARDS = DDL("""
-CREATE OR REPLACE FUNCTION techdata_audit_kept_guard() RETURNS trigger AS $$
-BEGIN
-  -- CD-TD Art. 27, LZ Art. 38: findings and digests are evidence, never removed
-  IF TG_TABLE_NAME = 'techdata_audit_violation' AND TG_OP = 'UPDATE' THEN
-    RETURN NEW;
-  END IF;
-  RAISE EXCEPTION '%% on %% refused: kept as evidence (CD-TD Art. 27; LZ Art. 38)',
-    TG_OP, TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
-END $$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS techdata_audit_violation_kept ON techdata_audit_violation;
-CREATE TRIGGER techdata_audit_violation_kept
-  BEFORE UPDATE OR DELETE ON techdata_audit_violation
-  FOR EACH ROW EXECUTE FUNCTION techdata_audit_kept_guard();
-DROP TRIGGER IF EXISTS techdata_audit_digest_kept ON techdata_audit_digest;
-CREATE TRIGGER techdata_audit_digest_kept
-  BEFORE UPDATE OR DELETE ON techdata_audit_digest
-  FOR EACH ROW EXECUTE FUNCTION techdata_audit_kept_guard();
-""")
-"""Triggers: no finding is deleted; no digest is changed or deleted."""
-
-AuditDigest.__table__.add_is_dependent_on(Violation.__table__)
-event.listen(AuditDigest.__table__, "after_create", GUARDS.execute_if(dialect="postgresql"))
+# Triggers (the kernel's one guard function): no finding is deleted (follow-up and
+# closing update it); no digest is changed or deleted.
+append_only(Violation.__table__, update="allowed", article="CD-TD Art. 27; LZ Art. 38",
+            trigger="techdata_audit_violation_kept")
+append_only(AuditDigest.__table__, article="CD-TD Art. 27; LZ Art. 38",
+            trigger="techdata_audit_digest_kept")

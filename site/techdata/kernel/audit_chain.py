@@ -185,66 +185,108 @@ def verify(batch=1000):
     return checked, None
 
 
-GUARDS = DDL("""
-CREATE OR REPLACE FUNCTION techdata_audit_guard() RETURNS trigger AS $$
+GUARD_FUNCTION = """
+CREATE OR REPLACE FUNCTION techdata_append_only() RETURNS trigger AS $$
 BEGIN
-  -- LZ Art. 38, CD-PD Art. 23: the audit trail is append-only, kept five years
-  IF TG_TABLE_NAME = 'audit_logs_metadata' AND TG_OP = 'UPDATE' THEN
-    IF NOT EXISTS (SELECT 1 FROM techdata_audit_chain c WHERE c.log_id = OLD.id) THEN
-      RETURN NEW;  -- the entry is still being written in its own transaction
+  -- LZ Art. 38, CD-PD Art. 23, CD-TD Art. 27: the trail and its evidence are append-only.
+  -- TG_ARGV[0], what UPDATE may do: 'never'; 'allowed' (DELETE refused only);
+  -- 'unchained' (an audit entry still being written, before its link exists).
+  IF TG_OP = 'UPDATE' THEN
+    IF TG_ARGV[0] = 'allowed' THEN
+      RETURN NEW;
+    END IF;
+    IF TG_ARGV[0] = 'unchained' THEN
+      IF NOT EXISTS (SELECT 1 FROM techdata_audit_chain c WHERE c.log_id = OLD.id) THEN
+        RETURN NEW;
+      END IF;
     END IF;
   END IF;
-  RAISE EXCEPTION 'audit trail is append-only: %% on %% refused (LZ Art. 38, CD-PD Art. 23)',
-    TG_OP, TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+  RAISE EXCEPTION '%% on %% refused: append-only, kept as evidence (%%)',
+    TG_OP, TG_TABLE_NAME, TG_ARGV[1] USING ERRCODE = 'restrict_violation';
 END $$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS audit_logs_metadata_append_only ON audit_logs_metadata;
-CREATE TRIGGER audit_logs_metadata_append_only
-  BEFORE UPDATE OR DELETE ON audit_logs_metadata
-  FOR EACH ROW EXECUTE FUNCTION techdata_audit_guard();
-DROP TRIGGER IF EXISTS techdata_audit_chain_append_only ON techdata_audit_chain;
-CREATE TRIGGER techdata_audit_chain_append_only
-  BEFORE UPDATE OR DELETE ON techdata_audit_chain
-  FOR EACH ROW EXECUTE FUNCTION techdata_audit_guard();
+"""
+"""The one guard function of the append-only tables (a trigger passes its rule)."""
+
+UPDATES = ("never", "allowed", "unchained")
+"""What a guarded table lets UPDATE do (see :data:`GUARD_FUNCTION`)."""
+
+GUARDED = {}
+"""``{table name: (trigger name, update rule, article)}`` of the guarded tables."""
+
+
+def guard_ddl(table):
+    """DDL: the guard function, and the trigger of the guarded ``table`` (a name)."""
+    trigger, update, article = GUARDED[table]
+    return DDL(GUARD_FUNCTION + f"""
+DROP TRIGGER IF EXISTS {trigger} ON {table};
+CREATE TRIGGER {trigger}
+  BEFORE UPDATE OR DELETE ON {table}
+  FOR EACH ROW EXECUTE FUNCTION techdata_append_only('{update}', '{article}');
 """)
-"""Triggers refusing UPDATE (of a chained entry) and DELETE on the trail."""
 
 
-GUARD_TRIGGERS = ("audit_logs_metadata_append_only", "techdata_audit_chain_append_only")
-"""The triggers :data:`GUARDS` creates."""
+def append_only(table, update="never", article="LZ Art. 38; CD-PD Art. 23", trigger=None):
+    """Make ``table`` (a SQLAlchemy table) append-only in the database.
+
+    Its trigger (``trigger``, default ``<table>_append_only``) refuses DELETE,
+    and UPDATE unless ``update`` (one of :data:`UPDATES`) lets it; the error
+    names ``article``. Created with the table, and by :func:`ensure_guards` on
+    an existing database.
+    """
+    if update not in UPDATES:
+        raise ValueError(f"update must be one of {UPDATES}, not {update!r}")
+    if "'" in article:
+        raise ValueError("the article is written into SQL: no quotes")
+    GUARDED[table.name] = (trigger or f"{table.name}_append_only", update, article)
+    event.listen(table, "after_create", guard_ddl(table.name).execute_if(dialect="postgresql"))
+
+
+def _guard_triggers():
+    """``{(table, trigger name)}`` of the guarded tables."""
+    return {(table, trigger) for table, (trigger, _u, _a) in GUARDED.items()}
 
 
 def guards_in_place():
-    """Whether the guard function (with this code's body) and both triggers exist."""
-    body = GUARDS.statement.split("$$")[1].replace("%%", "%")
+    """Whether the guard function (with this code's body) and every trigger exist,
+    each passing this code's rule and article."""
+    body = GUARD_FUNCTION.split("$$")[1].replace("%%", "%")
     source = db.session.execute(text(
-        "SELECT prosrc FROM pg_proc WHERE proname = 'techdata_audit_guard'")).scalar()
-    triggers = set(db.session.execute(text(
-        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname = ANY(:names)"),
-        {"names": list(GUARD_TRIGGERS)}).scalars())
-    return source is not None and source.strip() == body.strip() and triggers == set(
-        GUARD_TRIGGERS)
+        "SELECT prosrc FROM pg_proc WHERE proname = 'techdata_append_only'")).scalar()
+    found = {(table, name): args for table, name, args in db.session.execute(text(
+        "SELECT c.relname, t.tgname, encode(t.tgargs, 'escape') FROM pg_trigger t "
+        "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"))}
+    wanted = {(table, trigger): f"{update}\\000{article}\\000"
+              for table, (trigger, update, article) in GUARDED.items()}
+    return (source is not None and source.strip() == body.strip()
+            and all(found.get(key) == args for key, args in wanted.items()))
 
 
 def ensure_guards():
-    """Create (or replace) the triggers on an existing database (idempotent).
+    """Create (or replace) the triggers of the guarded tables on an existing database.
 
-    Nothing is done when they are in place: dropping a trigger locks its table
-    exclusively, so an upgrade run while any transaction has read the trail would wait
-    for it (the upgrade at every start must not)."""
+    Idempotent; nothing is done when they are in place: dropping a trigger locks its
+    table exclusively, so an upgrade run while any transaction has read the trail would
+    wait for it (the upgrade at every start must not). Tables not created yet are left
+    to their creation."""
     if guards_in_place():
         db.session.commit()
         return False
-    db.session.connection().execute(GUARDS)
+    existing = set(db.session.execute(text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
+    for table in GUARDED:
+        if table in existing:
+            db.session.connection().execute(guard_ddl(table))
     db.session.commit()
     return True
 
 
 # The links' table is created after the entries' (no foreign key: a deleted entry
-# must leave its link for verify to name), so both exist for the triggers.
+# must leave its link for verify to name).
 AuditChainLink.__table__.add_is_dependent_on(ENTRIES)
-event.listen(AuditChainLink.__table__, "after_create", GUARDS.execute_if(dialect="postgresql"))
+append_only(ENTRIES, update="unchained")
+append_only(AuditChainLink.__table__)
 
 
-__all__ = ("AuditChainLink", "BEFORE_LINK", "Break", "GENESIS", "canonical", "ensure_guards", "entry_body",
-           "guards_in_place",
+__all__ = ("AuditChainLink", "BEFORE_LINK", "Break", "GENESIS", "GUARDED", "append_only",
+           "canonical", "ensure_guards", "entry_body", "guard_ddl", "guards_in_place",
            "link_hash", "verify")
