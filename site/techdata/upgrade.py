@@ -20,6 +20,7 @@ from invenio_search.utils import build_alias_name
 from .access.migrations import strip_unreadable_titles
 from .directory.oai import ensure_oai_set
 from .entities.migrations import ensure_entities
+from .evaluation.migrations import drop_redundant_indexes
 from .audit.settings import record_setting_changes
 from .kernel.audit_chain import ensure_guards
 from .kernel.time import utcnow
@@ -112,5 +113,7 @@ def upgrade(catch_up=True):
     yield "OAI-PMH set queries registered", register_percolators()
     yield "request titles of records the applicant may not read stripped", len(
         strip_unreadable_titles())
+    yield "evaluation indexes no longer declared dropped", \
+        ", ".join(drop_redundant_indexes()) or 0
     if catch_up:
         yield "search index caught up with the last day's changes", catch_up_search_index()
