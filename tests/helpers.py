@@ -82,6 +82,21 @@ def user_with_role(UserFixture, app, db, email, role, password="Reviewer-Test-20
     return user
 
 
+PROGRAM = "重点研发计划"
+"""The programme of the test projects (``tests.projects.test_projects.project``)."""
+
+
+def program_manager(UserFixture, app, db, email, *programs, password="Reviewer-Test-2026"):
+    """A program manager running ``programs`` (default: :data:`PROGRAM`; CD-TD Art. 8-9)."""
+    from techdata.entities.proxies import current_entities_service  # the app's service, set up late
+
+    user = user_with_role(UserFixture, app, db, email, roles.PROGRAM_MANAGER, password)
+    for program in programs or (PROGRAM,):
+        current_entities_service.add_program_manager(system_identity, program, user.user.id)
+    db.session.commit()
+    return user
+
+
 def token_headers(user, db, name="test"):
     """Authorization headers with a new personal API token of ``user``."""
     token = Token.create_personal(name, user.id, scopes=[], is_internal=False)

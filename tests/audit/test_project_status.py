@@ -1,15 +1,13 @@
 """A project's status decision is in the audit trail (CD-TD Art. 15; issue 16)."""
 
-from techdata.kernel import roles
 from tests.audit.conftest import trail
-from tests.helpers import token_headers, user_with_role
+from tests.helpers import program_manager, token_headers
 from tests.projects.test_projects import project
 
 
 def test_project_status_decision(audit_app, running_app, client, UserFixture, db, researcher):
     """``POST /api/projects/<n>/status`` is recorded with the status before and after."""
-    manager = user_with_role(UserFixture, audit_app, db, "pm-status@test.example.org",
-                             roles.PROGRAM_MANAGER)
+    manager = program_manager(UserFixture, audit_app, db, "pm-status@test.example.org")
     headers = token_headers(manager, db)
     res = client.post("/api/projects", json=project(number="AUD-STATUS-1"), headers=headers)
     assert res.status_code == 201, res.get_json()

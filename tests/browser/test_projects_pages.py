@@ -13,8 +13,15 @@ def overdue_project(running_app, database):
 
     from techdata.demo.loader import ensure_roles, ensure_users
 
+    from techdata.entities.proxies import current_entities_service
+
     ensure_roles()
-    ensure_users()
+    users = ensure_users()
+    # the demo manager runs 重点研发计划; this project's programme too (CD-TD Art. 8-9)
+    if "软科学研究计划" not in current_entities_service.programs_of(
+            users["manager@example.org"].id):
+        current_entities_service.add_program_manager(
+            system_identity, "软科学研究计划", users["manager@example.org"].id)
     service = current_app.extensions["techdata"].projects_service
     if not service.exists("2023CDKJ0042"):
         service.create(system_identity, {

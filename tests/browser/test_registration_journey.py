@@ -162,7 +162,7 @@ def test_company_registers_joins_is_verified_and_applies(world, live_server_url,
     admin = Person(chromium, live_server_url, "entity-admin")
     try:
         page = admin.page
-        _account_menu(page, "/account/pending")
+        _account_menu(page, "/account/memberships")
         row = page.locator("#pending tr", has_text=email)
         assert "13912345678" in row.inner_text() and "孙七" in row.inner_text()
         row.locator("button[value=approve]").click()

@@ -29,8 +29,10 @@ def post(client, url, data):
     return client.post(url, data=data)
 
 
-def test_admin_approves_and_refuses_from_the_members_page(app, entities, admin_a, admin_b,
-                                                         applicant, UserFixture, db):
+def test_admin_approves_and_refuses_on_the_one_memberships_page(app, entities, admin_a, admin_b,
+                                                                applicant, UserFixture, db):
+    """One page over ``membership_queue``: /account/memberships (pending for the caller) and
+    ?entity= (that entity's members); the former members page redirects there."""
     mid = service.request_membership(system_identity, CODE_A, "member",
                                      user_id=applicant.id)["id"]
     other = UserFixture(email="late@test.example.org", password="Late-Joiner-2026")
@@ -40,22 +42,38 @@ def test_admin_approves_and_refuses_from_the_members_page(app, entities, admin_a
     c = browser(app, admin_a)
     html = get(c, "/entities/").get_data(as_text=True)
     assert "法人单位" in html and "待您核实的单位成员申请" in html
-    assert f'data-membership="{mid}"' in html
-    html = get(c, f"/entities/{CODE_A}/members").get_data(as_text=True)
-    assert "成员" in html and f'data-approve="{mid}"' in html and "通过" in html
-    res = post(c, f"/entities/{CODE_A}/members/{mid}", {"decision": "approve"})
-    assert res.status_code == 302
-    res = post(c, f"/entities/{CODE_A}/members/{other_mid}", {"decision": "refuse"})
+    assert 'href="/account/memberships"' in html and 'data-count="2"' in html
+    res = get(c, f"/entities/{CODE_A}/members")
+    assert res.status_code == 301
+    assert res.location.endswith(f"/account/memberships?entity={CODE_A}")
+    assert get(c, "/account/pending").location.endswith("/account/memberships")
+    html = get(c, "/account/memberships").get_data(as_text=True)
+    assert f'data-approve="{mid}"' in html and f'data-approve="{other_mid}"' in html
+    page = f"/account/memberships?entity={CODE_A}"
+    html = get(c, page).get_data(as_text=True)
+    assert "成员" in html and f'data-approve="{mid}"' in html and "验证" in html
+    res = post(c, page, {"membership": mid, "decision": "approve"})
+    assert res.status_code == 302 and res.location.endswith(page)
+    res = post(c, page, {"membership": other_mid, "decision": "refuse"})
     assert res.status_code == 400 and "不予通过须说明理由" in res.get_data(as_text=True)
-    res = post(c, f"/entities/{CODE_A}/members/{other_mid}",
-               {"decision": "refuse", "reason": "查无此人"})
+    res = post(c, page, {"membership": other_mid, "decision": "refuse", "reason": "查无此人"})
     assert res.status_code == 302
     statuses = {m["id"]: m["status"] for m in service.members(CODE_A)}
     assert statuses[mid] == "verified" and statuses[other_mid] == "refused"
-    # B's admin sees neither A's members nor A's pending requests
+    html = get(c, page).get_data(as_text=True)  # the entity's members, every status
+    assert f'data-membership="{mid}" data-status="verified"' in html
+    assert "查无此人" in html and "data-approve" not in html
+    assert "data-approve" not in get(c, "/account/memberships").get_data(as_text=True)
+    # B's admin sees neither A's members nor A's pending requests, and cannot decide them
+    mid3 = service.request_membership(system_identity, CODE_A, "security-officer",
+                                      user_id=applicant.id)["id"]
     b = browser(app, admin_b)
-    assert get(b, f"/entities/{CODE_A}/members").status_code == 403
-    assert post(b, f"/entities/{CODE_A}/members/{mid}", {"decision": "approve"}).status_code == 403
+    assert get(b, page).status_code == 403
+    assert f'data-membership="{mid3}"' not in get(b, "/account/memberships").get_data(
+        as_text=True)
+    assert post(b, "/account/memberships",
+                {"membership": mid3, "decision": "approve"}).status_code == 403
+    assert {m["id"]: m["status"] for m in service.members(CODE_A)}[mid3] == "pending"
 
 
 def test_entity_form_in_chinese_and_bureau_pages(app, entities, bureau_user, applicant):

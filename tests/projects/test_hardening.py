@@ -9,6 +9,8 @@ import pytest
 from flask import g
 from invenio_access.permissions import system_identity
 
+from techdata.entities.proxies import current_entities_service
+
 from tests.helpers import deposit, field_errors
 from tests.projects.test_projects import _token, _user, manager, manager_token, project  # noqa: F401
 
@@ -199,6 +201,8 @@ def test_export_writes_safe_text_cells(running_app, client, manager, researcher)
         lead_entity="@SUM(1+1)", program="+计划"))
     _service().create(system_identity, project(number="CSV-INJ-2", title_zh="-2+3 普通\t标题"))
     _service().indexer.refresh()
+    # the manager runs the programme of both (CD-TD Art. 8-9)
+    current_entities_service.add_program_manager(system_identity, "+计划", manager.user.id)
     manager.login(client)
     res = client.get("/projects/export.xlsx")
     assert res.status_code == 200

@@ -123,6 +123,11 @@ def test_import_page(running_app, db, client, researcher, UserFixture):
     pm.create(running_app, db)
     current_datastore.add_role_to_user(pm.user, "program-manager")
     db.session.commit()
+    from invenio_access.permissions import system_identity
+
+    from techdata.entities.proxies import current_entities_service
+
+    current_entities_service.add_program_manager(system_identity, "重点研发计划", pm.user.id)
 
     researcher.login(client)
     assert client.get("/projects/import").status_code == 403  # not a manager
@@ -134,6 +139,13 @@ def test_import_page(running_app, db, client, researcher, UserFixture):
     html = res.get_data(as_text=True)
     assert res.status_code == 200 and "试运行" in html and "2025ZDYF0103" in html
     assert not _service().exists("2025ZDYF0101")
+    # a row of a programme he does not run is a row error (CD-TD Art. 8-9)
+    other = GOOD.replace("2025ZDYF0101", "2025RKX0001").replace("重点研发计划", "软科学研究计划")
+    res = client.post("/projects/import", data={
+        "file": (io.BytesIO((HEADER + other).encode("utf-8")), "p.csv"), "dry_run": "1"},
+        content_type="multipart/form-data")
+    html = res.get_data(as_text=True)
+    assert "2025RKX0001" in html and "不是您负责的科技计划" in html
     res = client.post("/projects/import", data={"file": (io.BytesIO(data), "p.csv")},
                       content_type="multipart/form-data")
     assert res.status_code == 200 and _service().exists("2025ZDYF0101")

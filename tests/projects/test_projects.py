@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import deposit, field_errors
+from tests.helpers import PROGRAM, deposit, field_errors
 
 
 def _token(user, db):
@@ -15,10 +15,13 @@ def _token(user, db):
 
 
 def _user(UserFixture, app, db, email, role=None):
-    """A user, optionally holding a role."""
+    """A user, optionally holding a role (a program manager runs the test projects'
+    programme, CD-TD Art. 8-9)."""
+    from invenio_access.permissions import system_identity
     from invenio_accounts.proxies import current_datastore
 
     from techdata.demo.loader import ensure_roles
+    from techdata.entities.proxies import current_entities_service
 
     ensure_roles()
     u = UserFixture(email=email, password="Project-Test-2026")
@@ -26,12 +29,15 @@ def _user(UserFixture, app, db, email, role=None):
     if role:
         current_datastore.add_role_to_user(u.user, role)
         db.session.commit()
+    if role == "program-manager":
+        current_entities_service.add_program_manager(system_identity, PROGRAM, u.user.id)
+        db.session.commit()
     return u
 
 
 @pytest.fixture()
 def manager(UserFixture, app, db):
-    """A program manager."""
+    """A program manager of the test projects' programme."""
     return _user(UserFixture, app, db, "pm@test.example.org", "program-manager")
 
 
@@ -48,7 +54,7 @@ def project(number="2024YFS0001", pi="researcher@test.example.org", plan=("soil"
         "number": number,
         "title_zh": "成都平原土壤与水环境监测",
         "title_en": "Soil and water monitoring of the Chengdu Plain",
-        "program": "重点研发计划",
+        "program": PROGRAM,
         "funding_source": "government",
         "budget": 120.5,
         "lead_entity": "四川大学",

@@ -119,9 +119,12 @@ def test_register_confirm_and_get_verified(running_app, client, company, mailbox
     client_b = running_app.test_client()
     assert _login(client_b, admin_b.email, "Admin-Test-2026").status_code == 302
     g.pop("_login_user", None)
-    assert "13800138000" not in client_b.get("/account/pending").get_data(as_text=True)
-    res = client_b.post("/account/pending", data={"membership": membership["id"],
-                                                  "decision": "approve"})
+    res = client_b.get("/account/pending")  # the former page: the memberships page
+    assert res.status_code == 301 and res.location.endswith("/account/memberships")
+    g.pop("_login_user", None)
+    assert "13800138000" not in client_b.get("/account/memberships").get_data(as_text=True)
+    res = client_b.post("/account/memberships", data={"membership": membership["id"],
+                                                      "decision": "approve"})
     assert res.status_code == 403
     assert current_entities_service.memberships_of(user.id)[0]["status"] == "pending"
 
@@ -130,13 +133,13 @@ def test_register_confirm_and_get_verified(running_app, client, company, mailbox
     client_a = running_app.test_client()
     assert _login(client_a, admin_a.email, "Admin-Test-2026").status_code == 302
     g.pop("_login_user", None)
-    html = client_a.get("/account/pending").get_data(as_text=True)
+    html = client_a.get("/account/memberships").get_data(as_text=True)
     assert "赵六" in html and "13800138000" in html and f'id="approve-{membership["id"]}"' in html
-    res = client_a.post("/account/pending", data={"membership": membership["id"],
-                                                  "decision": "refuse"})
+    res = client_a.post("/account/memberships", data={"membership": membership["id"],
+                                                      "decision": "refuse"})
     assert res.status_code == 400 and "reason" in res.get_data(as_text=True).lower()
-    res = client_a.post("/account/pending", data={"membership": membership["id"],
-                                                  "decision": "approve"})
+    res = client_a.post("/account/memberships", data={"membership": membership["id"],
+                                                      "decision": "approve"})
     assert res.status_code == 302
     assert current_entities_service.memberships_of(user.id)[0]["status"] == "verified"
 

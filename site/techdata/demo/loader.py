@@ -9,6 +9,7 @@ import yaml
 from flask import current_app
 from flask_security.utils import hash_password
 from invenio_access import any_user, authenticated_user
+from invenio_access.permissions import system_identity
 from invenio_access.utils import get_identity
 from invenio_accounts.models import User
 from invenio_accounts.proxies import current_datastore
@@ -16,6 +17,7 @@ from invenio_db import db
 from invenio_rdm_records.proxies import current_rdm_records_service as records
 
 from ..entities.identity import add_scope_needs
+from ..entities.proxies import current_entities_service
 from ..kernel.roles import ensure_roles
 from ..review.workflow import review_and_publish
 from .projects import ensure_project
@@ -31,7 +33,8 @@ def read_yaml(name):
 
 
 def ensure_users():
-    """Create the demo users (active, confirmed) and give them their roles."""
+    """Create the demo users (active, confirmed) and give them their roles, and the demo
+    program manager his programmes (``programs``; CD-TD Art. 8-9)."""
     users = {}
     for spec in read_yaml("users.yaml"):
         user = User.query.filter_by(email=spec["email"]).one_or_none()
@@ -49,6 +52,11 @@ def ensure_users():
     # through the datastore: its post-commit signal indexes the users, without
     # which InvenioRDM shows every demo user as "Deleted user" (issue 13)
     current_datastore.commit()
+    for spec in read_yaml("users.yaml"):
+        for program in spec.get("programs") or ():
+            user = users[spec["email"]]
+            if program not in current_entities_service.programs_of(user.id):
+                current_entities_service.add_program_manager(system_identity, program, user.id)
     return users
 
 

@@ -30,6 +30,7 @@ service's policy decides who may do what and its unit of work commits.
 from flask import Blueprint, current_app, g, jsonify, request
 
 from ..kernel.i18n import _, bilingual
+from ..kernel.input import int_arg as kernel_int_arg
 from ..kernel.time import today
 from . import catalogue, plan, store
 from .errors import DirectoryError, invalid
@@ -39,26 +40,10 @@ FACET_PARAMS = tuple(store.FACETS)
 """Query parameters that filter by a facet."""
 
 
-def _bad_parameter(name, low=None, high=None):
-    """The 400 of a query parameter that is not an integer in ``[low, high]``."""
-    return invalid(message=bilingual(_("Invalid query parameter.")), errors=[
-        {"field": name, "messages": [bilingual(_("Must be an integer from %(low)s to %(high)s.",
-                                                 low=low, high=high))]}])
-
-
 def int_arg(name, default, low, high, args=None):
-    """An integer query parameter within ``[low, high]`` (400 otherwise)."""
-    args = args if args is not None else request.args
-    raw = args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    if value is None or not low <= value <= high:
-        raise _bad_parameter(name, low, high)
-    return value
+    """An integer query parameter within ``[low, high]`` (the kernel's bounded reader,
+    a 400 naming the parameter as the directory's other query fields are named)."""
+    return kernel_int_arg(name, default, low, high, args=args, field=name)
 
 
 def search_params(args=None):

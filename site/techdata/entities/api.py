@@ -9,7 +9,10 @@
   ``POST /api/entities/<id>/memberships/<mid>`` ``{"approve": bool, "reason"}``
   — verify or refuse (the entity's data admin, the bureau; CD-TD Art. 8; LZ Art. 9);
 - ``GET /api/memberships`` — the caller's own memberships;
-- ``GET /api/departments``, ``POST /api/departments``, ``GET|PUT /api/departments/<id>``.
+- ``GET /api/departments``, ``POST /api/departments``, ``GET|PUT /api/departments/<id>``;
+- ``GET /api/program-managers`` — every programme assignment (bureau);
+  ``POST|DELETE /api/program-managers`` ``{"program", "user"}`` (id or e-mail) — assign
+  a programme to a program manager or take it from him (bureau; CD-TD Art. 8-9).
 
 Errors: the kernel's ``DomainError`` answer (400/401/403/404/409, bilingual,
 naming the field). The views parse, call the entities service, render.
@@ -20,6 +23,7 @@ from flask_login import current_user
 
 from ..kernel.errors import DomainError, forbidden, not_found
 from ..kernel.i18n import _, bilingual
+from ..kernel.input import int_arg
 from .proxies import current_entities_service as service
 
 
@@ -29,28 +33,12 @@ def _body():
     return data if isinstance(data, dict) else {}
 
 
-def _int_arg(name, default, low, high):
-    """A bounded integer query argument (400 naming ``query.<name>`` when it is not one)."""
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    if value is None or not low <= value <= high:
-        raise DomainError(400, _("Invalid input."), errors=[{
-            "field": f"query.{name}", "messages": [bilingual(_(
-                "A whole number from %(low)s to %(high)s.", low=low, high=high))]}])
-    return value
-
-
 def list_entities():
     """``GET /api/entities``."""
     result = service.search_entities(
         g.identity, q=request.args.get("q"), kind=request.args.get("kind"),
-        department=request.args.get("department"), page=_int_arg("page", 1, 1, 10000),
-        size=_int_arg("size", current_app.config["TECHDATA_ENTITIES_PAGE_SIZE"], 1, 500))
+        department=request.args.get("department"), page=int_arg("page", 1, 1, 10000),
+        size=int_arg("size", current_app.config["TECHDATA_ENTITIES_PAGE_SIZE"], 1, 500))
     return jsonify({"hits": result})
 
 
@@ -129,6 +117,32 @@ def update_department(department_id):
     return jsonify(service.update_department(g.identity, department_id, _body()))
 
 
+def list_program_managers():
+    """``GET /api/program-managers``: every programme assignment (bureau)."""
+    hits = service.program_assignments(g.identity)
+    return jsonify({"hits": {"total": len(hits), "hits": hits}})
+
+
+def _program_body():
+    """``(program, user)`` of an assignment body."""
+    body = _body()
+    return body.get("program"), body.get("user")
+
+
+def add_program_manager():
+    """``POST /api/program-managers`` ``{"program", "user"}``."""
+    program, user = _program_body()
+    programs = service.add_program_manager(g.identity, program, user)
+    return jsonify({"user": user, "programs": programs}), 201
+
+
+def remove_program_manager():
+    """``DELETE /api/program-managers`` ``{"program", "user"}``."""
+    program, user = _program_body()
+    programs = service.remove_program_manager(g.identity, program, user)
+    return jsonify({"user": user, "programs": programs})
+
+
 def create_api_blueprint(app):
     """The ``/api/entities``, ``/api/departments`` and ``/api/memberships`` blueprint."""
     bp = Blueprint("techdata_entities_api", __name__)
@@ -152,4 +166,8 @@ def create_api_blueprint(app):
                     methods=["GET"])
     bp.add_url_rule("/departments/<department_id>", view_func=update_department,
                     methods=["PUT", "PATCH"], endpoint="update_department")
+    bp.add_url_rule("/program-managers", view_func=list_program_managers, methods=["GET"])
+    bp.add_url_rule("/program-managers", view_func=add_program_manager, methods=["POST"])
+    bp.add_url_rule("/program-managers", view_func=remove_program_manager,
+                    methods=["DELETE"])
     return bp

@@ -3,7 +3,8 @@
 When Flask-Principal loads an identity (each request of a logged-in user,
 token or session), :func:`on_identity_loaded` adds one
 ``scope_need(ENTITY, id, role)`` per VERIFIED membership and one
-``scope_need(DEPARTMENT, id)`` per department the account administers.
+``scope_need(DEPARTMENT, id)`` per department the account administers, and one
+``scope_need(PROGRAM, programme)`` per programme a program manager runs.
 Code that builds identities itself (tasks, tests) calls
 :func:`add_scope_needs`.
 """
@@ -14,12 +15,13 @@ from flask_principal import identity_loaded
 from invenio_db import db
 from sqlalchemy.exc import ProgrammingError
 
-from ..kernel.scopes import DEPARTMENT, ENTITY, scope_need
-from .models import VERIFIED, DepartmentAdmin, Membership
+from ..kernel.scopes import DEPARTMENT, ENTITY, PROGRAM, scope_need
+from .models import VERIFIED, DepartmentAdmin, Membership, ProgramManager
 
 
 def scope_needs_of(user_id):
-    """The scope needs account ``user_id`` holds (verified memberships, departments)."""
+    """The scope needs account ``user_id`` holds (verified memberships, departments,
+    programmes)."""
     needs = set()
     if user_id is None:
         return needs
@@ -29,6 +31,9 @@ def scope_needs_of(user_id):
     departments = db.session.query(DepartmentAdmin.department_id).filter(
         DepartmentAdmin.user_id == user_id)
     needs.update(scope_need(DEPARTMENT, department_id) for (department_id,) in departments)
+    programs = db.session.query(ProgramManager.program).filter(
+        ProgramManager.user_id == user_id)
+    needs.update(scope_need(PROGRAM, program) for (program,) in programs)
     return needs
 
 

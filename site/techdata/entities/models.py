@@ -113,3 +113,20 @@ class DepartmentAdmin(db.Model):
     department_id = db.Column(db.String(64), db.ForeignKey(Department.id, ondelete="CASCADE"),
                               primary_key=True)
     created = db.Column(db.DateTime, nullable=False, default=naive_utcnow)
+
+
+PROGRAM_MAX = 100
+"""Longest programme name (as a project's ``program``, 计划类别)."""
+
+
+class ProgramManager(db.Model):
+    """A program-manager account running a programme (科技计划/专项, CD-TD Art. 8-9): he
+    sees and decides that programme's projects only. A programme is named as the projects
+    name it (their ``program``, from the program-management system)."""
+
+    __tablename__ = "techdata_program_manager"
+
+    user_id = db.Column(db.Integer, db.ForeignKey("accounts_user.id", ondelete="CASCADE"),
+                        primary_key=True)
+    program = db.Column(db.String(PROGRAM_MAX), primary_key=True)
+    created = db.Column(db.DateTime, nullable=False, default=naive_utcnow)

@@ -6,7 +6,9 @@ Public API (through :data:`.proxies.current_entities_service`):
   ``read_entity``, ``search_entities``; departments: ``create_department``,
   ``update_department``, ``read_department``, ``search_departments``;
   department admins: ``add_department_admin``, ``remove_department_admin``,
-  ``departments_of``;
+  ``departments_of``; programmes' managers (CD-TD Art. 8-9): ``add_program_manager``,
+  ``remove_program_manager``, ``programs_of``, ``program_managers``,
+  ``program_assignments``;
 - memberships: ``request_membership(identity, entity_id, role)`` (pending),
   ``verify_membership(identity, membership_id, approve, reason)`` (the
   entity's data admin or the bureau: CD-TD Art. 8; LZ Art. 9),
@@ -29,12 +31,13 @@ from sqlalchemy import func, or_
 from ..kernel import audit
 from ..kernel.errors import DomainError, field_errors, not_found
 from ..kernel.i18n import _, bilingual
+from ..kernel.roles import PROGRAM_MANAGER
 from ..kernel.scopes import (DATA_ADMIN, DEPARTMENT, ENTITY, ENTITY_ROLES, SECURITY_OFFICER,
                              scopes_of)
 from ..kernel.services import DomainService, DomainServiceConfig, unit_of_work
 from .credit_code import is_credit_code, normalise
-from .models import (PENDING, REFUSED, VERIFIED, Department, DepartmentAdmin, Entity,
-                     Membership, naive_utcnow)
+from .models import (PENDING, PROGRAM_MAX, REFUSED, VERIFIED, Department, DepartmentAdmin,
+                     Entity, Membership, ProgramManager, naive_utcnow)
 from .permissions import EntitiesPermissionPolicy
 from .schemas import PEOPLE, DepartmentSchema, EntitySchema
 
@@ -339,6 +342,86 @@ class EntitiesService(DomainService):
                       before={"department": department_id, "role": "admin"})
         return self.departments_of(user_id)
 
+    # -- programmes' managers (CD-TD Art. 8-9) ----------------------------------------
+
+    def programs_of(self, user_id):
+        """The programmes account ``user_id`` runs (names, as projects name them)."""
+        return sorted(p for (p,) in db.session.query(ProgramManager.program)
+                      .filter(ProgramManager.user_id == user_id))
+
+    def program_managers(self, program):
+        """Account ids running ``program``."""
+        return sorted(u for (u,) in db.session.query(ProgramManager.user_id)
+                      .filter(ProgramManager.program == program))
+
+    def program_assignments(self, identity):
+        """Every programme assignment ``[{"program", "user_id", "email"}]`` (bureau)."""
+        self.require(identity, "manage")
+        rows = (db.session.query(ProgramManager.program, ProgramManager.user_id, User.email)
+                .join(User, User.id == ProgramManager.user_id)
+                .order_by(ProgramManager.program, User.email))
+        return [{"program": p, "user_id": u, "email": e} for p, u, e in rows]
+
+    @staticmethod
+    def _program_name(program):
+        """A programme name, checked (400 naming ``program``)."""
+        name = program.strip() if isinstance(program, str) else ""
+        if not name:
+            raise _field_error("program", _("Name the programme (as its projects name it)."))
+        if len(name) > PROGRAM_MAX:
+            raise _field_error("program", _("Too long: at most %(max)s characters.",
+                                            max=PROGRAM_MAX))
+        return name
+
+    @staticmethod
+    def _program_manager_account(user, role_needed=True):
+        """The account ``user`` names (id or e-mail), a program manager unless not
+        ``role_needed`` (400 naming ``user``)."""
+        account = None
+        if isinstance(user, int) or (isinstance(user, str) and user.strip().isdigit()):
+            number = int(user)
+            account = db.session.get(User, number) if 0 < number < 2**31 else None
+        elif isinstance(user, str) and user.strip():
+            account = User.query.filter(func.lower(User.email) == user.strip().lower()).first()
+        if account is None:
+            raise _field_error("user", _("No such account."))
+        if role_needed and PROGRAM_MANAGER not in {r.name for r in account.roles}:
+            raise _field_error("user", _("Only a program manager runs a programme "
+                                         "(CD-TD Art. 8-9): give the account that role first."))
+        return account
+
+    def check_program_manager(self, program, user):
+        """Check an assignment without storing it: ``(programme, account)`` (400 naming
+        ``program`` or ``user``)."""
+        return self._program_name(program), self._program_manager_account(user)
+
+    @unit_of_work()
+    def add_program_manager(self, identity, program, user, uow=None):
+        """Assign ``program`` to the program manager ``user`` (id or e-mail; bureau): he then
+        sees and decides that programme's projects (CD-TD Art. 8-9). Returns his programmes."""
+        self.require(identity, "manage")
+        program, account = self.check_program_manager(program, user)
+        if db.session.get(ProgramManager, (account.id, program)) is None:
+            db.session.add(ProgramManager(user_id=account.id, program=program))
+            db.session.flush()
+            audit.log("techdata.role.change", str(account.id), identity=identity, uow=uow,
+                      after={"program": program, "role": PROGRAM_MANAGER})
+        return self.programs_of(account.id)
+
+    @unit_of_work()
+    def remove_program_manager(self, identity, program, user, uow=None):
+        """Take ``program`` from account ``user`` (id or e-mail; bureau)."""
+        self.require(identity, "manage")
+        program = self._program_name(program)
+        account = self._program_manager_account(user, role_needed=False)
+        row = db.session.get(ProgramManager, (account.id, program))
+        if row is not None:
+            db.session.delete(row)
+            db.session.flush()
+            audit.log("techdata.role.change", str(account.id), identity=identity, uow=uow,
+                      before={"program": program, "role": PROGRAM_MANAGER})
+        return self.programs_of(account.id)
+
     # -- memberships -------------------------------------------------------------
 
     @unit_of_work()
@@ -435,6 +518,29 @@ class EntitiesService(DomainService):
         if status:
             query = query.filter(Membership.status == status)
         return [self.membership_dict(m) for m in query.order_by(Membership.status, Membership.id)]
+
+    def membership_queue(self, identity, entity_id=None):
+        """The rows of the one memberships page (CD-TD Art. 8; LZ Art. 9).
+
+        Without ``entity_id``: every pending membership ``identity`` may verify (the
+        bureau: all; an entity's verified data admin: his entities'). With it: that
+        entity's memberships, whatever their status, to whoever reads its members (403
+        otherwise). Each dict gains ``may_decide`` (pending, and ``identity`` may verify it).
+        """
+        if entity_id:
+            entity = self.get_entity(entity_id)
+            self.require(identity, "read_members", record=entity)
+            rows = (Membership.query.filter(Membership.entity_id == entity.id)
+                    .order_by(Membership.status, Membership.id))
+        else:
+            rows = Membership.query.filter(Membership.status == PENDING).order_by(Membership.id)
+        out = []
+        for membership in rows:
+            may = (membership.status == PENDING
+                   and self.can(identity, "verify_membership", record=membership))
+            if entity_id or may:
+                out.append({**self.membership_dict(membership), "may_decide": may})
+        return out
 
     def pending_for(self, identity):
         """Pending memberships ``identity`` may verify (the bureau: all)."""

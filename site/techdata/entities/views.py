@@ -1,14 +1,17 @@
 """Pages of entities, departments and memberships (logged in).
 
-- ``/entities/`` — search entities; the memberships waiting for the user's
-  decision, each with approve/refuse; links to the import and departments
+- ``/entities/`` — search entities; how many memberships wait for the user's
+  decision, linking the memberships page; links to the import and departments
   for the bureau;
 - ``/entities/new`` and ``/entities/<id>`` — the entity's form (the bureau
   edits all, the entity's data admin its named people; others read);
-- ``/entities/<id>/members`` — its members, pending ones with approve/refuse
-  buttons (``POST /entities/<id>/members/<mid>``; CD-TD Art. 8; LZ Art. 9);
+- ``/entities/<id>/members`` — redirects to the one memberships page
+  (``/account/memberships?entity=<id>``: its members, pending ones with approve/
+  refuse; CD-TD Art. 8; LZ Art. 9);
 - ``/entities/import`` — CSV/XLSX upload (bureau);
-- ``/departments/`` — the competent departments, and a form adding one (bureau).
+- ``/departments/`` — the competent departments, and a form adding one (bureau);
+- ``/entities/programs`` — who runs which programme (科技计划/专项): the bureau
+  assigns a programme to a program manager or takes it back (CD-TD Art. 8-9).
 
 Views parse the form, call the entities service, render; forms carry the CSRF token.
 """
@@ -108,7 +111,7 @@ def entity_list():
                                      kind=args.get("kind") or None,
                                      department=args.get("department") or None, page=page)
     return render_template("techdata/entities/list.html", result=result, args=args, page=page,
-                           pending=service.pending_for(g.identity), **_page_data())
+                           pending=len(service.membership_queue(g.identity)), **_page_data())
 
 
 @login_required
@@ -153,34 +156,9 @@ def entity_detail(entity_id):
         **_page_data()), (400 if errors else 200)
 
 
-@login_required
-def entity_members(entity_id, error=None, status=200):
-    """The members of an entity, pending ones with approve/refuse."""
-    entity = service.read_entity(g.identity, entity_id)
-    members = service.members(entity_id, identity=g.identity)
-    return render_template("techdata/entities/members.html", entity=entity, members=members,
-                           error=error, **_page_data()), status
-
-
-@login_required
-def decide_member(entity_id, membership_id):
-    """Approve or refuse a membership from the members page."""
-    check_csrf()
-    membership = service.get_membership(membership_id)
-    if membership.entity_id != entity_id:
-        raise DomainError(404, _("No such membership."))
-    approve = request.form.get("decision") == "approve"
-    try:
-        service.verify_membership(g.identity, membership.id, approve,
-                                  request.form.get("reason"))
-    except DomainError as err:
-        if err.code in (401, 403, 404):
-            raise
-        return entity_members(entity_id, error=err.message, status=err.code)
-    back = request.form.get("next")
-    if back == "list":
-        return redirect(url_for(".entity_list"))
-    return redirect(url_for(".entity_members", entity_id=entity_id))
+def entity_members(entity_id):
+    """The former members page: the memberships page of the entity."""
+    return redirect(url_for("techdata_registration.memberships", entity=entity_id), code=301)
 
 
 @login_required
@@ -232,16 +210,40 @@ def department_list():
                            **_page_data()), (400 if errors else 200)
 
 
+@login_required
+def program_managers():
+    """The bureau's page of programme assignments: add (programme, account) or remove one."""
+    if not service.can(g.identity, "manage"):
+        raise forbidden()
+    errors, values = {}, {}
+    if request.method == "POST":
+        check_csrf()
+        values = {k: (request.form.get(k) or "").strip() for k in ("program", "user")}
+        try:
+            if request.form.get("action") == "remove":
+                service.remove_program_manager(g.identity, values["program"], values["user"])
+            else:
+                service.add_program_manager(g.identity, values["program"], values["user"])
+        except DomainError as err:
+            if err.code in (401, 403):
+                raise
+            errors = _errors_of(err) or {"_": err.message}
+        else:
+            return redirect(url_for(".program_managers"))
+    return render_template("techdata/entities/programs.html", errors=errors, values=values,
+                           assignments=service.program_assignments(g.identity),
+                           **_page_data()), (400 if errors else 200)
+
+
 def create_ui_blueprint(app):
     """The pages blueprint."""
     bp = Blueprint("techdata_entities_ui", __name__)
     bp.add_url_rule("/entities/", view_func=entity_list)
     bp.add_url_rule("/entities/new", view_func=entity_new, methods=["GET", "POST"])
     bp.add_url_rule("/entities/import", view_func=entity_import, methods=["GET", "POST"])
+    bp.add_url_rule("/entities/programs", view_func=program_managers, methods=["GET", "POST"])
     bp.add_url_rule("/entities/<entity_id>", view_func=entity_detail, methods=["GET", "POST"])
     bp.add_url_rule("/entities/<entity_id>/members", view_func=entity_members)
-    bp.add_url_rule("/entities/<entity_id>/members/<membership_id>", view_func=decide_member,
-                    methods=["POST"])
     bp.add_url_rule("/departments/", view_func=department_list, methods=["GET", "POST"])
     bp.add_app_template_global(localised_name, "techdata_name")
     bp.add_app_template_global(entity_label, "techdata_entity_label")

@@ -113,6 +113,19 @@ def row_to_project(row):
     return doc
 
 
+def _check_scope(service, identity, doc, existing):
+    """A program manager imports projects of his own programmes only (CD-TD Art. 8-9): a row
+    naming another programme, or updating another programme's project, is a row error."""
+    if not service.check_permission(identity, "create_in", record={"program": doc["program"]}):
+        raise ValidationError({"program": [bilingual(_(
+            "Not one of your programmes: a program manager registers the projects of his "
+            "own programmes only (CD-TD Art. 8-9)."))]})
+    if existing and not service.check_permission(
+            identity, "update", record=service.record_cls.pid.resolve(existing)):
+        raise ValidationError({"number": [bilingual(_(
+            "This project belongs to a programme you do not manage (CD-TD Art. 8-9)."))]})
+
+
 def import_projects(service, rows, dry_run=False, identity=system_identity, progress=None):
     """Create or update one project per row; returns an ``ImportReport``."""
     report = ImportReport(dry_run=dry_run)
@@ -134,6 +147,7 @@ def import_projects(service, rows, dry_run=False, identity=system_identity, prog
             if unknown:
                 raise ValidationError(unknown)
             exists = bool(key) and service.exists(key)
+            _check_scope(service, identity, doc, key if exists else None)
             target = doc.pop("status", None)
             current = service.record_cls.pid.resolve(key).get("status") if exists else INITIAL_STATUS
             moves = target not in (None, current)

@@ -3,7 +3,8 @@
 The digest is the notification ``projects-overdue-digest`` (``notify.py``),
 one per person with that person's list. Who (issue 18): the PI, the bureau
 (every project), the admins of the project's competent department and the
-verified data admins of its lead entity (their projects only).
+verified data admins of its lead entity and the managers of its programme (their
+projects only).
 """
 
 from collections import defaultdict
@@ -48,9 +49,16 @@ def _emails(user_ids):
 
 def scoped_recipients(project, cache=None):
     """E-mails of the admins whose scope holds ``project`` (issue 18; CD-TD Art. 8-9): its
-    competent department's admins and its lead entity's verified data admins."""
+    competent department's admins, its lead entity's verified data admins and its
+    programme's managers."""
     cache = {} if cache is None else cache
     out = []
+    program = project.get("program")
+    if program:
+        key = ("program", program)
+        if key not in cache:
+            cache[key] = _emails(current_entities_service.program_managers(program))
+        out += cache[key]
     department, entity = project.get("department"), project.get("lead_entity")
     if department:
         key = ("department", department)

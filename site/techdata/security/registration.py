@@ -13,9 +13,13 @@ Pages:
 
 - ``/account/entities`` — the caller's memberships and a form to ask to join an
   entity (for accounts that named none at registration, or a second one);
-- ``/account/pending`` — the memberships waiting for the caller's verification
-  (the bureau: all of them; an entity's data admin: his entity's), with each
-  account's name, phone and whether its e-mail is confirmed; approve or refuse.
+- ``/account/memberships`` — the one page of memberships to verify (issue 18):
+  the memberships waiting for the caller's verification (the bureau: all of them;
+  an entity's data admin: his entities'), or with ``?entity=<id>`` that entity's
+  members of every status (to whoever reads its members), each pending one the
+  caller may verify with the account's name, phone and whether its e-mail is
+  confirmed; approve, or refuse with a reason (CD-TD Art. 8; LZ Art. 9). The former
+  ``/account/pending`` and ``/entities/<id>/members`` redirect here.
 
 Wiring (:func:`create_ui_blueprint`, loaded as an ``invenio_base.blueprints``
 entry point, i.e. after every extension's ``init_app`` and before
@@ -164,8 +168,9 @@ def my_entities():
 
 
 @login_required
-def pending():
-    """The memberships waiting for the caller's verification; approve or refuse one."""
+def memberships():
+    """The one memberships page: rows of ``membership_queue``; approve or refuse one."""
+    entity_id = (request.values.get("entity") or "").strip() or None
     errors, status = [], 200
     if request.method == "POST":
         check_csrf()
@@ -173,15 +178,24 @@ def pending():
             current_entities_service.verify_membership(
                 g.identity, request.form.get("membership"),
                 request.form.get("decision") == "approve", request.form.get("reason"))
-            return redirect(url_for("techdata_registration.pending"))
+            return redirect(url_for("techdata_registration.memberships", entity=entity_id))
         except DomainError as err:
+            if err.code in (401, 403, 404):
+                raise
             errors, status = _errors(err), err.code
-    rows = current_entities_service.pending_for(g.identity)
-    if not rows and not errors and not _may_verify(g.identity):
+    rows = current_entities_service.membership_queue(g.identity, entity_id)
+    if entity_id is None and not rows and not errors and not _may_verify(g.identity):
         raise forbidden()
-    people = registrations(r["user_id"] for r in rows)
-    return render_template("techdata/security/pending.html", rows=rows, people=people,
-                           roles=ROLE_LABELS, errors=errors, csrf_token=generate_csrf()), status
+    entity = current_entities_service.read_entity(g.identity, entity_id) if entity_id else None
+    people = registrations(r["user_id"] for r in rows if r["may_decide"])
+    return render_template("techdata/security/memberships.html", rows=rows, people=people,
+                           entity=entity, roles=ROLE_LABELS, errors=errors,
+                           csrf_token=generate_csrf()), status
+
+
+def pending():
+    """The former ``/account/pending``: the memberships page."""
+    return redirect(url_for("techdata_registration.memberships"), code=301)
 
 
 def _may_verify(identity):
@@ -199,8 +213,8 @@ def _verifies():
 
 
 def register_menu(sender, app=None, **kwargs):
-    """``app_loaded``: "My entities" and "Pending memberships" in the account settings menu
-    (reached from the header's account dropdown)."""
+    """``app_loaded``: "My entities" and "Pending memberships" (the memberships page) in the
+    account settings menu (reached from the header's account dropdown)."""
     if app is None or "menu" not in app.extensions or \
             "techdata_registration.my_entities" not in app.view_functions:
         return
@@ -210,7 +224,7 @@ def register_menu(sender, app=None, **kwargs):
             endpoint="techdata_registration.my_entities", text=_("My entities"), order=5,
             visible_when=_logged_in)
         settings.submenu("techdata_pending").register(
-            endpoint="techdata_registration.pending", text=_("Pending memberships"), order=6,
+            endpoint="techdata_registration.memberships", text=_("Pending memberships"), order=6,
             visible_when=_verifies)
 
 
@@ -220,5 +234,6 @@ def create_ui_blueprint(app):
     app_loaded.connect(register_menu)
     bp = Blueprint("techdata_registration", __name__)
     bp.add_url_rule("/account/entities", view_func=my_entities, methods=["GET", "POST"])
-    bp.add_url_rule("/account/pending", view_func=pending, methods=["GET", "POST"])
+    bp.add_url_rule("/account/memberships", view_func=memberships, methods=["GET", "POST"])
+    bp.add_url_rule("/account/pending", view_func=pending)
     return bp

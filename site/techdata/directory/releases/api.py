@@ -35,6 +35,7 @@ from invenio_db import db
 from sqlalchemy.exc import SQLAlchemyError
 
 from ...kernel.i18n import _
+from ...kernel.input import int_arg
 from ..exports import export_response
 from ..proxies import current_release_service as releases
 from .service import ReleaseError
@@ -168,11 +169,9 @@ def export_release(audience, ref):
 
 def diff_release(audience, ref):
     """``GET .../releases/<ref>/diff``: added, changed and withdrawn entries."""
-    size = request.args.get("size", "")
-    if size and (not size.isdigit() or not 0 < int(size) <= 10000):
-        raise ReleaseError(400, _("size must be a whole number from 1 to 10000."))
+    size = int_arg("size", None, 1, 10000, field="size")
     release = releases.get(g.identity, audience, ref)
-    return jsonify(releases.diff(release, limit=int(size) if size else None))
+    return jsonify(releases.diff(release, limit=size))
 
 
 def _body():

@@ -1,10 +1,14 @@
 """Who sees and changes projects.
 
-A PI and the members see their own projects; program managers and the bureau
-see and manage all (CD-TD Art. 15, 27; QY Art. 32); companies and the public
-see none of it. Scoped readers (issue 18; ``kernel.scopes``): a competent
+A PI and the members see their own projects; the bureau sees and manages all
+(CD-TD Art. 15, 27; QY Art. 32); companies and the public see none of it.
+Program managers are scoped to their programmes (issue 18; CD-TD Art. 8-9): a
+programme's managers (``scope_need(PROGRAM, programme)``, assigned by the bureau)
+see, change and decide that programme's projects only (acceptance, status
+decisions, the overdue list); a program manager registers a project only in one
+of his programmes. Other scoped readers (``kernel.scopes``): a competent
 department's admins read the projects of their department, an entity's data
-admins those it leads, a programme's managers those of their programme.
+admins those it leads.
 """
 
 from flask_principal import UserNeed
@@ -16,8 +20,11 @@ from ...kernel.generators import DomainRoles
 from ...kernel.roles import ADMIN, BUREAU, PROGRAM_MANAGER
 from ...kernel.scopes import DATA_ADMIN, DEPARTMENT, ENTITY, PROGRAM, InScope
 
-MANAGERS = DomainRoles(PROGRAM_MANAGER, BUREAU, ADMIN)
-"""Program managers, the tech bureau and platform admins."""
+MANAGERS = DomainRoles(BUREAU, ADMIN)
+"""The tech bureau and platform admins: every project."""
+
+IN_PROGRAM = InScope(PROGRAM, "program")
+"""The managers of the project's programme (CD-TD Art. 8-9)."""
 
 
 class ProjectParticipants(Generator):
@@ -43,10 +50,10 @@ class ProjectPermissionPolicy(BasePermissionPolicy):
 
     can_search = [AuthenticatedUser(), SystemProcess()]  # hits filtered by can_read
     can_read = [MANAGERS, ProjectParticipants(), InScope(DEPARTMENT, "department"),
-                InScope(ENTITY, "lead_entity", (DATA_ADMIN,)), InScope(PROGRAM, "program"),
-                SystemProcess()]
-    can_create = [MANAGERS, SystemProcess()]
-    can_update = [MANAGERS, SystemProcess()]
+                InScope(ENTITY, "lead_entity", (DATA_ADMIN,)), IN_PROGRAM, SystemProcess()]
+    can_create = [MANAGERS, DomainRoles(PROGRAM_MANAGER), SystemProcess()]
+    can_create_in = [MANAGERS, IN_PROGRAM, SystemProcess()]  # the new data's programme
+    can_update = [MANAGERS, IN_PROGRAM, SystemProcess()]
     can_delete = [SystemProcess()]
-    can_decide = [DomainRoles(PROGRAM_MANAGER, BUREAU), SystemProcess()]  # CD-TD Art. 15
-    can_certify = [MANAGERS, ProjectParticipants(), SystemProcess()]
+    can_decide = [DomainRoles(BUREAU), IN_PROGRAM, SystemProcess()]  # CD-TD Art. 8-9, 15
+    can_certify = [MANAGERS, IN_PROGRAM, ProjectParticipants(), SystemProcess()]

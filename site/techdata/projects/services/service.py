@@ -19,6 +19,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy.orm.exc import StaleDataError
 
 from ...certificates.api import certificates_of, issue_certificate
+from ...entities.proxies import current_entities_service
 from ...kernel import audit
 from ...kernel.errors import conflict
 from ...kernel.i18n import _, bilingual, lazy_error
@@ -113,7 +114,21 @@ class ProjectService(RecordService):
         number = (data or {}).get("number") if isinstance(data, dict) else None
         if isinstance(number, str) and number and self.exists(number):
             raise ValidationError({"number": [bilingual(_("Project number already registered: %(number)s.", number=number))]})
+        self._require_program(identity, data)
         return super().create(identity, data, uow=uow, **kwargs)
+
+    def update(self, identity, id_, data, revision_id=None, uow=None, expand=False, **kwargs):
+        """Change a project; a program manager keeps it in one of his programmes."""
+        self._require_program(identity, data)
+        return super().update(identity, id_, data, revision_id=revision_id, uow=uow,
+                              expand=expand, **kwargs)
+
+    def _require_program(self, identity, data):
+        """A program manager registers or moves projects only into his own programmes
+        (CD-TD Art. 8-9): 403 otherwise (a missing programme is the schema's 400)."""
+        program = data.get("program") if isinstance(data, dict) else None
+        if isinstance(program, str) and program.strip():
+            self.require_permission(identity, "create_in", record={"program": program})
 
     def exists(self, number):
         """True when a project with this number exists."""
@@ -179,7 +194,7 @@ class ProjectService(RecordService):
                 raise ValidationError({"override": [
                     bilingual(_("The acceptance gate fails (CD-TD Art. 15); accepting needs an "
                                 "override with a reason and a second approver."))] + failing})
-            self._check_approver(identity, override["approver"])
+            self._check_approver(identity, override["approver"], record)
         elif override:
             override = None  # nothing to override
         record["acceptance"] = {
@@ -239,13 +254,20 @@ class ProjectService(RecordService):
                   details={"comment": data["comment"]})  # CD-TD Art. 15; LZ Art. 21
         return self.result_item(self, identity, record, links_tpl=self.links_item_tpl)
 
-    def _check_approver(self, identity, email):
-        """The approver is another program manager or bureau admin."""
+    def _check_approver(self, identity, email, record):
+        """The approver is another manager of the project's programme or a bureau admin
+        (CD-TD Art. 8-9, 15)."""
         user = User.query.filter_by(email=email.lower()).one_or_none()
-        if user is None or not set(APPROVER_ROLES) & {r.name for r in user.roles}:
+        held = {r.name for r in user.roles} if user is not None else set()
+        if user is None or not set(APPROVER_ROLES) & held:
             raise ValidationError({"override.approver": [
                 bilingual(_("The approver must be a registered program manager or bureau "
                             "administrator."))]})
+        if BUREAU not in held and record.get("program") not in set(
+                current_entities_service.programs_of(user.id)):
+            raise ValidationError({"override.approver": [
+                bilingual(_("The approver must manage this project's programme (CD-TD "
+                            "Art. 8-9) or be a bureau administrator."))]})
         if str(user.id) == str(identity.id):
             raise ValidationError({"override.approver": [
                 bilingual(_("The approver cannot be the person deciding."))]})
