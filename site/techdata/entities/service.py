@@ -12,7 +12,8 @@ Public API (through :data:`.proxies.current_entities_service`):
 - memberships: ``request_membership(identity, entity_id, role)`` (pending),
   ``verify_membership(identity, membership_id, approve, reason)`` (the
   entity's data admin or the bureau: CD-TD Art. 8; LZ Art. 9),
-  ``memberships_of(user_id)``, ``members(entity_id)``;
+  ``memberships_of(user_id)``, ``members(entity_id)``, ``membership_queue(identity,
+  entity_id=None)`` (the rows of the one memberships page);
 - lookups for imports and pages: ``resolve_entity`` / ``resolve_department``
   (id, credit code or name to id), ``entity_names`` / ``department_names``.
 
