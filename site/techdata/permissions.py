@@ -10,6 +10,10 @@
   ``access.generators.GovernmentSharing``).
 - The providing entity's verified data admins read its not-opened records
   metadata (issue 18; CD-TD Art. 9).
+- A competent department's admins read the not-opened metadata of their
+  department's datasets only (issue 18; CD-TD Art. 8): those naming it as
+  responsible department, provided by an entity it supervises, or of one of its
+  projects (``DepartmentOversight``); the role alone reads none.
 - Confidentiality reviewers may preview the draft they review (CD-TD Art. 24).
 """
 
@@ -27,12 +31,17 @@ from invenio_search.engine import dsl
 
 from invenio_requests.services.generators import Creator, Receiver, Reviewers, Status, Topic
 
-from .access.generators import DELIVERING_TYPES, GovernmentSharing, IfRequestType
+from .access.generators import (
+    DELIVERING_TYPES, GovernmentSharing, IfRequestType, ProvidingEntityAdmins,
+)
 from .access.registry import TYPES as ACCESS_TYPES
+from .entities.proxies import current_entities_service
+from .kernel.errors import DomainError
 from .kernel.generators import DomainRoles
 from .kernel.labels import NAMESPACE
-from .kernel.roles import BUREAU, GOVERNMENT_READERS
-from .kernel.scopes import DATA_ADMIN, ENTITY, InScope
+from .kernel.roles import BUREAU, DEPARTMENT_ADMIN, GOVERNMENT_READERS
+from .kernel.scopes import DATA_ADMIN, DEPARTMENT, ENTITY, InScope, scope_need, scopes_of
+from .projects.records.models import ProjectMetadata
 from .review.generators import ConfidentialityReviewers
 
 
@@ -61,6 +70,66 @@ class OnRequestTypes(Generator):
         return reduce(or_, queries) & dsl.Q("terms", type=list(self.type_ids))
 
 
+NOT_OPENED_READER_ROLES = tuple(r for r in GOVERNMENT_READERS if r != DEPARTMENT_ADMIN)
+"""Roles that read every not-opened record's metadata; a department's admins read their
+department's only (``DepartmentOversight``; issue 18)."""
+
+
+def _cf_id(record, name):
+    """The id of the record's ``cdtd:<name>`` term (or its text value)."""
+    value = (record.get("custom_fields") or {}).get(f"{NAMESPACE}:{name}")
+    return value.get("id") if isinstance(value, dict) else value
+
+
+class DepartmentOversight(Generator):
+    """A competent department's admins read its datasets' not-opened metadata (CD-TD Art. 8).
+
+    A dataset is the department's when it names the department as responsible
+    department (``cdtd:responsible_department``), when its providing entity is
+    supervised by it, or when its project (``cdtd:project``) is the department's
+    (issue 18). Needs: the department scope needs of the dataset; filter: the datasets
+    of the identity's departments.
+    """
+
+    def needs(self, record=None, **kwargs):
+        """The scope needs of the departments the record belongs to."""
+        if record is None:
+            return []
+        departments = {_cf_id(record, "responsible_department")}
+        entity_id = _cf_id(record, "providing_entity")
+        if entity_id:
+            try:
+                departments.add(current_entities_service.get_entity(entity_id).department_id)
+            except DomainError:  # an entity the platform does not know: no department
+                pass
+        number = _cf_id(record, "project")
+        if number:
+            row = (ProjectMetadata.query
+                   .with_entities(ProjectMetadata.json["department"].as_string())
+                   .filter(ProjectMetadata.json["number"].as_string() == str(number)).first())
+            departments.add(row[0] if row else None)
+        return [scope_need(DEPARTMENT, d) for d in sorted(d for d in departments if d)]
+
+    def query_filter(self, identity=None, **kwargs):
+        """The records of the identity's departments, of their entities and projects."""
+        departments = sorted(scopes_of(identity, DEPARTMENT))
+        if not departments:
+            return []
+        query = dsl.Q("terms", **{f"custom_fields.{NAMESPACE}:responsible_department.id":
+                                  departments})
+        entity_ids = sorted({e for d in departments
+                             for e in current_entities_service.entities_of_department(d)})
+        if entity_ids:
+            query |= dsl.Q("terms", **{f"custom_fields.{NAMESPACE}:providing_entity.id":
+                                       entity_ids})
+        numbers = sorted({n for (n,) in ProjectMetadata.query.with_entities(
+            ProjectMetadata.json["number"].as_string()).filter(
+            ProjectMetadata.json["department"].as_string().in_(departments)) if n})
+        if numbers:
+            query |= dsl.Q("terms", **{f"custom_fields.{NAMESPACE}:project": numbers})
+        return query
+
+
 class TechDataRecordPermissionPolicy(RDMRecordPermissionPolicy):
     """InvenioRDM's record policy plus the domain's readers."""
 
@@ -69,7 +138,9 @@ class TechDataRecordPermissionPolicy(RDMRecordPermissionPolicy):
         IfRestricted(
             "record",
             then_=RDMRecordPermissionPolicy.can_view + [
-                DomainRoles(*GOVERNMENT_READERS), GovernmentSharing(),
+                DomainRoles(*NOT_OPENED_READER_ROLES), GovernmentSharing(),
+                # a competent department's admins: its own datasets (issue 18; CD-TD Art. 8)
+                DepartmentOversight(),
                 # the providing entity's verified data admins (issue 18; CD-TD Art. 9)
                 InScope(ENTITY, f"custom_fields.{NAMESPACE}:providing_entity.id",
                         (DATA_ADMIN,))],
@@ -113,9 +184,13 @@ class TechDataRequestsPermissionPolicy(RDMRequestsPermissionPolicy):
         # only those: a deposit review carries a draft's title, which is its
         # depositor's and the centre's (issue 20).
         OnRequestTypes([t.type_id for t in ACCESS_TYPES], [DomainRoles(BUREAU)]),
+        # the verified data admins of the dataset's providing entity (issue 18; CD-TD Art. 9)
+        ProvidingEntityAdmins(),
     ]
     # Decisions on requests from outside (``techdata.access``): the receiver,
-    # i.e. the providing entity (QY Art. 24; LZ Art. 25-26; CD-PD Art. 26).
+    # i.e. the providing entity (QY Art. 24; LZ Art. 25-26; CD-PD Art. 26): its data
+    # centre's curators and its verified data admins (issue 18), none of another entity.
+    can_action_accept = RDMRequestsPermissionPolicy.can_action_accept + [ProvidingEntityAdmins()]
     can_action_grant = SameAs("can_action_accept")
     can_action_refuse = SameAs("can_action_accept")
     can_update = RDMRequestsPermissionPolicy.can_update + [

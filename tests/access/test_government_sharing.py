@@ -101,11 +101,14 @@ def test_government_roles_download_unconditionally_shared_files(shared):
 
 
 def test_conditionally_shared_not_opened_gives_metadata_only(shared):
-    """有条件共享: government roles read the metadata (directory duties), never the files."""
+    """有条件共享: government roles read the metadata (directory duties), never the files;
+    a competent department's admins only their own department's (issue 18; CD-TD Art. 8)."""
     client, h, recid = shared["client"], shared["headers"], shared["ids"]["conditional"]
-    assert client.get(f"/api/records/{recid}", headers=h["department"]).status_code == 200
-    assert _download(client, recid, h["department"]) == 403
+    assert client.get(f"/api/records/{recid}", headers=h["manager"]).status_code == 200
     assert _download(client, recid, h["manager"]) == 403
+    # the department role without this dataset's department (scu's) reads nothing
+    assert client.get(f"/api/records/{recid}", headers=h["department"]).status_code == 403
+    assert _download(client, recid, h["department"]) == 403
 
 
 def test_a_scope_naming_units_gives_files_to_those_units_only(shared):
@@ -114,7 +117,7 @@ def test_a_scope_naming_units_gives_files_to_those_units_only(shared):
     client, h, recid = shared["client"], shared["headers"], shared["ids"]["scoped"]
     people = shared["people"]
     assert _download(client, recid, h["department"]) == 403
-    assert client.get(f"/api/records/{recid}", headers=h["department"]).status_code == 200
+    assert client.get(f"/api/records/{recid}", headers=h["manager"]).status_code == 200
     assert _may_read_files(_identity(people["department"],
                                      scope_need(DEPARTMENT, "sthjj")), recid)
     assert not _may_read_files(_identity(people["department"],

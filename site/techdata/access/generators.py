@@ -3,11 +3,14 @@ sharing (the record policy: files of 无条件共享 data, CD-PD Art. 22, 26).""
 
 import re
 
+from invenio_rdm_records.records.models import RDMRecordMetadata
 from invenio_records_permissions.generators import ConditionalGenerator, Generator
+from invenio_search.engine import dsl
 
 from ..kernel.generators import DomainRoles
 from ..kernel.labels import NAMESPACE, NOT_OPENED
-from ..kernel.scopes import ADMIN, DEPARTMENT, ENTITY, ENTITY_ROLES, scope_need
+from ..kernel.scopes import (
+    ADMIN, DATA_ADMIN, DEPARTMENT, ENTITY, ENTITY_ROLES, scope_need, scopes_of)
 
 UNCONDITIONAL = "unconditional"
 """无条件共享, the sharing type id (CD-PD Art. 25)."""
@@ -79,3 +82,63 @@ class GovernmentSharing(Generator):
             return DomainRoles("config:TECHDATA_ACCESS_SHARING_ROLES").needs()
         return ([scope_need(ENTITY, i, role) for i in ids for role in ENTITY_ROLES]
                 + [scope_need(DEPARTMENT, i, ADMIN) for i in ids])
+
+
+PROVIDER_TYPES = ("conditional-access", "conditional-sharing", "opening-application",
+                  "correction")
+"""Types answered by the dataset's provider (an appeal goes to the expert committee, a data
+service to the data centre the applicant named)."""
+
+PROVIDING_ENTITY_PATH = ("custom_fields", f"{NAMESPACE}:providing_entity", "id")
+"""Where a record names its providing entity (CD-TD Art. 19)."""
+
+
+def providing_entity_of(recid):
+    """The providing entity id of the published dataset ``recid`` (None if it names none)."""
+    if not recid:
+        return None
+    column = RDMRecordMetadata.json
+    row = (RDMRecordMetadata.query
+           .with_entities(column[PROVIDING_ENTITY_PATH[0]][PROVIDING_ENTITY_PATH[1]]
+                          [PROVIDING_ENTITY_PATH[2]].as_string())
+           .filter(column["id"].as_string() == str(recid)).first())
+    return row[0] if row and row[0] else None
+
+
+def records_of_entities(entity_ids):
+    """Ids of the published datasets (every version) whose providing entity is in ``entity_ids``."""
+    if not entity_ids:
+        return []
+    column = RDMRecordMetadata.json
+    entity = column[PROVIDING_ENTITY_PATH[0]][PROVIDING_ENTITY_PATH[1]][PROVIDING_ENTITY_PATH[2]]
+    rows = (RDMRecordMetadata.query.with_entities(column["id"].as_string())
+            .filter(entity.as_string().in_(sorted(entity_ids))).all())
+    return sorted({r[0] for r in rows if r[0]})
+
+
+class ProvidingEntityAdmins(Generator):
+    """The verified data admins of the entity providing the dataset a request is about.
+
+    Requests from outside are addressed to the providing entity (CD-TD Art. 9; CD-PD Art.
+    26, 34; QY Art. 24): besides its data centre's curators (the receiver), the data
+    admins of the record's ``cdtd:providing_entity`` read and answer them, and nobody of
+    another entity (issue 18). ``needs``: the entity's data-admin scope need for a request
+    of :data:`PROVIDER_TYPES` whose topic is a record naming an entity; ``query_filter``:
+    the requests of those types about the datasets of the identity's entities.
+    """
+
+    def needs(self, request=None, **kwargs):
+        """The providing entity's data-admin need, none for another request."""
+        if request is None or request.type.type_id not in PROVIDER_TYPES:
+            return []
+        topic = request.get("topic") or {}
+        entity_id = providing_entity_of(topic.get("record"))
+        return [scope_need(ENTITY, entity_id, DATA_ADMIN)] if entity_id else []
+
+    def query_filter(self, identity=None, **kwargs):
+        """Requests of the provider's types about the datasets of the identity's entities."""
+        recids = records_of_entities(scopes_of(identity, ENTITY, DATA_ADMIN))
+        if not recids:
+            return []
+        return (dsl.Q("terms", **{"topic.record": recids})
+                & dsl.Q("terms", type=list(PROVIDER_TYPES)))

@@ -19,11 +19,15 @@ from invenio_requests.proxies import current_requests_service
 from invenio_requests.records.api import Request
 from invenio_requests.records.models import RequestMetadata
 from openpyxl import Workbook
+from sqlalchemy import or_
 
 from ..kernel.i18n import _
 from ..kernel.people import user_display_name
 from ..kernel.roles import BUREAU_ROLES, has_role
+from ..kernel.scopes import DATA_ADMIN, ENTITY, scopes_of
 from . import clock
+from .generators import PROVIDER_TYPES, records_of_entities
+from .receivers import PROVIDER_ROLES
 from .registry import TYPE_IDS
 
 STATUS_LABELS = {
@@ -131,10 +135,37 @@ def _sorted(rows):
     return (open_ + done)[:limit]
 
 
+def _addressed_to(identity):
+    """SQL filter: requests that may be addressed to ``identity`` as a provider (issue 18).
+
+    Those whose receiver is a data centre it curates (owner, manager, curator), itself or
+    a group, and those of the provider's types about the datasets of the entities where it
+    is a verified data admin. The requests policy then decides each row.
+    """
+    receiver = RequestMetadata.json["receiver"]
+    communities = sorted({str(n.value) for n in identity.provides
+                          if n.method == "community"
+                          and getattr(n, "role", None) in PROVIDER_ROLES})
+    clauses = [receiver["user"].as_string() == str(identity.id),
+               receiver["group"].as_string().isnot(None)]
+    if communities:
+        clauses.append(receiver["community"].as_string().in_(communities))
+    recids = records_of_entities(scopes_of(identity, ENTITY, DATA_ADMIN))
+    if recids:
+        clauses.append(RequestMetadata.json["type"].as_string().in_(PROVIDER_TYPES)
+                       & RequestMetadata.json["topic"]["record"].as_string().in_(recids))
+    return or_(*clauses)
+
+
 def provider_inbox(identity, on=None):
-    """Requests addressed to ``identity`` as providing entity, across its datasets."""
+    """Requests addressed to ``identity`` as providing entity, across its datasets.
+
+    Scoped (issue 18; CD-TD Art. 9): the requests addressed to the data centres the user
+    curates and to the entities where he is a verified data admin, no other; the bureau's
+    whole view is :func:`bureau_list`.
+    """
     names, out = Names(), []
-    for model in _rows():
+    for model in _rows([_addressed_to(identity)]):
         request = Request(model.json, model=model)
         try:
             current_requests_service.require_permission(identity, "action_return", request=request)

@@ -2,8 +2,10 @@
 
 CD-TD Art. 15 ("先汇交科技数据、再验收"): when a project's deposits pass the
 acceptance gate, the projects service calls :func:`issue_certificate`. The
-certificate's body states the project, its datasets, their DOIs and CSTR
-identifiers, the checksums of the deposited files and the date; it is signed
+certificate's body states the project, the providing entity as registered on the
+platform (``entity``: Chinese name and unified social credit code; issue 18, CD-TD
+Art. 9; certificates issued before carry none and still verify), its datasets, their
+DOIs and CSTR identifiers, the checksums of the deposited files and the date; it is signed
 with the platform key (LZ Art. 38: digital signatures, tamper evidence), so
 that changing any of it, or signing it with another key, fails
 :func:`verify_document`.
@@ -18,6 +20,8 @@ from invenio_accounts.models import User
 from invenio_db import db
 from sqlalchemy import func
 
+from ..entities.proxies import current_entities_service
+from ..kernel.errors import DomainError
 from ..kernel.i18n import _, bilingual
 from ..kernel.people import user_display_name
 from . import signing
@@ -40,7 +44,8 @@ _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, 
 _ID = re.compile(r"[A-Z0-9][A-Z0-9-]{0,63}")
 
 
-__all__ = ("CertificateError", "MalformedDocument", "bilingual", "certificates_of", "check_shape",
+__all__ = ("CertificateError", "MalformedDocument", "bilingual", "certificates_of",
+           "certified_entity", "check_shape",
            "get_certificate", "issue_certificate", "new_certificate_id", "verify_certificate",
            "verify_document")
 # ``bilingual`` is re-exported only until the directory and access modules import
@@ -89,6 +94,20 @@ def _project(project):
     return out
 
 
+def certified_entity(text):
+    """The providing entity a certificate names: ``{"id", "name_zh", "credit_code"}`` of the
+    entity registered on the platform that ``text`` (id, credit code or name) names, or None.
+    """
+    entity_id = current_entities_service.resolve_entity(text) if _text(text) else None
+    if entity_id is None:
+        return None
+    try:
+        entity = current_entities_service.get_entity(entity_id)
+    except DomainError:
+        return None
+    return {"id": entity.id, "name_zh": entity.name_zh, "credit_code": entity.credit_code}
+
+
 def _datasets(datasets):
     """The datasets part of a body, sorted by record id, files by key."""
     out = []
@@ -113,7 +132,9 @@ def _datasets(datasets):
 def issue_certificate(project, datasets, issued_by=None):
     """Issue, sign and store the deposit certificate of ``project``.
 
-    :param project: ``{"number", "title_zh", "title_en", "lead_entity", "pi"}``.
+    :param project: ``{"number", "title_zh", "title_en", "lead_entity", "pi"}``; the
+        lead entity, when registered on the platform, is named in the body's ``entity``
+        with its credit code (:func:`certified_entity`).
     :param datasets: ``[{"recid", "title", "doi", "cstr", "files": [{"key",
         "checksum"}]}]`` (``doi``/``cstr`` may be ``None``).
     :param issued_by: who asked for it (a user id), kept in the register.
@@ -136,6 +157,9 @@ def issue_certificate(project, datasets, issued_by=None):
         "signature_algorithm": "Ed25519",
         "canonicalization": "JSON, keys sorted, no whitespace, UTF-8 (RFC 8259)",
     }
+    entity = certified_entity(body["project"]["lead_entity"])
+    if entity is not None:  # the providing entity as registered (issue 18; CD-TD Art. 9)
+        body["entity"] = entity
     body["key_id"] = signing.key_id()
     signature, key_id = signing.sign(body)
     cert = DepositCertificate(

@@ -23,6 +23,8 @@ LABELS = {
     "number": _("Project number"),
     "title": _("Project title"),
     "lead_entity": _("Lead entity"),
+    "entity": _("Providing entity"),
+    "credit_code": _("Unified social credit code"),
     "pi": _("Principal investigator"),
     "datasets": _("Deposited datasets"),
     "dataset": _("Dataset"),

@@ -10,6 +10,11 @@ from .releases.notify import BUILDERS as RELEASE_BUILDERS
 TECHDATA_DIRECTORY_RESOURCE_ROLES = [roles.ADMIN, *roles.GOVERNMENT_READERS]
 """Government roles that read the resource directory (CD-TD Art. 7, 11, 19)."""
 
+TECHDATA_DIRECTORY_SCOPED_RESOURCE_ROLES = [roles.DEPARTMENT_ADMIN]
+"""Of those, the roles that read only their part of it: the open entries and those of their
+departments and of the entities these supervise (issue 18; CD-TD Art. 8), unless they also
+hold another resource role."""
+
 TECHDATA_DIRECTORY_BUREAU_ROLES = list(roles.BUREAU_ROLES)
 """Roles that compile the directories: catalogued entries, checks, the open plan (CD-TD Art. 7)."""
 

@@ -12,9 +12,12 @@ from invenio_access.permissions import system_process
 from invenio_records_permissions.generators import AnyUser, SystemProcess
 
 from ..kernel import audit
+from ..access.generators import sharing_scope_ids
+from ..entities.proxies import current_entities_service
 from ..kernel.generators import DomainRoles
 from ..kernel.i18n import _
-from ..kernel.scopes import DATA_ADMIN, ENTITY, InScope, scopes_of
+from ..kernel.roles import held_roles, resolve_roles
+from ..kernel.scopes import DATA_ADMIN, DEPARTMENT, ENTITY, InScope, scopes_of
 from ..kernel.services import (DomainPermissionPolicy, DomainService, DomainServiceConfig,
                                unit_of_work)
 from . import catalogue, plan, store
@@ -86,10 +89,37 @@ class DirectoryService(DomainService):
         self.require(identity, f"read_{audience}",
                      _("The resource directory is for government roles (CD-TD Art. 7, 11, 19)."))
 
+    @staticmethod
+    def reader_scope(identity, audience):
+        """The part of ``audience`` that ``identity`` reads: None for the whole of it.
+
+        A competent department's admins (``TECHDATA_DIRECTORY_SCOPED_RESOURCE_ROLES``)
+        read, of the resource directory, the open entries and those of their
+        departments and of the entities these supervise (issue 18; CD-TD Art. 8),
+        unless they hold another resource role too.
+        """
+        if audience != "resource" or system_process in getattr(identity, "provides", ()):
+            return None
+        scoped = set(resolve_roles(["config:TECHDATA_DIRECTORY_SCOPED_RESOURCE_ROLES"]))
+        whole = set(resolve_roles(["config:TECHDATA_DIRECTORY_RESOURCE_ROLES"])) - scoped
+        held = held_roles(identity)
+        if held & whole or not held & scoped:
+            return None
+        departments = scopes_of(identity, DEPARTMENT)
+        entities = {e for d in departments
+                    for e in current_entities_service.entities_of_department(d)}
+        # data shared unconditionally: every government unit, or those its scope names
+        # (CD-PD Art. 22, 26; as ``access.generators.GovernmentSharing`` gives the record)
+        shared = [entry_id for entry_id, text in store.shared_unconditionally()
+                  if not sharing_scope_ids(text)
+                  or set(sharing_scope_ids(text)) & (departments | entities)]
+        return store.Scope(departments, entities, shared)
+
     def search(self, identity, audience, q="", filters=None, page=1, size=20):
         """A page of a directory with its facets (see :func:`.store.search`)."""
         self.check_audience(identity, audience)
-        return store.search(audience, q, filters, page, size)
+        return store.search(audience, q, filters, page, size,
+                            scope=self.reader_scope(identity, audience))
 
     def read(self, identity, audience, entry_id):
         """The row ``entry_id`` of directory ``audience`` (404 when that directory lacks it)."""
@@ -100,6 +130,9 @@ class DirectoryService(DomainService):
             row = None
         if row is None or (audience == "open" and not row.in_open):
             raise catalogue.no_entry(entry_id)
+        scope = self.reader_scope(identity, audience)
+        if scope is not None and not scope.holds(row):
+            raise catalogue.no_entry(entry_id)
         return row
 
     def reader_audience(self, identity):
@@ -109,7 +142,7 @@ class DirectoryService(DomainService):
     def entries(self, identity, audience):
         """The live entries of ``audience`` as a stream of entry dicts (exports)."""
         self.check_audience(identity, audience)
-        return store.iter_entries(audience)
+        return store.iter_entries(audience, scope=self.reader_scope(identity, audience))
 
     # -- the catalogue (CD-TD Art. 19, 24) -------------------------------
 

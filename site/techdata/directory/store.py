@@ -208,17 +208,51 @@ def withdraw_entry(entry_id, now=None):
     return row
 
 
-def _audience_query(audience):
-    """Live entries of ``audience`` ("open" or "resource")."""
+class Scope:
+    """A reader's part of the resource directory: open entries, and those of its departments
+    and entities (a competent department's admins; issue 18, CD-TD Art. 8)."""
+
+    def __init__(self, departments=(), entities=(), shared=()):
+        """Ids of the departments and entities whose not-opened entries the reader sees, and
+        of the entries shared with the reader unconditionally (无条件共享, CD-PD Art. 22)."""
+        self.departments, self.entities = sorted(departments), sorted(entities)
+        self.shared = sorted(shared)
+
+    def clause(self):
+        """SQL: the entries of the scope."""
+        return or_(DirectoryEntry.in_open.is_(True),
+                   DirectoryEntry.department.in_(self.departments),
+                   DirectoryEntry.entity.in_(self.entities),
+                   DirectoryEntry.entry_id.in_(self.shared))
+
+    def holds(self, row):
+        """Whether the entry ``row`` is in the scope."""
+        return bool(row.in_open or row.department in self.departments
+                    or row.entity in self.entities or row.entry_id in self.shared)
+
+
+def shared_unconditionally():
+    """``[(entry_id, sharing scope text)]`` of the live entries shared unconditionally."""
+    return (_audience_query("resource")
+            .with_entities(DirectoryEntry.entry_id,
+                           DirectoryEntry.data["sharing_scope"].as_string())
+            .filter(DirectoryEntry.data["sharing_type"]["id"].as_string() == "unconditional")
+            .all())
+
+
+def _audience_query(audience, scope=None):
+    """Live entries of ``audience`` ("open" or "resource"), within ``scope`` if given."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
     query = DirectoryEntry.query.filter(DirectoryEntry.withdrawn.is_(False))
     if audience == "open":
         query = query.filter(DirectoryEntry.in_open.is_(True))
+    elif scope is not None:
+        query = query.filter(scope.clause())
     return query
 
 
-def iter_entries(audience, batch=1000):
+def iter_entries(audience, batch=1000, scope=None):
     """Entry dicts of a directory, ordered by entry id, streamed ``batch`` rows at a time.
 
     Withdrawn entries are left out; the open directory has only the entries
@@ -226,7 +260,7 @@ def iter_entries(audience, batch=1000):
     The rows come through a server-side cursor (``yield_per``), so memory
     does not grow with the directory.
     """
-    query = (_audience_query(audience)
+    query = (_audience_query(audience, scope)
              .with_entities(DirectoryEntry.entry_id, DirectoryEntry.source,
                             DirectoryEntry.data, DirectoryEntry.last_checked)
              .order_by(DirectoryEntry.entry_id)
@@ -251,9 +285,9 @@ def _like(word):
     return f"%{escaped.lower()}%"
 
 
-def _filtered(audience, q, filters, skip=None):
+def _filtered(audience, q, filters, skip=None, scope=None):
     """The query of a search: audience, every word of ``q``, facet filters but ``skip``."""
-    query = _audience_query(audience)
+    query = _audience_query(audience, scope)
     for word in (q or "").split():
         query = query.filter(DirectoryEntry.search_text.like(_like(word), escape="\\"))
     for name, values in filters.items():
@@ -280,7 +314,7 @@ def facet_labels(facet, key):
     return zh, term.get("en") or zh
 
 
-def search(audience, q="", filters=None, page=1, size=20):
+def search(audience, q="", filters=None, page=1, size=20, scope=None):
     """Search a directory: ``{"hits": {"hits", "total"}, "aggregations"}``.
 
     Every word of ``q`` must occur (case-insensitive substring) in the
@@ -292,22 +326,23 @@ def search(audience, q="", filters=None, page=1, size=20):
     Without ``q``, counts are SQL ``GROUP BY``s over the indexed facet
     columns. With ``q``, the substring match needs a scan of the text, so
     it runs once: the matching rows' facet columns are read in one query
-    and counted here, and only the page's rows are loaded in full.
+    and counted here, and only the page's rows are loaded in full. ``scope``
+    (a :class:`Scope`) limits the resource directory to a reader's part.
     """
     filters = {k: list(v) for k, v in (filters or {}).items() if v}
     if (q or "").split():
-        total, ids, aggregations = _scan_search(audience, q, filters, page, size)
+        total, ids, aggregations = _scan_search(audience, q, filters, page, size, scope)
         rows = DirectoryEntry.query.filter(DirectoryEntry.id.in_(ids)).all() if ids else []
         rows.sort(key=lambda r: r.entry_id)
     else:
-        query = _filtered(audience, q, filters)
+        query = _filtered(audience, q, filters, scope=scope)
         total = query.count()
         rows = (query.order_by(DirectoryEntry.entry_id)
                 .offset((page - 1) * size).limit(size).all())
         aggregations = {}
         for name, (column_name, _key, _vocabulary) in FACETS.items():
             column = getattr(DirectoryEntry, column_name)
-            counts = (_filtered(audience, q, filters, skip=name)
+            counts = (_filtered(audience, q, filters, skip=name, scope=scope)
                       .with_entities(column, func.count(DirectoryEntry.id))
                       .filter(column.isnot(None))
                       .group_by(column)
@@ -318,7 +353,7 @@ def search(audience, q="", filters=None, page=1, size=20):
                              for name, counts in aggregations.items()}}
 
 
-def _scan_search(audience, q, filters, page, size):
+def _scan_search(audience, q, filters, page, size, scope=None):
     """``(total, page ids, {facet: {key: count}})`` of a text query.
 
     The text match (a scan) runs once, in a materialised common table
@@ -328,7 +363,7 @@ def _scan_search(audience, q, filters, page, size):
     """
     names = list(FACETS)
     columns = {n: getattr(DirectoryEntry, FACETS[n][0]) for n in names}
-    base = _filtered(audience, q, {}).with_entities(
+    base = _filtered(audience, q, {}, scope=scope).with_entities(
         DirectoryEntry.id, *[c.label(n) for n, c in columns.items()]).subquery().element
     matched = base.cte("matched").prefix_with("MATERIALIZED", dialect="postgresql")
 
@@ -349,7 +384,7 @@ def _scan_search(audience, q, filters, page, size):
             total = n
         else:
             counts[facet][key] = n
-    ids = [r[0] for r in _filtered(audience, q, filters)
+    ids = [r[0] for r in _filtered(audience, q, filters, scope=scope)
            .with_entities(DirectoryEntry.id).order_by(DirectoryEntry.entry_id)
            .offset((page - 1) * size).limit(size)]
     return total, ids, counts
@@ -462,8 +497,8 @@ def mark_checked(entry_id, user=None, when=None):
 
 
 __all__ = (
-    "AUDIENCES", "FACETS", "DirectoryEntry", "EntryNotFound", "SOURCE_CATALOGUED",
+    "AUDIENCES", "FACETS", "DirectoryEntry", "EntryNotFound", "SOURCE_CATALOGUED", "Scope",
     "SOURCE_DEPOSITED", "FIELD_KEYS", "count_entries", "entry_dict", "get_entry",
     "iter_entries", "mark_checked", "mark_released", "pending_changes", "search",
-    "unchecked_entries", "upsert_entry", "withdraw_entry",
+    "shared_unconditionally", "unchecked_entries", "upsert_entry", "withdraw_entry",
 )
