@@ -5,14 +5,13 @@ from datetime import date, timedelta
 from invenio_access.permissions import system_identity
 
 from techdata.access.grants import expire_grants
-from techdata.kernel import roles
 from techdata.kernel.audit_chain import verify
 from tests.access.conditional import FILE_KEY, act, application, apply, content
 from techdata.workdays.loader import load_schedule
 from tests.audit.conftest import trail
 from tests.directory.test_releases import put, release_through
 from tests.workdays.test_calendar import SCHEDULE_2027
-from tests.helpers import token_headers, user_with_role
+from tests.helpers import program_manager, token_headers
 from tests.projects.test_projects import project
 
 
@@ -53,6 +52,7 @@ def test_download_of_conditional_data_is_recorded_per_user(audit_app, datasets):
     assert entry["user"]["email"] == "provider-owner@test.example.org"
     assert entry["metadata"]["details"]["file"] == FILE_KEY
     assert entry["metadata"]["details"]["opening_type"] == "conditional"
+    assert "agreement" not in entry["metadata"]["details"]  # the owner's own: no grant, no agreement
     # an open dataset's download is statistics only (no file there: nothing to take)
     assert trail(datasets["open"], "techdata.file.download") == []
 
@@ -97,6 +97,13 @@ def test_grant_download_and_expiry_are_recorded(audit_app, datasets, UserFixture
                  if e["user"]["email"] == company.email]
     assert len(downloads) == 1
     assert downloads[0]["metadata"]["details"]["grants"][0]["origin"] == f"request:{req['id']}"
+    # ... under the data-use agreement the company accepted, named by id and version (QY Art. 24)
+    accepted = req["payload"]["agreement"]
+    agreement = downloads[0]["metadata"]["details"]["agreement"]
+    parent = client.get(f"/api/records/{recid}").get_json()["parent"]["id"]
+    assert agreement["version"] == accepted["version"] and agreement["sha256"] == accepted["sha256"]
+    assert agreement["id"] == f"{parent}/v{accepted['version']}"
+    assert agreement["request"] == req["id"]
 
     # "Who took my data" on the owner's record page (not on the company's)
     page = client.get(f"/records/{recid}").get_data(as_text=True)
@@ -109,6 +116,9 @@ def test_grant_download_and_expiry_are_recorded(audit_app, datasets, UserFixture
     page = owner_client.get(f"/records/{recid}").get_data(as_text=True)
     panel = page[page.index('id="techdata-downloads"'):]
     assert company.email in panel[:panel.index("</section>")]
+    company_row = panel[panel.index(company.email):panel.index("</tr>", panel.index(company.email))]
+    assert "techdata-download-agreement" in company_row and accepted["sha256"] in company_row
+    assert f"{parent}/v{accepted['version']}" in company_row
 
     assert req["id"] in expire_grants(on=date.fromisoformat(term_end) + timedelta(days=1))
     revoked = _one(trail(recid, "techdata.access.revoke"), "techdata.access.revoke")
@@ -122,10 +132,8 @@ def test_grant_download_and_expiry_are_recorded(audit_app, datasets, UserFixture
 def test_acceptance_override_is_recorded(audit_app, running_app, researcher, UserFixture, db):
     """The acceptance decision with its override and second approver (CD-TD Art. 15)."""
     client = audit_app.test_client()
-    manager = user_with_role(UserFixture, audit_app, db, "pm-audit@test.example.org",
-                             roles.PROGRAM_MANAGER)
-    user_with_role(UserFixture, audit_app, db, "pm2-audit@test.example.org",
-                   roles.PROGRAM_MANAGER)
+    manager = program_manager(UserFixture, audit_app, db, "pm-audit@test.example.org")
+    program_manager(UserFixture, audit_app, db, "pm2-audit@test.example.org")
     headers = token_headers(manager, db)
     res = client.post("/api/projects", json=project(number="AUD-0001"), headers=headers)
     assert res.status_code == 201, res.get_json()
