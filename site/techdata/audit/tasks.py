@@ -1,7 +1,9 @@
-"""Scheduled tasks of the audit trail: the daily verification and signed digest (LZ Art. 38)."""
+"""Tasks of the audit trail: the daily verification and signed digest (LZ Art. 38); the
+indexing of new entries after their commit (``kernel.audit.index_entries``)."""
 
 from celery import shared_task
 
+from ..kernel.audit import index_entries  # noqa: F401 (the trail's indexing task, in the worker)
 from .digest import run_daily
 
 

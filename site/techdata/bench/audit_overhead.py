@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from celery import current_app as celery_current_app
 from flask import current_app
 from invenio_access.permissions import system_identity
 from invenio_audit_logs.records.models import AuditLog
@@ -144,8 +145,33 @@ class ConditionalJourney(Journey):
     draft = staticmethod(conditional_draft)
 
 
-def measure_paths(http, actors, centre, rounds=5, refresh=None, start=None, app=None):
+@contextmanager
+def tasks_queued(queued=True, app=None):
+    """Celery tasks sent to the broker instead of run inline, as served (the workers run
+    them; here nobody does and the queues are purged after), in ``app`` and its mounted
+    apps. Put back on leaving."""
+    celeries = {id(c): c for c in [celery_current_app] + [
+        a.extensions["invenio-celery"].celery for a in apps_of(
+            app or current_app._get_current_object()) if "invenio-celery" in a.extensions]}
+    saved = {k: c.conf.task_always_eager for k, c in celeries.items()}
+    if queued:
+        for c in celeries.values():
+            c.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        for k, c in celeries.items():
+            c.conf.task_always_eager = saved[k]
+        if queued:
+            celery_current_app.control.purge()
+
+
+def measure_paths(http, actors, centre, rounds=5, refresh=None, start=None, app=None,
+                  queued=True):
     """Deposit → publish and a protected download, ``rounds`` times each, trail on and off.
+
+    With ``queued`` (the default), Celery tasks go to the broker, as they do when
+    served (:func:`tasks_queued`), in both modes alike.
 
     Returns ``{"deposit_publish": {...}, "download": {...}}``, each with
     ``on``/``off`` summaries, ``overhead_pct`` (p50), ``overhead_p95_pct`` and
@@ -157,7 +183,7 @@ def measure_paths(http, actors, centre, rounds=5, refresh=None, start=None, app=
     timings = {p: {"on": [], "off": []} for p in ("deposit_publish", "download")}
     rows = {p: {m: {"entries": 0, "links": 0} for m in ("on", "off")} for p in timings}
     key = "data.csv"
-    with trail_switch(app) as set_trail:
+    with trail_switch(app) as set_trail, tasks_queued(queued, app):
         set_trail(True)
         rid, _ = journey.run(start)  # warm-up, and the dataset the downloads take
         download(http, rid, key, actors["depositor"])
@@ -180,7 +206,7 @@ def measure_paths(http, actors, centre, rounds=5, refresh=None, start=None, app=
                       lambda: download(http, rid, key, actors["depositor"]))
     result = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
               "load_average": [round(x, 2) for x in os.getloadavg()],
-              "rounds": rounds, "download_of": rid}
+              "rounds": rounds, "download_of": rid, "celery_tasks_queued": queued}
     for path, modes in timings.items():
         on, off = summary(modes["on"]), summary(modes["off"])
         result[path] = {"on": on, "off": off, "rows": rows[path],
@@ -235,7 +261,8 @@ def main(argv=None):
         from ..upgrade import create_missing_tables  # noqa: PLC0415 (tables of the bench db)
 
         create_missing_tables()
-        result = measure(args.rounds)
+        with tasks_queued(True, app):
+            result = measure(args.rounds)
     print_table(result)
     print(f"written {save(result, args.out_dir, 'audit-overhead')}", file=sys.stderr)
     return result

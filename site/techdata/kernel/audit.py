@@ -17,6 +17,11 @@ changed fields. Entries are chained and append-only
 (:mod:`techdata.kernel.audit_chain`; LZ Art. 38) and kept at least five years
 (CD-PD Art. 23): there is no delete path.
 
+The entry (its row, and its link in the chain at the commit) is written in
+the act's own transaction; its copy in the search index is made after the
+commit by the Celery task :func:`index_entries` (inline where tasks run
+eagerly), so no act waits for the search engine (the trail's cost, issue 16).
+
 The action classes (id, label, object type) are registered under the entry
 point group ``invenio_audit_logs.actions`` (``techdata.audit.actions``);
 this module depends on no feature.
@@ -25,14 +30,17 @@ this module depends on no feature.
 import json
 
 import marshmallow as ma
+from celery import shared_task
 from flask import current_app, g, has_request_context, request
 from invenio_access.permissions import system_identity, system_user_id
 from invenio_accounts.models import User
-from invenio_audit_logs.proxies import current_audit_logs_actions_registry
+from invenio_audit_logs.proxies import (current_audit_logs_actions_registry,
+                                        current_audit_logs_service)
+from invenio_audit_logs.records.api import AuditLog as AuditLogRecord
 from invenio_audit_logs.services import AuditLogAction
-from invenio_audit_logs.services.uow import AuditLogOp
+from invenio_audit_logs.services.uow import AuditRecordCommitOp
 from invenio_db import db
-from invenio_records_resources.services.uow import UnitOfWork
+from invenio_records_resources.services.uow import Operation, RecordCommitOp, UnitOfWork
 
 from .roles import held_roles
 
@@ -156,6 +164,67 @@ class TechDataAuditAction(AuditLogAction):
         """Unused: :meth:`build` runs the context functions with the identity."""
 
 
+@shared_task(ignore_result=True)
+def index_entries(ids):
+    """Index the trail entries ``ids`` of a committed transaction (the trail's search copy).
+
+    The rows and their chain links are already committed with the act; only the
+    copy the audit pages and ``/api/audit-logs`` search is made here.
+    """
+    indexer = current_audit_logs_service.indexer
+    for id_ in ids:
+        indexer.create(AuditLogRecord.get_record(id_))
+
+
+class IndexEntriesOp(Operation):
+    """After the commit: hand the entries' ids to :func:`index_entries`."""
+
+    def __init__(self, ids):
+        """The ids of the entries to index."""
+        self.ids = [str(i) for i in ids]
+
+    def on_post_commit(self, uow):
+        """Send the task (run inline where Celery tasks run eagerly)."""
+        index_entries.delay(self.ids)
+
+
+class EntryUnitOfWork:
+    """The caller's unit of work as the audit-log service sees it.
+
+    The entry's row is committed with the caller's changes (InvenioRDM's
+    ``AuditRecordCommitOp`` without its index write); the index write is
+    moved after the commit (:class:`IndexEntriesOp`). Anything else passes.
+    """
+
+    def __init__(self, uow):
+        """Wrap ``uow``."""
+        self.uow = uow
+
+    def register(self, op):
+        """Register ``op`` on the caller's unit of work (an entry's: without indexing)."""
+        if isinstance(op, AuditRecordCommitOp):
+            record = op._record  # noqa: SLF001 (the op keeps the entry it commits)
+            self.uow.register(RecordCommitOp(record))
+            self.uow.register(IndexEntriesOp([record.id]))
+            return
+        self.uow.register(op)
+
+
+class EntryOp(Operation):
+    """Write one entry in the caller's unit of work (InvenioRDM's ``AuditLogOp``,
+    indexed after the commit)."""
+
+    def __init__(self, data):
+        """``data``: the entry built by :meth:`TechDataAuditAction.build`."""
+        self.data = data
+        self.result = None
+
+    def on_register(self, uow):
+        """Create the entry through the audit-log service (validation, row)."""
+        self.result = current_audit_logs_service.create(
+            system_identity, self.data, uow=EntryUnitOfWork(uow))
+
+
 def action(action_id):
     """The registered action class ``action_id`` (``KeyError`` names an unknown one)."""
     try:
@@ -179,10 +248,10 @@ def log(action_id, resource_id, *, identity=None, uow=None, before=None, after=N
     if data is None:
         return None
     if uow is not None:
-        uow.register(AuditLogOp(data))
+        uow.register(EntryOp(data))
         return data
     with UnitOfWork() as own:
-        own.register(AuditLogOp(data))
+        own.register(EntryOp(data))
         own.commit()
     return data
 
@@ -192,5 +261,5 @@ def current_identity():
     return getattr(g, "identity", None) or system_identity
 
 
-__all__ = ("TechDataAuditAction", "action", "current_identity", "log", "plain",
-           "request_origin", "user_data", "user_entity")
+__all__ = ("EntryOp", "TechDataAuditAction", "action", "current_identity", "index_entries",
+           "log", "plain", "request_origin", "user_data", "user_entity")
