@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 from invenio_access.permissions import system_identity
 from invenio_app.factory import create_app as _create_app
@@ -22,7 +23,7 @@ from invenio_oauth2server.models import Token
 from invenio_requests.proxies import current_requests_service
 from invenio_search import current_search
 from invenio_search.engine import search as search_engine
-from invenio_search.utils import build_alias_name
+from invenio_search.utils import build_alias_name, timestamp_suffix
 from invenio_vocabularies.proxies import current_service as vocabulary_service
 
 from techdata.i18n import build_catalog
@@ -108,6 +109,15 @@ def cache_uri():
     yield f"{REDIS}/{REDIS_DB + 1}"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def fresh_redis():
+    """Empty the tests' Redis databases (cache, sessions, community identities) at each
+    module start: each module's database numbers its users from 1 again, so a cached
+    identity of an earlier module's user would be taken for this module's."""
+    for offset in range(4):
+        redis.Redis.from_url(f"{REDIS}/{REDIS_DB + offset}").flushdb()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def chinese_catalogue():
     """Compile our Chinese catalogue, as set-up does."""
@@ -137,6 +147,83 @@ def app_config(app_config, cache_uri, broker_uri):
 def create_app(instance_path):
     """The combined UI + REST app, as served (REST under /api)."""
     return _create_app
+
+
+class SearchIndices:
+    """The registered search indices, created once per test session and emptied after
+    each module (pytest-invenio creates and deletes them per module).
+
+    Each index is a cluster-state change in OpenSearch, ~0.3-0.5 s: the ~35 indices cost
+    10-30 s a module to create and as much to delete. Here the first module creates them
+    (one index-name suffix for the session, so a later module's app finds the same
+    indices), and after each module every document is deleted. ``index.gc_deletes: 0s``
+    drops the deleted documents' version tombstones at the refresh, so a later module's
+    row with the same integer id (users, roles) indexes with a lower revision without a
+    version conflict. A module that deleted indices (``search_clear``, the CLI tests) gets
+    them created again at the next module's start. The trail's data stream is deleted
+    after each module, as its template makes it again on the first entry.
+    """
+
+    def __init__(self):
+        """Nothing created yet; the session's suffix."""
+        self.suffix = timestamp_suffix()
+        self.created = set()  # index names, deleted at the end of the session
+        self.hosts = None
+
+    @staticmethod
+    def _aliases():
+        return [build_alias_name(name) for name in current_search.mappings]
+
+    def prepare(self, app):
+        """Create the indices if any of them is missing (all, for one index set)."""
+        current_search._current_suffix = self.suffix
+        client = current_search.client
+        self.hosts = app.config.get("SEARCH_HOSTS")
+        if all(client.indices.exists_alias(name=alias) for alias in self._aliases()):
+            return
+        list(current_search.delete(ignore=[404]))
+        self.created.update(name for name, _result in current_search.create(ignore=[400])
+                            if name.endswith(self.suffix))
+        client.indices.refresh(index=",".join(self._aliases()), ignore_unavailable=True)
+
+    def empty(self):
+        """Delete every document of the registered indices and the trail's data stream."""
+        client = current_search.client
+        aliases = ",".join(self._aliases())
+        client.indices.refresh(index=aliases, ignore_unavailable=True)
+        client.indices.put_settings(index=aliases, body={"index": {"gc_deletes": "0s"}},
+                                    ignore_unavailable=True)
+        client.delete_by_query(index=aliases, body={"query": {"match_all": {}}}, refresh=True,
+                               conflicts="proceed", ignore_unavailable=True,
+                               request_timeout=120)
+        client.indices.delete_data_stream(name=build_alias_name("auditlog") + "*",
+                                          ignore=[404])
+
+    def drop(self):
+        """At the end of the session: delete what the session created."""
+        if not self.created:
+            return
+        client = search_engine.OpenSearch(hosts=self.hosts)
+        names = sorted(self.created)
+        for start in range(0, len(names), 20):
+            client.indices.delete(index=",".join(names[start:start + 20]), ignore=[404],
+                                  request_timeout=120)
+
+
+@pytest.fixture(scope="session")
+def search_indices():
+    """The session's :class:`SearchIndices`."""
+    indices = SearchIndices()
+    yield indices
+    indices.drop()
+
+
+@pytest.fixture(scope="module")
+def search(appctx, base_app, search_indices):
+    """Overrides pytest-invenio's: the indices of the session, empty at each module start."""
+    search_indices.prepare(base_app)
+    yield current_search.client
+    search_indices.empty()
 
 
 SKIPPED_IN_TESTS = {"licenses": "lic"}
@@ -271,10 +358,10 @@ def custom_fields(app, search):
 
 
 @pytest.fixture()
-def empty_search(app, search_clear):
-    """Empty indices (recreated after the test) that keep the ``cdtd`` mappings."""
-    _create_custom_field_mappings(app)
-    yield search_clear
+def empty_search(search, search_indices):
+    """Indices emptied after the test (the ``cdtd`` mappings kept)."""
+    yield search
+    search_indices.empty()
 
 
 @pytest.fixture(scope="module")
