@@ -34,7 +34,10 @@ def test_bureau_assigns_programmes_by_rest(client, db, UserFixture, app, bureau_
     for body, field in (({"program": "", "user": pm.email}, "program"),
                         ({"program": "x" * 101, "user": pm.email}, "program"),
                         ({"program": "P", "user": "nobody@test.example.org"}, "user"),
-                        ({"program": "P", "user": applicant.email}, "user")):
+                        ({"program": "P", "user": applicant.email}, "user"),
+                        ({"program": "P", "user": True}, "user"),
+                        ({"program": "P", "user": "²"}, "user"),
+                        ({"program": ["P"], "user": pm.email}, "program")):
         res = client.post(API, headers=h, json=body)
         assert res.status_code == 400, body
         (error,) = res.get_json()["errors"]

@@ -379,7 +379,8 @@ class EntitiesService(DomainService):
         """The account ``user`` names (id or e-mail), a program manager unless not
         ``role_needed`` (400 naming ``user``)."""
         account = None
-        if isinstance(user, int) or (isinstance(user, str) and user.strip().isdigit()):
+        if (isinstance(user, int) and not isinstance(user, bool)) or (
+                isinstance(user, str) and user.strip().isdecimal()):
             number = int(user)
             account = db.session.get(User, number) if 0 < number < 2**31 else None
         elif isinstance(user, str) and user.strip():
