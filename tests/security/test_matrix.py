@@ -7,7 +7,9 @@ a draft never submitted, a deposit the data centre declined, a deposit that
 failed its confidentiality review — and seven callers: anonymous, a fresh
 registered user, a company that filed an opening application about the
 not-opened record, the owner, the centre's curator, the confidentiality
-reviewer and the tech bureau. Every caller GETs every endpoint (REST, HTML
+reviewer and the tech bureau. Issue 18 adds a fifth dataset, not-opened data of
+one competent department shared on conditions, and the callers of the scopes: that
+department's admin, another department's admin, an unrelated entity's data admin. Every caller GETs every endpoint (REST, HTML
 pages, exports, OAI-PMH, the CSTR resolver, request pages and lists); the
 marker of a class may appear only in the answers of the roles in
 :data:`MAY_SEE`, and each of those roles sees it somewhere (so the check is
@@ -27,11 +29,13 @@ from invenio_access.permissions import system_identity
 from techdata.access.opening import apply_for_opening
 from techdata.entities.proxies import current_entities_service as entities
 from techdata.kernel import roles
+from tests.access.conditional import CONDITIONAL
 from tests.access.filing import NOT_OPENED, who
 from tests.helpers import deposit, make_workflow, token_headers, upload, user_with_role
 
 MARKERS = {
     "not_opened": "MKNOTOPENQ7X",
+    "department_data": "MKDEPTDATAQ7X",
     "draft": "MKDRAFTQ7X",
     "declined": "MKDECLINEDQ7X",
     "review_failed": "MKFAILEDQ7X",
@@ -39,15 +43,19 @@ MARKERS = {
 """Dataset class → the marker in its title, description and file name."""
 
 ROLES = ("anonymous", "fresh", "company", "owner", "curator", "reviewer", "bureau",
-         "department", "entity_admin")
+         "department", "other_department", "entity_admin")
 """The callers; ``department`` is a competent department's admin (a government role with
-its department scope), ``entity_admin`` the verified data admin of an unrelated entity
-(issue 18)."""
+its department scope), ``other_department`` the admin of another department,
+``entity_admin`` the verified data admin of an unrelated entity (issue 18)."""
 
 MAY_SEE = {
     # metadata of not-opened data: owner, its centre, and the government roles that
     # keep the resource directory (CD-TD Art. 7, 11, 18-19)
-    "not_opened": {"owner", "curator", "reviewer", "bureau", "department"},
+    # (it is shared unconditionally with every government unit: CD-PD Art. 22, 26)
+    "not_opened": {"owner", "curator", "reviewer", "bureau", "department", "other_department"},
+    # not-opened data of the department ``mx-dept``, shared on conditions: a competent
+    # department's admins read their own department's only (issue 18; CD-TD Art. 8)
+    "department_data": {"owner", "curator", "reviewer", "bureau", "department"},
     # a draft is its depositor's alone
     "draft": {"owner"},
     # a declined deposit: its depositor and the centre that reviewed it (CD-TD Art. 11)
@@ -56,6 +64,9 @@ MAY_SEE = {
     "review_failed": {"owner", "curator", "reviewer"},
 }
 """Who may see each class's marker (anywhere)."""
+
+SHARED_ON_CONDITIONS = {k: v for k, v in CONDITIONAL.items() if k.startswith("sharing")}
+"""有条件共享: no file or metadata goes to government units without an application."""
 
 
 def _body(res):
@@ -82,11 +93,17 @@ def world(running_app, UserFixture, database):
     people["department"] = user_with_role(UserFixture, app, database,
                                           "matrix-department@test.example.org",
                                           roles.DEPARTMENT_ADMIN, password="Matrix-Test-2026")
+    people["other_department"] = user_with_role(
+        UserFixture, app, database, "matrix-other_department@test.example.org",
+        roles.DEPARTMENT_ADMIN, password="Matrix-Test-2026")
     people["entity_admin"] = user_with_role(UserFixture, app, database,
                                             "matrix-entity@test.example.org", roles.ENTITY_ADMIN,
                                             password="Matrix-Test-2026")
     entities.create_department(system_identity, {"id": "mx-dept", "name_zh": "矩阵主管部门"})
     entities.add_department_admin(system_identity, "mx-dept", people["department"].user.id)
+    entities.create_department(system_identity, {"id": "mx-dept2", "name_zh": "矩阵另一部门"})
+    entities.add_department_admin(system_identity, "mx-dept2",
+                                  people["other_department"].user.id)
     entities.create_entity(system_identity, {"id": "mx-entity", "name_zh": "矩阵无关单位",
                                              "kind": "enterprise", "department": "mx-dept"})
     membership = entities.request_membership(system_identity, "mx-entity", "data-admin",
@@ -109,6 +126,12 @@ def world(running_app, UserFixture, database):
     review = flow.submit(ids["not_opened"])
     flow.accept(review["id"])
     requests["not_opened"] = [review["id"]]
+    ids["department_data"] = dataset("department_data", **NOT_OPENED,
+                                     responsible_department={"id": "mx-dept"},
+                                     **SHARED_ON_CONDITIONS)
+    review = flow.submit(ids["department_data"])
+    flow.accept(review["id"])
+    requests["department_data"] = [review["id"]]
     ids["draft"] = dataset("draft")
     ids["declined"] = dataset("declined")
     review = flow.submit(ids["declined"])
@@ -279,5 +302,6 @@ def test_government_units_download_not_opened_data_shared_unconditionally(world)
     url = f"/api/records/{recid}/files/{MARKERS['not_opened']}-data.csv/content"
     status = {role: _get(world["clients"][role], url).status_code for role in ROLES}
     assert status["bureau"] == status["department"] == status["owner"] == 200, status
+    assert status["other_department"] == 200, status  # every government unit (no scope)
     for role in ("anonymous", "fresh", "company", "entity_admin"):
         assert status[role] in (401, 403, 404), (role, status)
