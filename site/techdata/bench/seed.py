@@ -1,9 +1,10 @@
 """Seed N synthetic datasets (Chinese and English, one small file each) for the bench.
 
 The records come in through the bulk import (``techdata.importer``), as a
-city's historical catalogue would: every row goes through the records
-service and our components, with its deposit and confidentiality decisions
-recorded as imported, in batches, indexed in bulk at the end. Resumable:
+city's historical catalogue would: its fast path by default (the same checks,
+the batch written table by table; ``--service``: every row through the records
+service and our components), with the deposit and confidentiality decisions
+recorded as imported, in batches, indexed in bulk after each batch. Resumable:
 the keys ``BENCH-<n>`` already imported are skipped.
 """
 
@@ -78,8 +79,10 @@ def bench_rows(numbers, folder, seed=20261123):
 @click.option("--count", "-n", default=10000, show_default=True, help="Records wanted in all.")
 @click.option("--owner", default="researcher@example.org", show_default=True)
 @click.option("--batch-size", default=200, show_default=True, help="Rows per transaction.")
+@click.option("--service/--fast", "service", default=False, show_default=True,
+              help="Through the records service row by row, or the fast import (default).")
 @with_appcontext
-def bench_seed(count, owner, batch_size):
+def bench_seed(count, owner, batch_size, service):
     """Import synthetic datasets until ``count`` bench datasets exist (resumable)."""
     have = {k for k in imported_keys() if k.startswith("BENCH-")}
     todo = [i for i in range(count) if KEY_FORMAT.format(i) not in have]
@@ -94,7 +97,7 @@ def bench_seed(count, owner, batch_size):
                                show_eta=True) as bar:
             report = current_import_service.import_rows(
                 system_identity, rows, identity, files_dir=folder, batch_size=batch_size,
-                progress=bar.update)
+                progress=bar.update, fast=not service)
     dt = time.time() - t0
     click.echo(f"imported {len(report.imported)} records in {dt:.0f} s "
                f"({len(report.imported) / dt:.1f}/s), errors {len(report.errors)}")

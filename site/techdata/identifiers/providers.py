@@ -63,6 +63,21 @@ def is_cstr(value, local_pattern=None):
     return re.fullmatch(local_pattern, match.group("local")) is not None
 
 
+def cstr_value(seq):
+    """The CSTR of sequence number ``seq`` (``pidstore_recid``): agency, type code and the
+    local part of the settings (also used by the bulk import, which takes its numbers in
+    one statement)."""
+    cfg = current_app.config
+    agency = str(cfg["TECHDATA_CSTR_AGENCY_CODE"])
+    type_code = str(cfg["TECHDATA_CSTR_TYPE_CODE"])
+    local = cfg["TECHDATA_CSTR_LOCAL_FORMAT"].format(year=local_now().year, seq=seq)
+    value = f"{CSTR_PREFIX}{agency}.{type_code}.{local}"
+    if not is_cstr(value):
+        # A configuration error (agency/type code or local format).
+        raise ValueError(f"TECHDATA_CSTR_* settings make an invalid CSTR: {value}")
+    return value
+
+
 class CSTRPIDProvider(PIDProvider):
     """Mints the CSTR of a dataset (GB/T 32843) on its parent record.
 
@@ -91,18 +106,7 @@ class CSTRPIDProvider(PIDProvider):
         when a transaction is rolled back or a record deleted, so a CSTR is
         never reused (GB/T 32843: an identifier is permanent and unique).
         """
-        cfg = current_app.config
-        agency = str(cfg["TECHDATA_CSTR_AGENCY_CODE"])
-        type_code = str(cfg["TECHDATA_CSTR_TYPE_CODE"])
-        now = local_now()
-        local = cfg["TECHDATA_CSTR_LOCAL_FORMAT"].format(
-            year=now.year, seq=RecordIdentifier.next()
-        )
-        value = f"{CSTR_PREFIX}{agency}.{type_code}.{local}"
-        if not is_cstr(value):
-            # A configuration error (agency/type code or local format).
-            raise ValueError(f"TECHDATA_CSTR_* settings make an invalid CSTR: {value}")
-        return value
+        return cstr_value(RecordIdentifier.next())
 
     def can_modify(self, pid, **kwargs):
         """A minted CSTR is permanent: only a new (unreserved) one may change."""

@@ -12,6 +12,7 @@ from invenio_accounts.models import User
 from ..kernel.i18n import _, bilingual
 from .manifest import COLUMNS, ManifestError, read_manifest
 from .proxies import current_import_service
+from .rows import RowError
 
 
 def owner_identity(email):
@@ -32,8 +33,11 @@ def owner_identity(email):
               help="Folder of the files the manifest names (default: the manifest's folder).")
 @click.option("--owner", required=True, help="E-mail of the account that owns the datasets.")
 @click.option("--batch-size", default=100, show_default=True, help="Rows per transaction.")
+@click.option("--fast", is_flag=True,
+              help="Write each batch table by table with the same checks, instead of one "
+                   "records-service call per row (techdata.importer.fast).")
 @with_appcontext
-def import_command(manifest, files_dir, owner, batch_size):
+def import_command(manifest, files_dir, owner, batch_size, fast):
     """Import the datasets of MANIFEST (CSV, XLSX or JSON) with their files and the
     review and confidentiality decisions taken at the time; re-running skips what
     is already imported."""
@@ -45,9 +49,12 @@ def import_command(manifest, files_dir, owner, batch_size):
     files_dir = files_dir or os.path.dirname(os.path.abspath(manifest))
     with click.progressbar(length=len(rows), label="importing", show_pos=True,
                            show_eta=True) as bar:
-        report = current_import_service.import_rows(
-            system_identity, rows, identity, files_dir=files_dir, batch_size=batch_size,
-            progress=bar.update)
+        try:
+            report = current_import_service.import_rows(
+                system_identity, rows, identity, files_dir=files_dir, batch_size=batch_size,
+                progress=bar.update, fast=fast)
+        except RowError as err:  # the whole run refused (e.g. --fast with DataCite on)
+            raise click.ClickException(str(err))
     for line, key, errors in report.errors:
         for column, message in errors.items():
             click.echo(f"row {line} ({key or '-'}), {column}: {message}", err=True)

@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from marshmallow import ValidationError
+
 from ..entities.proxies import current_entities_service
 from ..kernel.bounds import year_in_range, year_message
 from ..kernel.i18n import _, bilingual
 from ..kernel.labels import NAMESPACE, OPEN_TYPES
 
-__all__ = ("ImportRow", "RowError", "file_digests", "parse_row", "source_identifier")
+__all__ = ("ImportRow", "RowError", "file_digests", "parse_row", "service_errors",
+           "source_identifier")
 
 KEY_SCHEME = "other"
 """Scheme of the identifier that records a dataset's key in its source catalogue."""
@@ -59,6 +62,32 @@ def entity_terms(row, errors):
                                          value=value[:100]))
         else:
             row[column] = found
+
+
+def service_errors(err):
+    """``{column: message}`` from what the records service refused."""
+    messages = err.messages if isinstance(err, ValidationError) else err
+    out = {}
+
+    def walk(prefix, value):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else str(k), v)
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for item in value:
+                walk(prefix, item)
+        else:
+            texts = value if isinstance(value, list) else [value]
+            name = prefix.replace("custom_fields.", "").replace("cdtd:", "")
+            name = name[:-3] if name.endswith(".id") else name
+            out[name] = " ".join(str(t) for t in texts)
+
+    if isinstance(messages, list):  # a draft's errors: [{"field", "messages"}]
+        for e in messages:
+            walk(e.get("field", "record"), e.get("messages"))
+    else:
+        walk("", messages)
+    return out
 
 
 DEFAULT_BASIS = _("imported: the original grading is kept (CD-TD Art. 11)")
