@@ -19,6 +19,15 @@ TECHDATA_EVALUATION_YEARS_BACK = 1
 TECHDATA_EVALUATION_ITEMS_MAX = 5000
 """Most items one drill-down answer lists."""
 
+ITEMS_PAGE = 200
+"""Default of ``TECHDATA_EVALUATION_ITEMS_PAGE``: items a page of the drill-down lists (a
+department's late requests of a year can be thousands; one page of them answers fast)."""
+
+REPORT_CACHE_SECONDS = 86400
+"""Default of ``TECHDATA_EVALUATION_REPORT_CACHE_SECONDS``: how long a PDF report is kept in
+the cache (a recomputation makes a new one at once; names of scopes changed since show
+after this at the latest)."""
+
 SCOPE_KINDS = ("city", "department", "entity", "centre", "program")
 """Scopes an indicator is computed for."""
 

@@ -15,21 +15,22 @@ with the reader's identity (its scope checks apply) and shapes it:
   charts drawn as SVG (WeasyPrint, Noto CJK fonts).
 """
 
+import hashlib
 import io
 import re
 from collections import OrderedDict
 
-from flask import render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
+from invenio_cache import current_cache
 from markupsafe import Markup, escape
 
 from ..kernel.errors import DomainError
-from invenio_access.permissions import system_identity
-from invenio_communities.proxies import current_communities
 
 from ..entities.proxies import current_entities_service
 from ..kernel.i18n import _, bilingual, in_reader_language
 from ..kernel.time import format_date, format_datetime, today
+from .config import REPORT_CACHE_SECONDS
 from .indicators import GROUP_NAMES, GROUPS
 from .proxies import current_evaluation_service
 
@@ -133,13 +134,6 @@ def query_args(filters, **over):
     return args
 
 
-def _centre_title(slug):
-    try:
-        return current_communities.service.read(system_identity, slug).data["metadata"]["title"]
-    except Exception:  # noqa: BLE001  (a centre gone since: its slug is shown)
-        return None
-
-
 def scope_names(kind, ids):
     """``{id: name}`` of scopes of ``kind``, in the reader's language: entities and departments
     by the entities service, data centres by their community's title; programmes are names
@@ -150,7 +144,8 @@ def scope_names(kind, ids):
     elif kind == "department":
         names = current_entities_service.department_names(ids)
     elif kind == "centre":
-        names = {i: {"zh": _centre_title(i)} for i in ids}
+        titles = current_evaluation_service.centre_titles(ids)
+        names = {i: {"zh": titles.get(i)} for i in ids}
     else:
         names = {}
     return {i: in_reader_language(names.get(i), i) for i in ids}
@@ -218,23 +213,38 @@ def grouped(rows):
 # -- the page --------------------------------------------------------------------------------
 
 
-def trend(identity, filters, rows):
+def trend_years(filters):
+    """The years a trend line shows: :data:`TREND_YEARS` up to the chosen one."""
+    return list(range(filters["year"] - TREND_YEARS + 1, filters["year"] + 1))
+
+
+def drawn_rows(rows):
+    """The indicators of one group its trend draws: its ratios when it has any (in
+    percent), else its counts or days; only recorded ones."""
+    ratios = [r for r in rows if r["unit"] == "ratio" and r["recorded"]]
+    return ratios or [r for r in rows if r["recorded"]]
+
+
+def trend(identity, filters, rows, points=None):
     """The trend of one group's indicators over :data:`TREND_YEARS` years.
 
-    Ratios are drawn when the group has any (in percent), else its counts or days.
+    ``points``: the service's :meth:`trends` of (at least) the drawn indicators,
+    read once for the whole page; None reads this group's alone.
     Returns ``{"years", "lines": [{"key", "name", "unit", "values", "displays"}], "chart"}``.
     """
-    years = list(range(filters["year"] - TREND_YEARS + 1, filters["year"] + 1))
-    ratios = [r for r in rows if r["unit"] == "ratio" and r["recorded"]]
-    drawn = ratios or [r for r in rows if r["recorded"]]
+    years = trend_years(filters)
+    drawn = drawn_rows(rows)
+    if points is None:
+        points = current_evaluation_service.trends(
+            identity, [r["key"] for r in drawn], years, filters["period"], filters["kind"],
+            filters["scope_id"])
     lines = []
     for row in drawn:
-        points = current_evaluation_service.series(
-            identity, row["key"], years, filters["period"], filters["kind"], filters["scope_id"])
-        values = [p["value"] for p in points]
+        values = [p["value"] for p in points[row["key"]]]
         lines.append({"key": row["key"], "name": row["name"], "unit": row["unit"],
                       "values": values, "displays": [display(row["unit"], v) for v in values]})
-    unit = "ratio" if ratios else (drawn[0]["unit"] if drawn else "count")
+    ratio = any(r["unit"] == "ratio" for r in drawn)
+    unit = "ratio" if ratio else (drawn[0]["unit"] if drawn else "count")
     chart = {"type": "line", "x": [str(y) for y in years], "unit": "%" if unit == "ratio" else "",
              "series": [{"name": line["name"],
                          "data": [chart_value(line["unit"], v) for v in line["values"]]}
@@ -262,15 +272,14 @@ def ranking(identity, filters):
 def scope_options(identity, year):
     """``{kind: [(id, name)]}`` the reader may choose in the filters: the scopes of ``year`` and of the
     years its trend shows that were computed (a scope new this year or gone since is still
-    offered; no page load computes a past year)."""
+    offered; no page load computes a past year). One query for the scopes of every kind."""
     service = current_evaluation_service
     years = [y for y in range(year - TREND_YEARS + 1, year)
              if service.computed_at(y) is not None] + [year]
+    found = service.scope_ids(identity, years, SCOPE_FILTERS)
     out = {}
     for kind in SCOPE_FILTERS:
-        ids = set()
-        for y in years:
-            ids.update(service.scopes(identity, y, kind))
+        ids = found[kind]
         names = scope_names(kind, ids)
         out[kind] = sorted(((i, names.get(i, i)) for i in ids), key=lambda pair: pair[1])
     return out
@@ -282,8 +291,11 @@ def overview(identity, filters, with_ranking=True):
     rows = [_row(r) for r in service.indicators(
         identity, filters["year"], filters["period"], filters["kind"], filters["scope_id"])]
     groups = grouped(rows)
+    points = service.trends(  # every group's trend lines: one query
+        identity, [r["key"] for group in groups for r in drawn_rows(group["rows"])],
+        trend_years(filters), filters["period"], filters["kind"], filters["scope_id"])
     for group in groups:
-        group["trend"] = trend(identity, filters, group["rows"])
+        group["trend"] = trend(identity, filters, group["rows"], points)
     run = service.computed_at(filters["year"])
     return {
         "filters": filters, "groups": groups, "rows": rows,
@@ -338,13 +350,16 @@ def item_link(item):
     return None
 
 
-def drill_down(identity, filters, key, subset):
-    """The items behind ``key``'s number for ``filters`` (``subset``: None, numerator, rest)."""
+def drill_down(identity, filters, key, subset, page=1):
+    """One page of the items behind ``key``'s number for ``filters`` (``subset``: None,
+    numerator, rest); ``page`` from 1. ``total`` counts them all; ``previous`` and ``next``
+    are the neighbouring pages' links (None at either end)."""
     service = current_evaluation_service
     indicator = service.describe(service.check_key(key))
     subset = subset or None
-    items = service.items(identity, key, filters["year"], filters["period"], filters["kind"],
-                          filters["scope_id"], subset=subset)
+    found = service.items_page(identity, key, filters["year"], filters["period"],
+                               filters["kind"], filters["scope_id"], subset=subset, page=page)
+    items = found["items"]
     counted, rest = subset_labels(key)
     for item in items:
         item["link"] = item_link(item)
@@ -352,10 +367,21 @@ def drill_down(identity, filters, key, subset):
         detail = item.get("detail") or {}
         item["due_display"] = format_date(detail["due_date"]) if detail.get("due_date") else ""
         item["days_late"] = detail.get("days_late") or 0
+
+    def link(number):
+        if not 1 <= number <= found["pages"] or number == found["page"]:
+            return None
+        return url_for("techdata_evaluation_ui.items_page", **query_args(
+            filters, key=key, subset=subset, page=number if number > 1 else None))
+
+    first = (found["page"] - 1) * found["size"] + 1 if items else 0
     return {"indicator": indicator, "items": items, "subset": subset,
             "subset_label": {None: "", "numerator": counted, "rest": rest}[subset],
             "scope": scope_label(filters["kind"], filters["scope_id"]),
-            "period": period_label(filters["year"], filters["period"])}
+            "period": period_label(filters["year"], filters["period"]),
+            "total": found["total"], "page": found["page"], "pages": found["pages"],
+            "first": first, "last": first + len(items) - 1 if items else 0,
+            "previous": link(found["page"] - 1), "next": link(found["page"] + 1)}
 
 
 # -- the annual report -----------------------------------------------------------------------
@@ -539,8 +565,38 @@ def report_html(identity, filters):
                                generated_on=format_date(today(), "zh"))
 
 
+def report_cache_key(filters):
+    """The cache key of a PDF report: its year, period and scope, the time each year it
+    shows (its trend's) was computed, and today (the report's date). A recomputation
+    changes the key, so a cached report never shows older numbers than the pages."""
+    service = current_evaluation_service
+    stamps = []
+    for year in range(max(filters["year"] - TREND_YEARS + 1, 2000), filters["year"] + 1):
+        run = service.computed_at(year)
+        stamps.append(run["computed_at"] if run else "-")
+    text = "|".join(map(str, (filters["year"], filters["period"], filters["kind"],
+                              filters["scope_id"], today().isoformat(), *stamps)))
+    return "techdata-evaluation-pdf:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def report_pdf(identity, filters):
-    """The annual report as PDF bytes (WeasyPrint; Chinese, with its charts)."""
+    """The annual report as PDF bytes (WeasyPrint; Chinese, with its charts).
+
+    Laying out a report takes seconds (WeasyPrint, CJK fonts); the same report
+    is the same bytes until the year is recomputed, so it is kept in the cache
+    (:func:`report_cache_key`, at most ``TECHDATA_EVALUATION_REPORT_CACHE_SECONDS``).
+    The reader's scope is checked before a cached report is given.
+    """
     from weasyprint import HTML  # heavy; only when a report is asked for
 
-    return HTML(string=report_html(identity, filters), base_url=None).write_pdf()
+    service = current_evaluation_service
+    service.require_scope(identity, filters["kind"], filters["scope_id"])
+    service.ensure(filters["year"])
+    key = report_cache_key(filters)
+    cached = current_cache.get(key)
+    if cached is not None:
+        return cached
+    body = HTML(string=report_html(identity, filters), base_url=None).write_pdf()
+    current_cache.set(key, body, timeout=int(current_app.config.get(
+        "TECHDATA_EVALUATION_REPORT_CACHE_SECONDS", REPORT_CACHE_SECONDS)))
+    return body

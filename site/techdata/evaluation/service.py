@@ -15,6 +15,10 @@ import calendar
 from datetime import date
 
 from flask import current_app
+from invenio_communities.communities.records.models import CommunityMetadata
+from invenio_communities.communities.records.systemfields.deletion_status import (
+    CommunityDeletionStatusEnum,
+)
 from invenio_db import db
 from sqlalchemy import func
 
@@ -24,7 +28,7 @@ from ..kernel.scopes import DATA_ADMIN, DEPARTMENT, ENTITY, PROGRAM, scopes_of
 from ..kernel.services import DomainService
 from ..kernel.time import today
 from . import compute
-from .config import PERIODS, SCOPE_KINDS
+from .config import ITEMS_PAGE, PERIODS, SCOPE_KINDS
 from .indicators import BY_KEY, GROUP_NAMES, INDICATORS, NOT_RECORDED
 from .models import EvaluationFact, EvaluationRun, EvaluationSummary
 
@@ -176,6 +180,42 @@ class EvaluationService(DomainService):
         visible = self.visible(identity, kind)
         return [i for i in ids if visible is None or i in visible]
 
+    def scope_ids(self, identity, years, kinds):
+        """``{kind: [id]}``: the scopes of each of ``kinds`` computed in any of ``years``
+        that ``identity`` may read (the page's filters), read with one query."""
+        years = sorted({self.check_year(y) for y in years})
+        kinds = [self.check_scope(kind, "-")[0] for kind in kinds]
+        if not self.may_evaluate(identity):
+            raise forbidden()  # before anything is computed: a refused read stores nothing
+        for year in years:
+            self.ensure(year)
+        found = {kind: set() for kind in kinds}
+        if years and kinds:
+            rows = db.session.query(EvaluationSummary.scope_kind,
+                                    EvaluationSummary.scope_id).filter(
+                EvaluationSummary.year.in_(years), EvaluationSummary.period == "",
+                EvaluationSummary.scope_kind.in_(sorted(set(kinds)))).distinct()
+            for kind, scope_id in rows:
+                found[kind].add(scope_id)
+        reads_all = self.reads_all(identity)
+        out = {}
+        for kind, ids in found.items():
+            if kind == "city":
+                out[kind] = [""] if reads_all else []
+                continue
+            visible = None if reads_all else self.visible(identity, kind)
+            out[kind] = sorted(i for i in ids if visible is None or i in visible)
+        return out
+
+    @staticmethod
+    def centre_titles(slugs):
+        """``{slug: title}`` of the data centres (communities) ``slugs``, read with one
+        query; a centre gone since (deleted) has none (the pages show its slug)."""
+        rows = db.session.query(CommunityMetadata.slug, CommunityMetadata.json).filter(
+            CommunityMetadata.slug.in_(sorted(set(slugs))),
+            CommunityMetadata.deletion_status == CommunityDeletionStatusEnum.PUBLISHED)
+        return {slug: ((data or {}).get("metadata") or {}).get("title") for slug, data in rows}
+
     # Reading
     # -------
 
@@ -185,17 +225,27 @@ class EvaluationService(DomainService):
             compute.recompute(year, on=on)
 
     @staticmethod
-    def describe(indicator, summary=None):
-        """The dict of one indicator and its value (``summary`` row or None)."""
-        recorded = indicator.recorded and compute.source_available(indicator.optional_source)
+    def recorded(indicator):
+        """True when ``indicator`` is counted here (its optional source is installed)."""
+        return indicator.recorded and compute.source_available(indicator.optional_source)
+
+    @staticmethod
+    def values(indicator, summary, recorded):
+        """``(value, numerator, denominator)`` of ``indicator`` from its ``summary`` row (or
+        None: nothing counted), ``recorded`` as :meth:`recorded` says."""
         if not recorded:
-            value = numerator = denominator = None
-        elif summary is not None:
-            value, numerator, denominator = summary.value, summary.numerator, summary.denominator
-        elif indicator.agg in ("num", "den"):
-            value, numerator, denominator = 0, 0, 0
-        else:
-            value, numerator, denominator = None, 0, 0
+            return None, None, None
+        if summary is not None:
+            return summary.value, summary.numerator, summary.denominator
+        if indicator.agg in ("num", "den"):
+            return 0, 0, 0
+        return None, 0, 0
+
+    @classmethod
+    def describe(cls, indicator, summary=None):
+        """The dict of one indicator and its value (``summary`` row or None)."""
+        recorded = cls.recorded(indicator)
+        value, numerator, denominator = cls.values(indicator, summary, recorded)
         return {
             "key": indicator.key, "group": indicator.group,
             "group_name": str(GROUP_NAMES[indicator.group]),
@@ -225,19 +275,39 @@ class EvaluationService(DomainService):
 
     def series(self, identity, key, years, period=None, scope_kind="city", scope_id=None):
         """``[{"year", "value", "numerator", "denominator"}]`` of ``key`` over ``years``."""
-        indicator = self.check_key(key)
+        return self.trends(identity, [key], years, period, scope_kind, scope_id)[key]
+
+    def trends(self, identity, keys, years, period=None, scope_kind="city", scope_id=None):
+        """``{key: [{"year", "value", "numerator", "denominator"}]}`` of every indicator of
+        ``keys`` over ``years``, read with one query (a page's trend lines: ~100 points).
+
+        A year never computed has nothing counted (no computation here).
+        """
+        indicators = [self.check_key(key) for key in keys]
         years = [self.check_year(y) for y in years]
         period = self.check_period(period)
         kind, scope_id = self.check_scope(scope_kind, scope_id)
         self.require_scope(identity, kind, scope_id)
-        out = []
-        for year in years:  # a year never computed has nothing counted (no computation here)
-            summary = EvaluationSummary.query.filter_by(
-                year=year, period=period, scope_kind=kind, scope_id=scope_id,
-                key=key).one_or_none()
-            row = self.describe(indicator, summary)
-            out.append({"year": year, "value": row["value"], "numerator": row["numerator"],
-                        "denominator": row["denominator"]})
+        found = {}
+        if indicators and years:
+            rows = db.session.query(
+                EvaluationSummary.year, EvaluationSummary.key, EvaluationSummary.value,
+                EvaluationSummary.numerator, EvaluationSummary.denominator).filter(
+                EvaluationSummary.year.in_(sorted(set(years))),
+                EvaluationSummary.period == period, EvaluationSummary.scope_kind == kind,
+                EvaluationSummary.scope_id == scope_id,
+                EvaluationSummary.key.in_(sorted({i.key for i in indicators})))
+            found = {(row.year, row.key): row for row in rows}
+        out = {}
+        for indicator in indicators:
+            recorded = self.recorded(indicator)
+            points = []
+            for year in years:
+                value, num, den = self.values(indicator, found.get((year, indicator.key)),
+                                              recorded)
+                points.append({"year": year, "value": value, "numerator": num,
+                               "denominator": den})
+            out[indicator.key] = points
         return out
 
     def ranking(self, identity, key, year, scope_kind, period=None):
@@ -266,13 +336,8 @@ class EvaluationService(DomainService):
             row["rank"] = rank
         return out
 
-    def items(self, identity, key, year, period=None, scope_kind="city", scope_id=None,
-              subset=None, limit=None):
-        """The items behind ``key``'s number (projects, requests, entries ...), oldest first.
-
-        ``subset``: None (all), ``numerator`` (those counted), ``rest`` (the
-        others: for an on-time ratio, the late ones).
-        """
+    def _items_query(self, identity, key, year, period, scope_kind, scope_id, subset):
+        """The query of the facts behind ``key``'s number (checked input and scope)."""
         indicator = self.check_key(key)
         year, period = self.check_year(year), self.check_period(period)
         kind, scope_id = self.check_scope(scope_kind, scope_id)
@@ -299,9 +364,46 @@ class EvaluationService(DomainService):
             query = query.filter(EvaluationFact.num > 0)
         elif subset == "rest":
             query = query.filter(EvaluationFact.den > 0, EvaluationFact.num <= 0)
-        limit = limit or current_app.config.get("TECHDATA_EVALUATION_ITEMS_MAX", 5000)
-        rows = query.order_by(EvaluationFact.on, EvaluationFact.item).limit(limit)
+        return query
+
+    @staticmethod
+    def _item_rows(query, offset, limit):
+        """Rows of an items query, oldest first, as dicts."""
+        rows = query.order_by(EvaluationFact.on, EvaluationFact.item).offset(offset).limit(limit)
         return [{"on": r[0].isoformat(), **dict(zip(FACT_FIELDS, r[1:]))} for r in rows]
+
+    def items(self, identity, key, year, period=None, scope_kind="city", scope_id=None,
+              subset=None, limit=None):
+        """The items behind ``key``'s number (projects, requests, entries ...), oldest first.
+
+        ``subset``: None (all), ``numerator`` (those counted), ``rest`` (the
+        others: for an on-time ratio, the late ones).
+        """
+        query = self._items_query(identity, key, year, period, scope_kind, scope_id, subset)
+        limit = limit or current_app.config.get("TECHDATA_EVALUATION_ITEMS_MAX", 5000)
+        return self._item_rows(query, 0, limit)
+
+    def items_page(self, identity, key, year, period=None, scope_kind="city", scope_id=None,
+                   subset=None, page=1, size=None):
+        """One page of :meth:`items`: ``{"items", "total", "page", "pages", "size"}``.
+
+        ``page`` from 1 (a 400 naming ``page`` otherwise; past the last: the last);
+        ``size`` items a page (default ``TECHDATA_EVALUATION_ITEMS_PAGE``).
+        """
+        try:
+            page = int(page)
+        except (TypeError, ValueError):
+            page = 0
+        if not 1 <= page <= 100000:
+            raise bad_param("page", _("Must be a page number from 1."))
+        size = size or int(current_app.config.get("TECHDATA_EVALUATION_ITEMS_PAGE",
+                                                  ITEMS_PAGE))
+        query = self._items_query(identity, key, year, period, scope_kind, scope_id, subset)
+        total = query.order_by(None).count()
+        pages = max(1, -(-total // size))
+        page = min(page, pages)
+        return {"items": self._item_rows(query, (page - 1) * size, size), "total": total,
+                "page": page, "pages": pages, "size": size}
 
     def stale_datasets(self, identity):
         """Stale datasets (LZ Art. 30; CD-PD Art. 29) ``identity`` answers for.

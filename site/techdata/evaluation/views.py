@@ -47,11 +47,12 @@ def evaluation_page():
 
 @login_required
 def items_page():
-    """The items behind one number (``key``; ``subset``: numerator or rest)."""
+    """The items behind one number (``key``; ``subset``: numerator or rest; ``page``)."""
     filters = _filters()
     key = (request.args.get("key") or "").strip()
     subset = (request.args.get("subset") or "").strip() or None
-    data = report.drill_down(g.identity, filters, key, subset)
+    page = (request.args.get("page") or "1").strip()[:10]
+    data = report.drill_down(g.identity, filters, key, subset, page)
     return render_template("techdata/evaluation/items.html", data=data, filters=filters,
                            args=report.query_args(filters))
 
