@@ -250,9 +250,17 @@ def log(action_id, resource_id, *, identity=None, uow=None, before=None, after=N
     if uow is not None:
         uow.register(EntryOp(data))
         return data
-    with UnitOfWork() as own:
-        own.register(EntryOp(data))
-        own.commit()
+    session = db.session()
+    keep = session.expire_on_commit
+    # The entry's own commit leaves the caller's loaded objects as they are: a download
+    # goes on serving its record and file without loading them again (the trail's cost).
+    session.expire_on_commit = False
+    try:
+        with UnitOfWork() as own:
+            own.register(EntryOp(data))
+            own.commit()
+    finally:
+        session.expire_on_commit = keep
     return data
 
 
