@@ -3,7 +3,15 @@
 from invenio_access.permissions import system_identity
 from invenio_requests.records.models import RequestMetadata
 
-from techdata.bench.evaluation import ACCESS_TYPES, PREFIX, measure, seed
+from techdata.bench.evaluation import (
+    ACCESS_TYPES,
+    PAGES,
+    PREFIX,
+    measure,
+    measure_pages,
+    print_table,
+    seed,
+)
 from techdata.evaluation.proxies import current_evaluation_service as service
 
 
@@ -27,3 +35,18 @@ def test_bench_computes_and_times_the_reads(running_app, db):
     assert sum(expected.values()) > 200  # 60 % of the 400
     # Planned datasets: 10 projects x 4 keys, those due in 2026 (all of them).
     assert hits["deposit.planned"] == 40
+
+
+def test_bench_times_every_evaluation_page(running_app, db, app, capsys):
+    """Each evaluation page (overview of the city, a department, an entity, ranking,
+    drill-down, XLSX, PDF, REST) answers 200 to the bench's bureau user and is timed."""
+    seed(40, 400, 2026)
+    result = measure(2026, rounds=1)
+    result["pages"] = measure_pages(app, 2026, rounds=2)
+    assert set(result["pages"]) == set(PAGES) >= {"page_city", "page_department",
+                                                  "page_items_late_requests", "report_xlsx",
+                                                  "report_pdf"}
+    assert all(r["n"] == 2 and r["p95_ms"] > 0 for r in result["pages"].values())
+    print_table(result)
+    table = capsys.readouterr().out
+    assert "report_pdf" in table and "indicators_city" in table

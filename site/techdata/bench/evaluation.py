@@ -4,7 +4,7 @@ requests, then time the reads the pages make.
 Usage (``scripts/bench evaluation`` runs it)::
 
     python -m techdata.bench.evaluation [-n 10000] [--requests 100000] [--year 2026]
-        [--rounds 20] [--out-dir .services/bench]
+        [--rounds 20] [--out-dir .bench]
 
 Seeds, in the benchmark database (``TD_PG_DB``, ``techdata_bench``; resumable:
 rows already there are kept), ``n`` published records of ``n / 4`` projects
@@ -13,15 +13,22 @@ programmes and 3 data centres, ``requests`` review and access requests
 (deposit reviews, confidentiality reviews and the six request types from
 outside, on time and late) and ``n`` directory entries, written straight
 into the tables the computation reads. Then it times
-:func:`techdata.evaluation.compute.recompute` for the year and, ``rounds``
-times each, the service reads behind the evaluation pages: the city's
-indicators, a department's, an entity's, a ranking of entities, a series of
-five years and the drill-down to the late requests. Prints a table and writes
-JSON to ``<out-dir>/evaluation-<time>.json``.
+:func:`techdata.evaluation.compute.recompute` for the year (and its phases)
+and, ``rounds`` times each, the service reads behind the evaluation pages
+(the city's indicators, a department's, an entity's, a ranking of entities, a
+series of five years, the drill-down to the late requests) and every
+evaluation page as a bureau user gets it from the app (Flask's test client
+on the UI app with the REST API under ``/api``, logged in; :data:`PAGES`):
+the overview of the city, of a department and of an entity, the ranking of
+entities, the drill-down to the late requests, the XLSX and the PDF report
+and the REST indicators. Prints a table and writes JSON to
+``<out-dir>/evaluation-<time>.json``.
 """
 
 import argparse
 import json
+import os
+import platform
 import random
 import sys
 import time
@@ -29,7 +36,9 @@ import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from flask_security.utils import hash_password
 from invenio_access.permissions import system_identity
+from invenio_accounts.proxies import current_datastore
 from invenio_communities.communities.records.models import CommunityMetadata
 from invenio_db import db
 from invenio_rdm_records.records.models import RDMParentMetadata, RDMRecordMetadata
@@ -39,6 +48,7 @@ from ..directory.models import DirectoryEntry
 from ..evaluation import compute
 from ..evaluation.models import EvaluationFact, EvaluationRun, EvaluationSummary
 from ..evaluation.proxies import current_evaluation_service
+from ..kernel.roles import BUREAU, ensure_roles
 from ..projects.records.models import ProjectMetadata
 from .measure import summary
 
@@ -78,10 +88,7 @@ def seed(n, requests, year, seed_value=19):
     """Write the synthetic world unless it is there; returns what was added."""
     rnd = random.Random(seed_value)
     added = {"records": 0, "requests": 0, "entries": 0}
-    tables = [m.__table__ for m in (EvaluationFact, EvaluationSummary, EvaluationRun,
-                                    RDMRecordMetadata, RequestMetadata, DirectoryEntry)]
-    if not all(db.inspect(db.engine).has_table(t.name) for t in tables):
-        db.create_all()  # a fresh benchmark database: every table of the instance
+    db.create_all()  # every table of the instance that is missing (a fresh or older database)
     centres = {}
     for slug in CENTRES:
         row = CommunityMetadata.query.filter_by(slug=slug).one_or_none()
@@ -224,15 +231,98 @@ def measure(year, rounds):
             "reads": {name: summary(_time(fn, rounds)) for name, fn in reads.items()}}
 
 
-def print_table(result, out=sys.stdout):
-    """The figures as a table."""
+BUREAU_EMAIL = "bench-bureau@example.org"
+"""The bench's bureau user (created in the benchmark database when missing)."""
+
+BUREAU_PASSWORD = "Bench-Bureau-2026"
+"""Its password (a benchmark database only)."""
+
+PAGE_APP_CONFIG = {"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+"""Settings of the app the pages are timed on: the bench logs in by posting the form."""
+
+
+def pages(year):
+    """``{name: (path, query)}`` of every evaluation page the bench times for ``year``."""
+    dept, entity = DEPARTMENTS[3], ENTITIES[7]
+    return {
+        "page_city": ("/evaluation/", {"year": year}),
+        "page_department": ("/evaluation/", {"year": year, "department": dept}),
+        "page_entity_q2": ("/evaluation/", {"year": year, "period": "Q2", "entity": entity}),
+        "page_ranking_entities": ("/evaluation/", {"year": year, "rank": "requests.on_time",
+                                                   "by": "entity"}),
+        "page_items_late_requests": ("/evaluation/items", {
+            "year": year, "department": dept, "key": "requests.on_time", "subset": "rest"}),
+        "report_xlsx": ("/evaluation/report.xlsx", {"year": year}),
+        "report_pdf": ("/evaluation/report.pdf", {"year": year, "department": dept}),
+        "api_indicators": ("/api/evaluation/indicators", {"year": year}),
+    }
+
+
+PAGES = tuple(pages(2026))
+"""Names of the pages :func:`measure_pages` times."""
+
+
+def bureau_user():
+    """The bench's bureau user (created, with the bureau role, when missing)."""
+    ensure_roles()
+    user = current_datastore.find_user(email=BUREAU_EMAIL)
+    if user is None:
+        user = current_datastore.create_user(
+            email=BUREAU_EMAIL, password=hash_password(BUREAU_PASSWORD), active=True,
+            confirmed_at=datetime.utcnow())
+    current_datastore.add_role_to_user(user, BUREAU)
+    db.session.commit()
+    return user
+
+
+def measure_pages(app, year, rounds):
+    """Time every page of :func:`pages` ``rounds`` times as the bench's bureau user, with
+    ``app``'s test client (UI app, REST under ``/api``); returns ``{name: figures}``.
+    A page answering other than 200 stops the bench (its status and the start of its body).
+    The first call of each page (templates compiled, a PDF report laid out before it is
+    cached) is timed apart: ``first_ms``."""
+    with app.app_context():
+        bureau_user()
+    client = app.test_client()
+    res = client.post("/login", data={"email": BUREAU_EMAIL, "password": BUREAU_PASSWORD},
+                      follow_redirects=True)
+    if res.status_code != 200:
+        raise RuntimeError(f"bench log-in: {res.status_code}")
+    out = {}
+    for name, (path, query) in pages(year).items():
+        def get(path=path, query=query, name=name):
+            res = client.get(path, query_string=query)
+            if res.status_code != 200:
+                raise RuntimeError(f"{name} {path}: {res.status_code} "
+                                   f"{res.get_data(as_text=True)[:300]}")
+            return res
+        first = _time(get, 1)[0]  # cold: templates compiled, fonts found, caches filled
+        out[name] = {**summary(_time(get, rounds)), "first_ms": round(first, 1)}
+    return out
+
+
+def print_table(result, out=None):
+    """The figures as a table (on ``out``, default the current standard output)."""
+    out = out or sys.stdout
     print(f"evaluation {result['year']}: {result['facts']} facts, {result['summaries']} "
           f"summaries computed in {result['compute_seconds']} s ({result.get('phases')})",
           file=out)
-    print(f"{'read':28} {'n':>4} {'p50 ms':>9} {'p95 ms':>9}", file=out)
-    for name, figures in result["reads"].items():
-        print(f"{name:28} {figures['n']:>4} {figures['p50_ms']:>9} {figures['p95_ms']:>9}",
-              file=out)
+    print(f"{'read':28} {'n':>4} {'p50 ms':>9} {'p95 ms':>9} {'first ms':>9}", file=out)
+    for name, figures in {**result["reads"], **result.get("pages", {})}.items():
+        print(f"{name:28} {figures['n']:>4} {figures['p50_ms']:>9} {figures['p95_ms']:>9} "
+              f"{figures.get('first_ms', ''):>9}", file=out)
+    if result.get("load"):
+        print(f"load average before / after: {result['load']}", file=out)
+
+
+def machine():
+    """The machine the figures come from: processors and memory."""
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as fp:
+            mem = int(fp.readline().split()[1]) // (1024 * 1024)
+    except (OSError, ValueError, IndexError):
+        mem = None
+    return {"cpus": os.cpu_count(), "memory_gb": mem, "platform": platform.platform()}
 
 
 def main(argv=None):
@@ -242,9 +332,9 @@ def main(argv=None):
     ap.add_argument("--requests", type=int, default=100000)
     ap.add_argument("--year", type=int, default=date.today().year)
     ap.add_argument("--rounds", type=int, default=20)
-    ap.add_argument("--out-dir", default=str(ROOT / ".services" / "bench"))
+    ap.add_argument("--out-dir", default=str(ROOT / ".bench"))
     args = ap.parse_args(argv)
-    from invenio_app.factory import create_api  # noqa: PLC0415 (an app only when run)
+    from invenio_app.factory import create_api, create_app  # noqa: PLC0415 (only when run)
 
     app = create_api()
     with app.app_context():
@@ -252,8 +342,13 @@ def main(argv=None):
         added = seed(args.count, args.requests, args.year)
         print(f"benchmark database: {added} added in {time.perf_counter() - t0:.0f} s",
               file=sys.stderr)
+        load = [os.getloadavg()[0]]
         result = {**measure(args.year, args.rounds), "records": args.count,
                   "requests": args.requests}
+    result["pages"] = measure_pages(create_app(**PAGE_APP_CONFIG), args.year, args.rounds)
+    load.append(os.getloadavg()[0])
+    result.update({"load": [round(v, 2) for v in load], "machine": machine(),
+                   "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())})
     print_table(result)
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
