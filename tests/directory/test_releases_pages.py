@@ -1,5 +1,7 @@
 """Pages of directory releases: public list and release page, the manage page and its forms."""
 
+import re
+
 from techdata.directory import store
 from tests.helpers import user_with_role
 from tests.helpers import CHECKLIST
@@ -78,3 +80,50 @@ def test_manage_forms_and_public_pages(running_app, client, db, UserFixture, app
     assert client.get("/directory/releases/1?page=x").status_code == 200
     assert client.get("/directory/releases/7").status_code == 404
     assert client.get("/directory/releases/manage").status_code in (302, 401)
+
+
+def test_release_page_shows_its_errata(running_app, db, UserFixture, app):
+    """Issue 14: a published release's page lists its errata (date, note, corrected re-issue).
+
+    The errata were in the API and the exports only; the page (in Chinese) now says what
+    was wrong and links the release that corrects it.
+    """
+    from invenio_access.utils import get_identity
+
+    from techdata.directory.proxies import current_release_service as releases
+
+    bureau = user_with_role(UserFixture, app, db, "errata-bureau@test.example.org",
+                            "bureau-admin")
+    reviewer = user_with_role(UserFixture, app, db, "errata-reviewer@test.example.org",
+                              "confidentiality-reviewer")
+    as_bureau, as_reviewer = get_identity(bureau.user), get_identity(reviewer.user)
+
+    def publish():
+        releases.compile(as_bureau, "open")
+        releases.submit(as_bureau, "open")
+        releases.review(as_reviewer, "open",
+                        {"decision": "pass", "checklist": CHECKLIST, "reasons": "无"})
+        return releases.publish(as_bureau, "open")
+
+    _put(1)
+    first = publish()
+    _put(2)
+    second = publish()
+    db.session.commit()
+    client = app.test_client()
+    page = client.get(f"/directory/releases/{first.number}").get_data(as_text=True)
+    assert 'id="release-errata"' not in page  # none stated yet
+
+    releases.add_erratum(as_bureau, "open", first.number, {
+        "note_zh": "下载地址有误，已在第 2 版更正。", "note_en": "Wrong download URLs.",
+        "corrected_by": second.number})
+    db.session.commit()
+    page = client.get(f"/directory/releases/{first.number}",
+                      headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert 'id="release-errata"' in page and "本版勘误" in page
+    assert "下载地址有误，已在第 2 版更正。" in page and "Wrong download URLs." not in page
+    assert f'href="/directory/releases/{second.number}"' in page
+    assert f"第 {second.number} 版" in page
+    assert re.search(r'class="erratum-date">\d{4}年\d{1,2}月\d{1,2}日<', page), page
+    page = client.get(f"/directory/releases/{second.number}").get_data(as_text=True)
+    assert 'id="release-errata"' not in page  # the re-issue has none

@@ -51,7 +51,7 @@ def release_detail(number):
         "techdata/directory/releases/detail.html", release=release,
         entries=releases.items_page(release, page, size), page=page, pages=pages,
         formats=FORMATS, format_labels=FORMAT_LABELS, title_pair=TITLES["open"],
-        against=releases.previous(release),
+        against=releases.previous(release), errata=releases.errata(release),
     )
 
 
