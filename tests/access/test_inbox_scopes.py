@@ -123,3 +123,15 @@ def test_entity_data_admin_answers_his_entitys_requests_only(world):
     # the returned request stays in A's admin's inbox and out of B's
     assert req["a"] in _inbox(client, h["admin_a"])
     assert req["a"] not in _inbox(client, h["admin_b"])
+
+
+def test_a_new_request_is_mailed_to_the_entitys_data_admins(world, mailbox):
+    """The providing entity's data admins are told of a new request beside the centre;
+    its plain members and the other entity's admins are not."""
+    client, h = world["client"], world["h"]
+    res = apply(client, h["admin_b"], application(client, world["recids"]["a"]))
+    assert res.status_code == 201, res.get_json()
+    got = {r for m in mailbox for r in m.recipients}
+    assert "inbox-admin-a@test.example.org" in got
+    assert "inbox-member-a@test.example.org" not in got
+    assert "inbox-curator@test.example.org" in got

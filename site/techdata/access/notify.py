@@ -32,7 +32,8 @@ from .receivers import applicant_user, provider_users
 def request_context(request_json, extra=""):
     """What the templates show of a request (JSON, sent through Celery).
 
-    ``receiver`` and ``created_by`` are kept for the recipient generators.
+    ``receiver``, ``created_by`` and ``topic`` are kept for the recipient generators
+    (the topic's providing entity has data admins who answer too; issue 18).
     """
     payload = request_json.get("payload") or {}
     row = registry.REGISTRY.get(request_json.get("type"))
@@ -51,6 +52,7 @@ def request_context(request_json, extra=""):
         "link": f"{ui}/access/request/{request_json['id']}",
         "receiver": dict(request_json.get("receiver") or {}),
         "created_by": dict(request_json.get("created_by") or {}),
+        "topic": dict(request_json.get("topic") or {}),
     }
 
 

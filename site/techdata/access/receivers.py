@@ -14,10 +14,15 @@ from invenio_communities.members.records.models import MemberModel
 from invenio_communities.proxies import current_communities
 from invenio_db import db
 
+from ..entities.models import VERIFIED
+from ..entities.proxies import current_entities_service
+from ..kernel.errors import DomainError
 from ..kernel.i18n import _
 from ..kernel.roles import role_users
+from ..kernel.scopes import DATA_ADMIN
 from ..review.centres import centre_level, ensure_city_centre
 from .common import refuse
+from .generators import PROVIDER_TYPES, providing_entity_of
 
 PROVIDER_ROLES = ["owner", "manager", "curator"]
 """Community roles that act for a providing entity (a data-centre community)."""
@@ -56,10 +61,27 @@ def role(name):
     return found
 
 
+def entity_admin_users(request_json):
+    """The verified data admins of the providing entity of the dataset a request is about
+    (they answer it beside the receiver; issue 18, CD-TD Art. 9)."""
+    if request_json.get("type") not in PROVIDER_TYPES:
+        return []
+    entity_id = providing_entity_of((request_json.get("topic") or {}).get("record"))
+    if not entity_id:
+        return []
+    try:
+        members = current_entities_service.members(entity_id, status=VERIFIED)
+    except DomainError:  # an entity the platform does not know
+        return []
+    return [user for user in (db.session.get(User, m["user_id"]) for m in members
+                              if m["role"] == DATA_ADMIN) if user is not None]
+
+
 def provider_users(request_json):
-    """Active accounts of whoever answers the request (its receiver)."""
+    """Active accounts of whoever answers the request: its receiver and the providing
+    entity's verified data admins."""
     receiver = request_json.get("receiver") or {}
-    users = {}
+    users = {u.id: u for u in entity_admin_users(request_json)}
     if "user" in receiver:
         user = db.session.get(User, int(receiver["user"]))
         if user is not None:
