@@ -45,6 +45,23 @@ vanilla_cfg() {
   [ -s "$TD_VANILLA/secret_key" ] || \
     (umask 077; "$TD_VANILLA_VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(48))' > "$TD_VANILLA/secret_key")
   ln -sfn "$TD_INSTANCE/static" "$TD_VANILLA_INSTANCE/static"
+  # The vocabularies InvenioRDM ships, but for three long lists no bench record
+  # uses, short as ours (7,800 languages, 6,585 ORCID names and 706 programming
+  # languages take 30 min to load on the shared machine)
+  mkdir -p "$TD_VANILLA_INSTANCE/app_data/vocabularies"
+  cp "$TD_ROOT/app_data/vocabularies/"{languages,names,programming_languages}.yaml \
+    "$TD_VANILLA_INSTANCE/app_data/vocabularies/"
+  cat > "$TD_VANILLA_INSTANCE/app_data/vocabularies.yaml" <<'YAML'
+languages:
+  pid-type: lng
+  data-file: vocabularies/languages.yaml
+names:
+  pid-type: names
+  data-file: vocabularies/names.yaml
+code:programmingLanguages:
+  pid-type: pl
+  data-file: vocabularies/programming_languages.yaml
+YAML
   local redis="redis://127.0.0.1:$TD_REDIS_PORT/$TD_VANILLA_REDIS_DB"
   local web="http://127.0.0.1:$TD_VANILLA_PORT"
   cat > "$TD_VANILLA_INSTANCE/invenio.cfg" <<CFG

@@ -138,7 +138,7 @@ def test_reads_refused_are_errors():
     pick = vanilla.http.call
 
     def refuse_after_the_pick(method, path, headers=None, json=None, data=None, params=None):
-        if (params or {}).get("q") == '"Synthetic benchmark"':
+        if (params or {}).get("q") == "Synthetic benchmark":
             return pick(method, path, headers, json, data, params)
         return 429, None, b"Too Many Requests"
 

@@ -197,7 +197,7 @@ def seed_vanilla(side, count, progress=None):
     return max(0, count - have)
 
 
-def pick_records(http, k, q='"Synthetic benchmark"'):
+def pick_records(http, k, q="Synthetic benchmark"):
     """``k`` record ids of seeded datasets (their abstract says so)."""
     body = _ok(http.call("GET", "/api/records", {"Accept": "application/json"},
                          params={"q": q, "size": k, "sort": "newest"}), 200, what="pick records")
