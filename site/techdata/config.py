@@ -40,6 +40,7 @@ from .evaluation import config as evaluation_config
 from .exports import config as exports_config
 from .identifiers import config as identifiers_config
 from .kernel import roles
+from .kernel.cache import RequestMemoCache
 from .kernel.labels import REQUEST_TYPE_LABELS
 from .oai import config as oai_config
 from .permissions import TechDataRecordPermissionPolicy, TechDataRequestsPermissionPolicy
@@ -179,6 +180,10 @@ RDM_SEARCH = deposit_config.SEARCH
 
 # Records service and permissions
 # ===============================
+
+ACCESS_CACHE = RequestMemoCache(app_rdm.ACCESS_CACHE)
+"""InvenioRDM's action cache (Redis), each action read once per request (issue 21: a
+landing page asked Redis 235 times for a handful of keys)."""
 
 RDM_RECORDS_SERVICE_COMPONENTS = [
     *DefaultRecordsComponents,

@@ -6,6 +6,7 @@ fixture: a 有条件开放 record with a restricted file and an open one.
 """
 
 from flask_principal import RoleNeed
+from invenio_access.proxies import current_access
 from invenio_rdm_records.proxies import current_rdm_records_service as records
 from invenio_rdm_records.records.api import RDMDraft
 from invenio_requests.proxies import current_requests_service
@@ -85,3 +86,26 @@ def test_reviewers_still_preview_the_draft_under_review(running_app, db, workflo
         assert ConfidentialityReviewers().needs(record=record) == []
     with app.test_request_context("/", method="POST"):
         assert ConfidentialityReviewers().needs(record=record) == []
+
+
+def test_landing_page_reads_each_access_action_once(running_app, datasets, client, monkeypatch):
+    """The access actions' needs come from the shared cache once per request, not once per
+    permission check (issue 21: 235 Redis reads a landing page, vanilla InvenioRDM 86)."""
+    cache = current_access.cache
+    reads = []
+    backend = cache.backend
+
+    class Counting:
+        def get(self, key):
+            reads.append(key)
+            return backend.get(key)
+
+        def __getattr__(self, name):
+            return getattr(backend, name)
+
+    client.get(f"/records/{datasets['conditional']}")
+    monkeypatch.setattr(cache, "_backend", Counting())
+    res = client.get(f"/records/{datasets['conditional']}")
+    assert res.status_code == 200
+    assert reads and len(reads) == len(set(reads)) <= 10, reads
+
