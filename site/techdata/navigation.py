@@ -277,6 +277,14 @@ MENU = (
 )
 """The header items: what each role reaches from every page."""
 
+TOP_LEVEL = frozenset({"techdata_directory", "techdata_projects", "techdata_access_mine"})
+"""Header items shown in the bar itself (what everyone logged in has); every other item of
+:data:`MENU` goes into the "My work" dropdown, so a role with many duties (the bureau, an
+administrator) keeps the header on one line at 1280 px (issue 13)."""
+
+DUTIES = "techdata_duties"
+"""The header's dropdown of role items (``main.techdata_duties``)."""
+
 MENU_ARGS = {
     "techdata_access_inbox": {"which": "inbox"},
     "techdata_access_mine": {"which": "mine"},
@@ -284,14 +292,32 @@ MENU_ARGS = {
 }
 
 
+def duties_waiting():
+    """What waits in the "My work" dropdown: the sum of its visible items' counts."""
+    total = 0
+    for name, _endpoint, _text, _order, visible, count in MENU:
+        if name in TOP_LEVEL or count is None or (visible is not None and not visible()):
+            continue
+        total += count() or 0
+    return total
+
+
 def register_menu():
-    """Register the header items (in an app context of the UI app)."""
+    """Register the header items (in an app context of the UI app).
+
+    :data:`TOP_LEVEL` items in the bar; the others as children of :data:`DUTIES`,
+    which the header template (``techdata/header.html``) shows as a dropdown, with
+    the sum of their counts on its toggle.
+    """
     main = current_menu.submenu("main")
+    duties = main.submenu(DUTIES)
+    duties.register(text=_with_count(_("My work"), duties_waiting), order=25,
+                    visible_when=lambda: _logged_in() and duties.has_visible_child())
     for name, endpoint, text, order, visible, count in MENU:
         if endpoint not in current_app.view_functions:
             continue
         args = MENU_ARGS.get(name)
-        main.submenu(name).register(
+        (main if name in TOP_LEVEL else duties).submenu(name).register(
             endpoint=endpoint,
             text=_with_count(text, count) if count else text,
             order=order,

@@ -32,6 +32,19 @@ def login(chromium, url, email, password, locale="en", user_agent=None):
     return context, page, console
 
 
+def header_link(page, href):
+    """Click the header item leading to ``href`` as a person does: a role item sits in the
+    "My work" dropdown (issue 13), which is opened first."""
+    link = page.locator(f"#invenio-menu a[href^='{href}']").first
+    if not link.is_visible():
+        page.locator("#invenio-menu .techdata-dropdown",
+                     has=page.locator(f"a[href^='{href}']")).locator(
+            ".techdata-dropdown-toggle").click()
+        link.wait_for(state="visible")
+    link.click()
+    page.wait_for_load_state("networkidle")
+
+
 @contextmanager
 def logged_in_page(chromium, url, email, password, failure_shot, locale="zh-CN"):
     """A page logged in as ``email`` for one step of a journey.

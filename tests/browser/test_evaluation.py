@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from techdata.kernel import roles
-from tests.browser.helpers import SHOTS
+from tests.browser.helpers import SHOTS, header_link
 from tests.evaluation.pages_world import (
     LATE_ECO, LATE_SCI, PAGES_FACTS, PAGES_YEAR, SCI, pdf_text, store_facts,
 )
@@ -64,8 +64,7 @@ def test_bureau_evaluates_a_department(evaluation_world, live_server_url, chromi
         page.wait_for_load_state("networkidle")
         assert "/login" not in page.url
 
-        page.locator("#invenio-menu a[href^='/evaluation/']").first.click()
-        page.wait_for_load_state("networkidle")
+        header_link(page, "/evaluation/")  # in the header's "My work" dropdown
         assert "考核评估" in page.locator("h1").inner_text()
         page.select_option("#year", str(PAGES_YEAR))
         page.select_option("#filter-department", SCI)

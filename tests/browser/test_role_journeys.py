@@ -31,7 +31,7 @@ from uuid import uuid4
 import pytest
 
 from tests.access.conditional import FILE_BODY, FILE_KEY, USCC
-from tests.browser.helpers import SHOTS, committed_user
+from tests.browser.helpers import SHOTS, committed_user, header_link
 
 USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/120.0 Safari/537.36")
@@ -54,6 +54,9 @@ DEMO = {
     "bureau": ("bureau@example.org", "Bureau-Demo-2026"),
     "provider": ("acc-curator@test.example.org", "Workflow-Test-2026"),
     "company": COMPANY,
+    "admin": ("admin@example.org", "Admin-Demo-2026"),
+    "entity": ("entity@example.org", "Entity-Demo-2026"),
+    "expert": ("expert@example.org", "Expert-Demo-2026"),
 }
 """Who logs in with what (demo accounts; the conditional dataset's centre curator; a company)."""
 
@@ -138,9 +141,8 @@ class Person:
             self.problems.append(f"HTTP {response.status} {response.request.method} {response.url}")
 
     def menu(self, href):
-        """Click the header menu item leading to ``href``."""
-        self.page.locator(f"#invenio-menu a[href^='{href}']").first.click()
-        self.page.wait_for_load_state("networkidle")
+        """Click the header menu item leading to ``href`` (opening "My work" first if it is there)."""
+        header_link(self.page, href)
 
     def shot(self, name, docs=False):
         """A full-page screenshot (also into docs/screenshots for the README)."""
@@ -187,6 +189,41 @@ WIDEST = """() => {
                     Math.round(e.getBoundingClientRect().right))];
 }"""
 """The page's scroll width and the elements that stick out on the right."""
+
+
+HEADER_ROWS = """() => {
+  const nav = document.querySelector('#invenio-nav');
+  const menu = document.querySelector('#invenio-menu');
+  const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+  const items = [...menu.children].filter(e => shown(e) && e.tagName !== 'SCRIPT' &&
+                                              e.tagName !== 'STYLE' && e.tagName !== 'BUTTON');
+  const labels = [...menu.querySelectorAll(':scope > .item > a, .techdata-dropdown-toggle')]
+    .filter(shown).map(a => {
+      const cs = getComputedStyle(a);
+      const line = parseFloat(cs.lineHeight) || parseFloat(cs.fontSize) * 1.3;
+      const range = document.createRange();
+      range.selectNodeContents(a);
+      const boxes = [...range.getClientRects()].filter(r => r.width > 0);
+      const top = Math.min(...boxes.map(r => r.top)), bottom = Math.max(...boxes.map(r => r.bottom));
+      return [a.innerText.trim(), Math.round(bottom - top), line];
+    });
+  const overflowing = items.filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => [e.className, e.scrollWidth, e.clientWidth]);
+  const overlapping = items.slice(1).filter((e, i) =>
+    e.getBoundingClientRect().left + 1 < items[i].getBoundingClientRect().right)
+    .map(e => e.className);
+  return {height: nav.getBoundingClientRect().height, overflowing, overlapping,
+          tops: items.map(e => [e.className, Math.round(e.getBoundingClientRect().top)]),
+          labels};
+}"""
+"""The header bar's height, the top of each of its items and the height of each label's text
+(from its first line box to its last)."""
+
+
+def _header_rows(page):
+    """The header bar as :data:`HEADER_ROWS` measures it."""
+    page.wait_for_load_state("networkidle")
+    return page.evaluate(HEADER_ROWS)
 
 
 def _no_sideways_scroll(page):
@@ -477,3 +514,71 @@ def test_8_visitor_searches_filters_exports_switches_language(world, live_server
             page.locator("#language-code-form .item[data-value='en']").click()
         assert page.locator("html").get_attribute("lang").startswith("en")
         me.shot("directory-en.png", docs=True)
+
+
+@pytest.fixture(scope="module")
+def administrator(world, database):
+    """The demo administrator's access, as the instance's set-up grants it to the admin role."""
+    from invenio_access.models import ActionRoles
+    from invenio_access.permissions import superuser_access
+    from invenio_accounts.models import Role
+    from invenio_administration.permissions import administration_access_action
+
+    admin_role = Role.query.filter_by(name="admin").one()
+    for action in (superuser_access, administration_access_action):
+        if not ActionRoles.query.filter_by(action=action.value, role_id=admin_role.id).first():
+            database.session.add(ActionRoles.allow(action, role=admin_role))
+    database.session.commit()
+
+
+@pytest.mark.parametrize("who", ["bureau", "admin"])
+def test_header_stays_on_one_line_at_1280(world, administrator, live_server_url, chromium, who):
+    """At 1280x800 the header bar of the roles with the most duties is one line high (issue 13).
+
+    Eleven items wrapped onto two lines; the role items are now in the "My work" dropdown
+    (keyboard: Arrow Down opens it on the first item, Escape closes it). The bar is as high
+    as the visitor's (one line), every item starts on the same row and no label breaks.
+    """
+    visitor = Person(chromium, live_server_url, "anonymous")
+    visitor.page.set_viewport_size({"width": 1280, "height": 800})
+    one_line = {"front": _header_rows(visitor.page)["height"]}
+    header_link(visitor.page, "/directory/")  # a page with the header's search box
+    one_line["directory"] = _header_rows(visitor.page)["height"]
+    visitor.done()
+
+    def assert_one_line(page, where):
+        rows = _header_rows(page)
+        assert abs(rows["height"] - one_line[where]) <= 1, (where, rows, one_line)
+        assert not rows["overflowing"] and not rows["overlapping"], (where, rows)
+        tops = {top for _cls, top in rows["tops"]}
+        assert max(tops) - min(tops) <= 4, (where, rows["tops"])
+        for text, height, line in rows["labels"]:
+            assert height < 1.8 * line, (where, text, height, line)  # one line (and a badge)
+
+    @journey(chromium, live_server_url, who, f"header-{who}")
+    def steps(me):
+        page = me.page
+        page.set_viewport_size({"width": 1280, "height": 800})
+        assert_one_line(page, "front")
+        me.shot(f"header-{who}-1280.png")
+        header_link(page, "/directory/")
+        assert_one_line(page, "directory")
+        me.shot(f"header-{who}-directory-1280.png")
+        # the role items, behind one toggle, reached with the keyboard too
+        toggle = page.locator("#invenio-menu .techdata-dropdown-toggle")
+        assert toggle.count() == 1
+        menu = page.locator("#invenio-menu .techdata-dropdown > .menu")
+        assert not menu.is_visible()
+        toggle.focus()
+        page.keyboard.press("ArrowDown")
+        menu.wait_for(state="visible")
+        assert toggle.get_attribute("aria-expanded") == "true"
+        first = menu.locator("a.item").first
+        assert first.evaluate("a => a === document.activeElement")
+        assert menu.locator("a[href^='/directory/releases/manage']").count() == 1
+        me.shot(f"header-{who}-menu.png")
+        page.keyboard.press("Escape")
+        menu.wait_for(state="hidden")
+        assert toggle.evaluate("b => b === document.activeElement")
+        header_link(page, "/directory/upkeep")
+        assert "/directory/upkeep" in page.url
