@@ -25,7 +25,6 @@ Exit status: 0 all good, 1 a file failed its check (named on stderr), 2 bad use.
 import hashlib
 import json
 import os
-import shutil
 import sys
 import tempfile
 from datetime import datetime, timezone

@@ -8,7 +8,7 @@ from techdata.access.tasks import check_access_deadlines, expire_access_grants
 from techdata.workdays import working_days
 from tests.access import conditional as cond
 from tests.access.filing import (
-    NOT_OPENED, act, date, deposit, reload, set_due, timedelta, today, who,
+    NOT_OPENED, act, deposit, reload, set_due, timedelta, today, who,
 )
 
 SOON, OVERDUE = "Request due soon", "Request overdue"

@@ -289,7 +289,7 @@ def test_upload_killed_half_way(server, datasets):
     """kill -9 of the web server in the middle of a file upload: no half file is counted as
     stored (no committed file, no checksum, nothing a backup or fixity check lists), the
     entry stays pending, and the depositor uploads it again after the restart."""
-    flow, headers = datasets["flow"], datasets["owner_headers"]
+    headers = datasets["owner_headers"]
     draft = requests.post(f"{server.url}/api/records", json=deposit(title="断点上传数据集",
                                                                      files=True),
                           headers=headers, timeout=60)

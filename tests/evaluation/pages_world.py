@@ -4,7 +4,7 @@ leaves them, accounts with scopes, and reading a PDF's text.
 The facts are stored with their summaries exactly as :func:`techdata.evaluation.compute.recompute`
 stores them (``compute.aggregate``), so every page number here can be worked out by hand; the
 indicators' computation from the platform's tables is tested with ``world.py``. Fixtures are
-imported by the tests that use them.
+in ``conftest.py``.
 """
 
 import io
@@ -12,17 +12,11 @@ import re
 from datetime import date
 
 import pikepdf
-import pytest
-from flask_principal import identity_loaded
-from invenio_access.permissions import system_identity
 from invenio_db import db as _db
 
-from techdata.entities.models import Department
 from techdata.evaluation import compute
 from techdata.evaluation.models import EvaluationFact, EvaluationRun, EvaluationSummary
-from techdata.kernel import roles
 from techdata.kernel.scopes import DATA_ADMIN, DEPARTMENT, ENTITY, scope_need
-from tests.helpers import registered_user, user_with_role
 
 PAGES_YEAR = 2025
 """The year of the pages' world (a whole past year)."""
@@ -93,17 +87,6 @@ def store_facts(facts, year, years_back=4):
     _db.session.commit()
 
 
-@pytest.fixture()
-def pages_world(running_app, db):
-    """The pages' facts and summaries of :data:`PAGES_YEAR`."""
-    store_facts(PAGES_FACTS, PAGES_YEAR)
-    for dept_id, zh, en in SCOPE_NAMES:  # the names pages show instead of ids
-        if _db.session.get(Department, dept_id) is None:
-            _db.session.add(Department(id=dept_id, name_zh=zh, name_en=en))
-    _db.session.commit()
-    return {"year": PAGES_YEAR, "identity": system_identity}
-
-
 SCOPE_NAMES = [(SCI, "市科学技术局", "Science and Technology Bureau"),
                (ECO, "市经济和信息化局", "Economy and Information Bureau")]
 """Names of the two departments (as the entities feature stores them)."""
@@ -114,42 +97,6 @@ SCOPE_ACCOUNTS = {
     "entity-admin@test.example.org": [scope_need(ENTITY, UNI, DATA_ADMIN)],
 }
 """Scope needs the pages' tests give their accounts (as the entities feature does on log-in)."""
-
-
-@pytest.fixture()
-def scoped_identities(app):
-    """Give the accounts of :data:`SCOPE_ACCOUNTS` their scope needs when loaded."""
-    from invenio_accounts.models import User
-
-    def add_needs(sender, identity):
-        user = _db.session.get(User, identity.id) if isinstance(identity.id, int) else None
-        for need in SCOPE_ACCOUNTS.get(getattr(user, "email", None), ()):
-            identity.provides.add(need)
-
-    identity_loaded.connect(add_needs, app)
-    yield
-    identity_loaded.disconnect(add_needs, app)
-
-
-@pytest.fixture()
-def dept_admin(UserFixture, app, db, scoped_identities):
-    """An administrator of the science department (sees that department and its entities)."""
-    return user_with_role(UserFixture, app, db, "dept-admin@test.example.org",
-                          roles.DEPARTMENT_ADMIN, password="Dept-Admin-Test-2026")
-
-
-@pytest.fixture()
-def entity_admin(UserFixture, app, db, scoped_identities):
-    """A data administrator of the university (sees that entity only)."""
-    return user_with_role(UserFixture, app, db, "entity-admin@test.example.org",
-                          roles.ENTITY_ADMIN, password="Entity-Admin-Test-2026")
-
-
-@pytest.fixture()
-def outsider(UserFixture, app, db):
-    """A registered user holding no scope."""
-    return registered_user(UserFixture, app, db, "outsider@test.example.org",
-                           "Outsider-Test-2026")
 
 
 # -- reading a PDF report ------------------------------------------------------------------

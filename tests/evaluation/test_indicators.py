@@ -11,7 +11,7 @@ from techdata.evaluation import compute
 from techdata.evaluation.indicators import INDICATORS
 from techdata.evaluation.proxies import current_evaluation_service as service
 from techdata.kernel.time import today
-from tests.evaluation.world import ON, YEAR, world  # noqa: F401  (the fixture)
+from tests.evaluation.world import ON, YEAR
 
 
 def values(scope_kind="city", scope_id=None, period=None):

@@ -3,7 +3,7 @@ lists ``TECHDATA_EVALUATION_ITEMS_PAGE`` of them, the count names them all."""
 
 import re
 
-from tests.evaluation.pages_world import PAGES_YEAR, pages_world  # noqa: F401  (fixture)
+from tests.evaluation.pages_world import PAGES_YEAR
 
 
 def _items(page):

@@ -4,9 +4,7 @@ an entity admin his entity; filters, charts with tables, the items behind a numb
 import json
 import re
 
-from tests.evaluation.pages_world import (  # noqa: F401  (fixtures)
-    CO, ECO, LAB, LATE_ECO, LATE_SCI, PAGES_YEAR, SCI, UNI, dept_admin, entity_admin, outsider,
-    pages_world, scoped_identities)
+from tests.evaluation.pages_world import CO, ECO, LAB, LATE_ECO, LATE_SCI, PAGES_YEAR, SCI, UNI
 
 KEY = "requests.on_time.conditional-access"
 

@@ -2,15 +2,12 @@
 sheet, values as the service computes them; a PDF in Chinese with its charts."""
 
 import io
-import re
 
 from openpyxl import load_workbook
 
 from techdata.evaluation.indicators import GROUP_NAMES, GROUPS
 from techdata.evaluation.proxies import current_evaluation_service
-from tests.evaluation.pages_world import (  # noqa: F401  (fixtures)
-    ECO, PAGES_YEAR, SCI, dept_admin, pages_world, pdf_fonts, pdf_text,
-    scoped_identities)
+from tests.evaluation.pages_world import ECO, PAGES_YEAR, SCI, pdf_fonts, pdf_text
 
 ZH = {"Accept-Language": "zh-CN"}
 

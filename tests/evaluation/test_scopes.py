@@ -9,12 +9,7 @@ import pytest
 
 from techdata.evaluation.proxies import current_evaluation_service as service
 from techdata.kernel.errors import DomainError
-from tests.evaluation.world import (  # noqa: F401  (world: the fixture)
-    YEAR,
-    department_admin,
-    entity_admin,
-    world,
-)
+from tests.evaluation.world import YEAR, department_admin, entity_admin
 
 
 def _refused(identity, kind, scope_id=None):

@@ -4,7 +4,7 @@ from invenio_access.permissions import system_identity
 from sqlalchemy import event
 
 from techdata.evaluation.proxies import current_evaluation_service as service
-from tests.evaluation.pages_world import PAGES_YEAR, pages_world  # noqa: F401  (fixture)
+from tests.evaluation.pages_world import PAGES_YEAR
 
 KEY = "requests.on_time.conditional-access"
 

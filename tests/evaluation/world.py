@@ -17,7 +17,6 @@ Scopes::
 import uuid
 from datetime import date, datetime
 
-import pytest
 from flask_principal import Identity, RoleNeed, UserNeed
 from invenio_access.permissions import any_user, authenticated_user, system_identity
 from invenio_communities.communities.records.models import CommunityMetadata
@@ -28,7 +27,6 @@ from invenio_search import current_search_client
 from invenio_search.utils import prefix_index
 
 from techdata.directory.models import DirectoryEntry, OpenPlanItem
-from techdata.evaluation.proxies import current_evaluation_service
 from techdata.kernel import audit
 from techdata.kernel.scopes import ADMIN, DATA_ADMIN, DEPARTMENT, ENTITY, scope_need
 from techdata.projects.records.models import ProjectMetadata
@@ -224,21 +222,6 @@ def drop_stats():
     """Remove the statistics indices of :func:`index_stats`."""
     for name in STATS_INDICES:
         current_search_client.indices.delete(index=prefix_index(name), ignore=[404])
-
-
-@pytest.fixture()
-def world(running_app, db, UserFixture, app):
-    """The world, computed for 2026 as of :data:`ON`."""
-    owner = UserFixture(email="owner@test.example.org", password="Owner-Test-2026")
-    owner.create(app, db)
-    index_stats()
-    try:
-        built = build_world(owner.id)
-        built["owner"] = owner
-        built["run"] = current_evaluation_service.recompute(system_identity, YEAR, on=ON)
-        yield built
-    finally:
-        drop_stats()
 
 
 def identity_with(*needs, user_id=99):

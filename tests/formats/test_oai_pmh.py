@@ -8,7 +8,6 @@ expires gives the same page (OAI-PMH 2.0 §3.5.1); protocol errors are HTTP
 """
 
 import pytest
-from lxml import etree
 from sickle import oaiexceptions
 
 NS = {

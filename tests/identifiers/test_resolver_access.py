@@ -41,7 +41,7 @@ def test_not_opened_cstr_answers_outsiders_like_an_unknown_one(
     rec = workflow.publish(deposit(**NOT_OPENED))
     cstr = _cstr(rec)
     company = _user(UserFixture, app, db, "resolver-company@test.example.org")
-    bureau = _user(UserFixture, app, db, "resolver-bureau@test.example.org", "bureau-admin")
+    _user(UserFixture, app, db, "resolver-bureau@test.example.org", "bureau-admin")
 
     for who in (None, company):
         if who is not None:

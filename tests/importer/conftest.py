@@ -5,8 +5,12 @@ import hashlib
 import json
 
 import pytest
+from invenio_access.permissions import system_identity
 from invenio_communities.proxies import current_communities
+from invenio_rdm_records.proxies import current_rdm_records_service as records
 
+from techdata.importer.cli import import_command
+from techdata.importer.rows import source_identifier
 from techdata.kernel.roles import ensure_roles
 from techdata.review.centres import ensure_city_centre
 
@@ -77,3 +81,23 @@ def write_json(path, rows):
     """A JSON manifest of ``rows``."""
     path.write_text(json.dumps({"records": rows}, ensure_ascii=False), "utf-8")
     return path
+
+
+def run_import(app, manifest, files, owner, *extra):
+    """Invoke ``invenio techdata import`` (batches of 3); (exit code, output). An
+    exception other than the command's exit is raised."""
+    result = app.test_cli_runner().invoke(
+        import_command, [str(manifest), "--files", str(files), "--owner", owner,
+                         "--batch-size", "3", *extra])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+def published(key):
+    """The search hit of the record imported from ``key`` (system search)."""
+    records.indexer.refresh()
+    hits = list(records.search(
+        system_identity, q=f'metadata.identifiers.identifier:"{source_identifier(key)}"').hits)
+    assert len(hits) == 1, (key, len(hits))
+    return hits[0]

@@ -25,32 +25,12 @@ from sqlalchemy import text
 from techdata.bench.queries import count_statements
 from techdata.bench.seed import KEY_FORMAT, bench_rows
 from techdata.directory.store import deposited_entry_id, get_entry
-from techdata.importer.cli import import_command, owner_identity
+from techdata.importer.cli import owner_identity
 from techdata.importer.proxies import current_import_service
-from techdata.importer.rows import source_identifier
 from techdata.importer.service import imported_keys
 from techdata.kernel.audit_chain import verify
 from techdata.review.fingerprint import content_fingerprint
-from tests.importer.conftest import good_row, md5, write_csv
-
-
-def _run(app, manifest, files, owner, *extra):
-    """Invoke the command; (exit code, output)."""
-    result = app.test_cli_runner().invoke(
-        import_command, [str(manifest), "--files", str(files), "--owner", owner,
-                         "--batch-size", "3", *extra])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.output
-
-
-def _hit(key):
-    """The search hit of the record imported from ``key``."""
-    records.indexer.refresh()
-    hits = list(records.search(
-        system_identity, q=f'metadata.identifiers.identifier:"{source_identifier(key)}"').hits)
-    assert len(hits) == 1, (key, len(hits))
-    return hits[0]
+from tests.importer.conftest import good_row, md5, published, run_import, write_csv
 
 
 BAD_ROWS = [
@@ -81,7 +61,7 @@ def test_fast_good_and_bad_rows_rerun(running_app, import_setup, files_dir, tmp_
         *BAD_ROWS,
     ]
     manifest = write_csv(tmp_path / "manifest.csv", rows)
-    code, fast_out = _run(running_app, manifest, folder, import_setup.email, "--fast")
+    code, fast_out = run_import(running_app, manifest, folder, import_setup.email, "--fast")
     assert code == 1, fast_out
     assert "imported 2, already there 0, errors 9" in fast_out, fast_out
     for line, column in ((4, "title_zh"), (5, "checksums"), (6, "category"), (7, "secrecy"),
@@ -96,7 +76,7 @@ def test_fast_good_and_bad_rows_rerun(running_app, import_setup, files_dir, tmp_
 
     # the bad rows through the service path: the same report, line by line
     bad = write_csv(tmp_path / "bad.csv", [good_row("MJ-001"), *BAD_ROWS])
-    _code, service_out = _run(running_app, bad, folder, import_setup.email)
+    _code, service_out = run_import(running_app, bad, folder, import_setup.email)
     # (the duplicate of MJ-001 is "already there" on that run, so its line is left out)
     errors = sorted(m for m in fast_out.splitlines()
                     if m.startswith("row ") and not m.startswith("row 9 "))
@@ -104,7 +84,7 @@ def test_fast_good_and_bad_rows_rerun(running_app, import_setup, files_dir, tmp_
                       for m in service_out.splitlines() if m.startswith("row "))
     assert errors == expected
 
-    open_hit, closed = _hit("MJ-001"), _hit("SOIL-002")
+    open_hit, closed = published("MJ-001"), published("SOIL-002")
     res = client.get("/api/records", query_string={"q": "岷江流域水质监测历史数据"})
     assert open_hit["id"] in {h["id"] for h in res.json["hits"]["hits"]}
     files = client.get(f"/api/records/{open_hit['id']}/files").json["entries"]
@@ -135,7 +115,7 @@ def test_fast_good_and_bad_rows_rerun(running_app, import_setup, files_dir, tmp_
 
     # a re-run: nothing twice
     assert imported_keys() == {"MJ-001", "SOIL-002"}
-    code, out = _run(running_app, manifest, folder, import_setup.email, "--fast")
+    code, out = run_import(running_app, manifest, folder, import_setup.email, "--fast")
     assert "imported 0, already there 3, errors 8" in out, out
     records.indexer.refresh()
     assert records.search(system_identity,
@@ -201,21 +181,21 @@ def test_fast_path_stores_what_the_service_stores(running_app, import_setup, fil
     folder, contents = files_dir
     common = dict(files="minjiang.csv", checksums=md5(contents["minjiang.csv"]),
                   creators="王,芳;成都市环境监测站", grade="general")
-    code, out = _run(running_app, write_csv(tmp_path / "s.csv", [good_row("EQSVC", **common)]),
+    code, out = run_import(running_app, write_csv(tmp_path / "s.csv", [good_row("EQSVC", **common)]),
                      folder, import_setup.email)
     assert code == 0, out
-    code, out = _run(running_app, write_csv(tmp_path / "f.csv", [good_row("EQFAST", **common)]),
+    code, out = run_import(running_app, write_csv(tmp_path / "f.csv", [good_row("EQFAST", **common)]),
                      folder, import_setup.email, "--fast")
     assert code == 0, out
     # the service after the fast path: the sequences (request numbers, CSTR) go on
-    code, out = _run(running_app, write_csv(tmp_path / "a.csv", [good_row("EQAFTER", **common)]),
+    code, out = run_import(running_app, write_csv(tmp_path / "a.csv", [good_row("EQAFTER", **common)]),
                      folder, import_setup.email)
     assert code == 0 and "imported 1" in out, out
     numbers = [r.number for r in RequestMetadata.query.all()]
     assert len(numbers) == len(set(numbers)) == 6
     assert all(base32.encode(base32.decode(n)) == n for n in numbers)
-    s_record, s_requests, s_doc, s_entry = _stored(_hit("EQSVC"))
-    f_record, f_requests, f_doc, f_entry = _stored(_hit("EQFAST"))
+    s_record, s_requests, s_doc, s_entry = _stored(published("EQSVC"))
+    f_record, f_requests, f_doc, f_entry = _stored(published("EQFAST"))
 
     s_map, f_map = _placeholders(s_record, "EQSVC"), _placeholders(f_record, "EQFAST")
     for s_value, f_value in ((dict(s_record), dict(f_record)),

@@ -7,28 +7,9 @@ from invenio_requests.records.models import RequestMetadata
 from openpyxl import Workbook
 
 from techdata.directory.store import deposited_entry_id, get_entry
-from techdata.importer.cli import import_command
 from techdata.importer.manifest import ManifestError, read_manifest
-from techdata.importer.rows import source_identifier
 from techdata.importer.service import imported_keys
-from tests.importer.conftest import good_row, md5, write_csv, write_json
-
-
-def _run(app, manifest, files, owner):
-    """Invoke the command; (exit code, output)."""
-    result = app.test_cli_runner().invoke(
-        import_command, [str(manifest), "--files", str(files), "--owner", owner,
-                         "--batch-size", "3"])
-    return result.exit_code, result.output
-
-
-def _published(key):
-    """The published record imported from ``key`` (system search)."""
-    records.indexer.refresh()
-    hits = list(records.search(
-        system_identity, q=f'metadata.identifiers.identifier:"{source_identifier(key)}"').hits)
-    assert len(hits) == 1, (key, len(hits))
-    return hits[0]
+from tests.importer.conftest import good_row, md5, published, run_import, write_csv, write_json
 
 
 def test_good_and_bad_rows_then_a_rerun(running_app, import_setup, files_dir, tmp_path,
@@ -52,7 +33,7 @@ def test_good_and_bad_rows_then_a_rerun(running_app, import_setup, files_dir, tm
         good_row("BAD-010", publication_date="2020-13-45"),                   # date
     ]
     manifest = write_csv(tmp_path / "manifest.csv", rows)
-    code, out = _run(running_app, manifest, folder, import_setup.email)
+    code, out = run_import(running_app, manifest, folder, import_setup.email)
     assert code == 1, out
     assert "imported 2, already there 0, errors 8" in out, out
     for line, column in ((4, "title_zh"), (5, "checksums"), (6, "category"), (7, "secrecy"),
@@ -64,7 +45,7 @@ def test_good_and_bad_rows_then_a_rerun(running_app, import_setup, files_dir, tm
     assert "CD-TD Art. 24" in out and "CD-TD Art. 14" in out
 
     # published, searchable anonymously, file checksummed and readable
-    open_hit = _published("MJ-001")
+    open_hit = published("MJ-001")
     res = client.get("/api/records", query_string={"q": "岷江流域水质监测历史数据"})
     assert open_hit["id"] in {h["id"] for h in res.json["hits"]["hits"]}
     files = client.get(f"/api/records/{open_hit['id']}/files").json["entries"]
@@ -73,7 +54,7 @@ def test_good_and_bad_rows_then_a_rerun(running_app, import_setup, files_dir, tm
     body = client.get(f"/api/records/{open_hit['id']}/files/minjiang.csv/content").data
     assert body == contents["minjiang.csv"]
     # the not-opened dataset is published metadata-restricted, without a confidentiality review
-    closed = _published("SOIL-002")
+    closed = published("SOIL-002")
     assert closed["access"]["record"] == "restricted"
     assert client.get(f"/api/records/{closed['id']}").status_code in (403, 404)
 
@@ -92,7 +73,7 @@ def test_good_and_bad_rows_then_a_rerun(running_app, import_setup, files_dir, tm
 
     # re-run: nothing twice, the bad rows still reported
     assert imported_keys() == {"MJ-001", "SOIL-002"}
-    code, out = _run(running_app, manifest, folder, import_setup.email)
+    code, out = run_import(running_app, manifest, folder, import_setup.email)
     assert "imported 0, already there 3, errors 7" in out, out  # the duplicate of MJ-001 too
     records.indexer.refresh()
     assert records.search(system_identity, q='metadata.identifiers.identifier:"td-import:MJ-001"'
@@ -103,12 +84,12 @@ def test_json_manifest_and_resume(running_app, import_setup, files_dir, tmp_path
     """A JSON manifest; rows already imported are skipped, the missing ones added."""
     folder, _contents = files_dir
     first = write_json(tmp_path / "one.json", [good_row("J-1")])
-    code, out = _run(running_app, first, folder, import_setup.email)
+    code, out = run_import(running_app, first, folder, import_setup.email)
     assert code == 0 and "imported 1, already there 0, errors 0" in out, out
     both = write_json(tmp_path / "two.json", [good_row("J-1"), good_row("J-2")])
-    code, out = _run(running_app, both, folder, import_setup.email)
+    code, out = run_import(running_app, both, folder, import_setup.email)
     assert code == 0 and "imported 1, already there 1, errors 0" in out, out
-    _published("J-2")
+    published("J-2")
 
 
 def test_manifest_reading(app, tmp_path):

@@ -6,7 +6,7 @@ import re
 from flask import g
 
 from tests.helpers import deposit
-from tests.projects.test_projects import manager, manager_token, project  # noqa: F401
+from tests.projects.test_projects import project
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 

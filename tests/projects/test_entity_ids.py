@@ -9,7 +9,7 @@ from techdata.cli import techdata
 from techdata.entities.proxies import current_entities_service as entities
 from techdata.projects.entity_ids import map_stored_projects
 from tests.projects.test_import import GOOD, HEADER
-from tests.projects.test_projects import manager, manager_token, project  # noqa: F401
+from tests.projects.test_projects import project
 
 
 def _service():

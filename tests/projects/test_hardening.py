@@ -12,7 +12,8 @@ from invenio_access.permissions import system_identity
 from techdata.entities.proxies import current_entities_service
 
 from tests.helpers import deposit, field_errors
-from tests.projects.test_projects import _token, _user, manager, manager_token, project  # noqa: F401
+from tests.projects.conftest import project_user
+from tests.projects.test_projects import project
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -109,7 +110,7 @@ def test_accepted_by_decision_survives_updates(running_app, client, manager_toke
                                                UserFixture, db):
     """Once accepted by a decision, an update keeps status and decision; moving it is a 400."""
     client.post("/api/projects", json=project(), headers=manager_token)
-    _user(UserFixture, running_app, db, "pm2@test.example.org", "program-manager")
+    project_user(UserFixture, running_app, db, "pm2@test.example.org", "program-manager")
     res = client.post("/api/projects/2024YFS0001/acceptance", headers=manager_token, json={
         "decision": "accepted", "override": {"reason": "数据已线下移交市数据中心",
                                              "approver": "pm2@test.example.org"}})
@@ -173,7 +174,7 @@ def test_import_refuses_a_post_without_the_csrf_token(running_app, db, researche
     from tests.projects.test_import import GOOD, HEADER, create_entities
 
     create_entities()  # the rows name them (issue 18)
-    pm = _user(UserFixture, running_app, db, "pm-csrf@test.example.org", "program-manager")
+    pm = project_user(UserFixture, running_app, db, "pm-csrf@test.example.org", "program-manager")
     data = (HEADER + GOOD).encode("utf-8")
     with app.test_client() as c:
         pm.login(c)
@@ -216,7 +217,7 @@ def test_export_writes_safe_text_cells(running_app, client, manager, researcher)
 def test_project_page_refuses_cleanly(running_app, client, manager_token, UserFixture, db):
     """A non-participant gets a 403 page, an unknown number a 404 page, never a 500."""
     client.post("/api/projects", json=project(pi="pm@test.example.org"), headers=manager_token)
-    company = _user(UserFixture, running_app, db, "co-page@test.example.org")
+    company = project_user(UserFixture, running_app, db, "co-page@test.example.org")
     company.login(client)
     res = client.get("/projects/2024YFS0001")
     assert res.status_code == 403

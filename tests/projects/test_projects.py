@@ -1,50 +1,7 @@
 """Project registry, the acceptance gate and the acceptance decision (CD-TD Art. 15)."""
 
-import pytest
-
-from tests.helpers import PROGRAM, deposit, field_errors
-
-
-def _token(user, db):
-    """API token headers of ``user``."""
-    from invenio_oauth2server.models import Token
-
-    token = Token.create_personal("t", user.id, scopes=[], is_internal=False)
-    db.session.commit()
-    return {"Authorization": f"Bearer {token.access_token}"}
-
-
-def _user(UserFixture, app, db, email, role=None):
-    """A user, optionally holding a role (a program manager runs the test projects'
-    programme, CD-TD Art. 8-9)."""
-    from invenio_access.permissions import system_identity
-    from invenio_accounts.proxies import current_datastore
-
-    from techdata.demo.loader import ensure_roles
-    from techdata.entities.proxies import current_entities_service
-
-    ensure_roles()
-    u = UserFixture(email=email, password="Project-Test-2026")
-    u.create(app, db)
-    if role:
-        current_datastore.add_role_to_user(u.user, role)
-        db.session.commit()
-    if role == "program-manager":
-        current_entities_service.add_program_manager(system_identity, PROGRAM, u.user.id)
-        db.session.commit()
-    return u
-
-
-@pytest.fixture()
-def manager(UserFixture, app, db):
-    """A program manager of the test projects' programme."""
-    return _user(UserFixture, app, db, "pm@test.example.org", "program-manager")
-
-
-@pytest.fixture()
-def manager_token(manager, db):
-    """The program manager's API headers."""
-    return _token(manager, db)
+from tests.helpers import PROGRAM, deposit, field_errors, token_headers
+from tests.projects.conftest import project_user
 
 
 def project(number="2024YFS0001", pi="researcher@test.example.org", plan=("soil", "water"),
@@ -96,8 +53,8 @@ def test_registry_crud_and_visibility(running_app, client, manager_token, resear
     res = client.post("/api/projects", json=project(number="X3"), headers=researcher_token)
     assert res.status_code == 403
 
-    company = _user(UserFixture, running_app, db, "co@test.example.org")
-    company_token = _token(company, db)
+    company = project_user(UserFixture, running_app, db, "co@test.example.org")
+    company_token = token_headers(company, db)
     _refresh()
     assert client.get("/api/projects/2024YFS0001", headers=company_token).status_code == 403
     hits = client.get("/api/projects", headers=company_token).get_json()["hits"]["hits"]
@@ -169,7 +126,7 @@ def test_acceptance_refused_while_gate_fails_override_recorded(
     res = client.post(url, json={"decision": "accepted", "override": {
         "reason": "项目数据已线下移交市数据中心", "approver": manager.email}}, headers=manager_token)
     assert res.status_code == 400 and "override.approver" in field_errors(res)
-    _user(UserFixture, running_app, db, "pm2@test.example.org", "program-manager")
+    project_user(UserFixture, running_app, db, "pm2@test.example.org", "program-manager")
     res = client.post(url, json={"decision": "accepted", "comment": "特批", "override": {
         "reason": "项目数据已线下移交市数据中心", "approver": "pm2@test.example.org"}},
         headers=manager_token)

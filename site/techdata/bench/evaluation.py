@@ -46,7 +46,6 @@ from invenio_requests.records.models import RequestMetadata
 
 from ..directory.models import DirectoryEntry
 from ..evaluation import compute
-from ..evaluation.models import EvaluationFact, EvaluationRun, EvaluationSummary
 from ..evaluation.proxies import current_evaluation_service
 from ..kernel.roles import BUREAU, ensure_roles
 from ..projects.records.models import ProjectMetadata

@@ -106,7 +106,7 @@ class Http:
             return res.status_code, n
 
 
-def _ok(answer, *codes, what=""):
+def ok_body(answer, *codes, what=""):
     """The JSON body of ``answer`` when its status is one of ``codes``."""
     status, body, raw = answer
     if status not in codes:
@@ -114,7 +114,7 @@ def _ok(answer, *codes, what=""):
     return body
 
 
-def _ms(t0):
+def ms_since(t0):
     """Milliseconds since ``t0`` (``time.perf_counter``)."""
     return (time.perf_counter() - t0) * 1000
 
@@ -185,33 +185,33 @@ class Journey:
     def draft_file(self, i, content=b"id,value\n1,2\n", key="data.csv"):
         """Create a draft and upload one file; returns the record id."""
         h = self._json("depositor")
-        draft = _ok(self.http.call("POST", "/api/records", h, json=self.draft(i)), 201,
+        draft = ok_body(self.http.call("POST", "/api/records", h, json=self.draft(i)), 201,
                     what="create draft")
         rid = draft["id"]
-        _ok(self.http.call("POST", f"/api/records/{rid}/draft/files", h, json=[{"key": key}]),
+        ok_body(self.http.call("POST", f"/api/records/{rid}/draft/files", h, json=[{"key": key}]),
             201, what="init file")
-        _ok(self.http.call("PUT", f"/api/records/{rid}/draft/files/{key}/content",
+        ok_body(self.http.call("PUT", f"/api/records/{rid}/draft/files/{key}/content",
                            {**self.actors["depositor"],
                             "Content-Type": "application/octet-stream"}, data=content),
             200, what="upload file")
-        _ok(self.http.call("POST", f"/api/records/{rid}/draft/files/{key}/commit", h),
+        ok_body(self.http.call("POST", f"/api/records/{rid}/draft/files/{key}/commit", h),
             200, 201, what="commit file")
         return rid
 
     def submit(self, rid):
         """Submit the draft to the city centre; returns the deposit-review request id."""
         h = self._json("depositor")
-        _ok(self.http.call("PUT", f"/api/records/{rid}/draft/review", h,
+        ok_body(self.http.call("PUT", f"/api/records/{rid}/draft/review", h,
                            json={"receiver": {"community": self.centre},
                                  "type": "community-submission"}), 200, what="review")
-        req = _ok(self.http.call("POST", f"/api/records/{rid}/draft/actions/submit-review", h,
+        req = ok_body(self.http.call("POST", f"/api/records/{rid}/draft/actions/submit-review", h,
                                  json={"payload": {"content": "请审核", "format": "html"}}),
                   202, what="submit-review")
         return req["id"]
 
     def curator_decision(self, request_id):
         """The curator accepts the deposit with its grading (CD-TD Art. 11)."""
-        _ok(self.http.call("POST", f"/api/techdata/reviews/{request_id}/decision",
+        ok_body(self.http.call("POST", f"/api/techdata/reviews/{request_id}/decision",
                            self._json("curator"),
                            json={"decision": "accept", "grading": GRADING}),
             200, what="curator decision")
@@ -225,7 +225,7 @@ class Journey:
         h = self._json("reviewer")
 
         def find():
-            body = _ok(self.http.call(
+            body = ok_body(self.http.call(
                 "GET", "/api/requests", h,
                 params={"q": f"type:confidentiality-review AND topic.record:{rid}"}),
                 200, what="reviewer's requests")
@@ -236,7 +236,7 @@ class Journey:
 
     def pass_confidentiality(self, request_id):
         """The reviewer passes the review (CD-TD Art. 24): the record is published."""
-        _ok(self.http.call("POST", f"/api/techdata/reviews/{request_id}/decision",
+        ok_body(self.http.call("POST", f"/api/techdata/reviews/{request_id}/decision",
                            self._json("reviewer"),
                            json={"decision": "pass", "checklist": CHECKLIST,
                                  "reasons": "基准数据，无涉密内容 / bench data"}),
@@ -245,7 +245,7 @@ class Journey:
     def published_searchable(self, rid):
         """Wait until an anonymous search lists the published record (newest first)."""
         def find():
-            body = _ok(self.http.call("GET", "/api/records", {"Accept": "application/json"},
+            body = ok_body(self.http.call("GET", "/api/records", {"Accept": "application/json"},
                                       params={"sort": "newest", "size": 10}),
                        200, what="search the record")
             return rid in {h["id"] for h in body["hits"]["hits"]}
@@ -256,20 +256,20 @@ class Journey:
         times = {}
         t0 = time.perf_counter()
         rid = self.draft_file(i, content, key)
-        times["draft_file"] = _ms(t0)
+        times["draft_file"] = ms_since(t0)
         t = time.perf_counter()
         request_id = self.submit(rid)
-        times["submit"] = _ms(t)
+        times["submit"] = ms_since(t)
         t = time.perf_counter()
         self.curator_decision(request_id)
-        times["curator_decision"] = _ms(t)
+        times["curator_decision"] = ms_since(t)
         t = time.perf_counter()
         self.confidentiality_decision(rid)
-        times["confidentiality_decision"] = _ms(t)
+        times["confidentiality_decision"] = ms_since(t)
         t = time.perf_counter()
         self.published_searchable(rid)
-        times["published_searchable"] = _ms(t)
-        times["whole"] = _ms(t0)
+        times["published_searchable"] = ms_since(t)
+        times["whole"] = ms_since(t0)
         return rid, times
 
 
@@ -288,7 +288,7 @@ def measure_reads(http, recids, rounds=3, headers=None):
     def timed(kind, method, path, hdrs, params=None):
         t = time.perf_counter()
         status, body, raw = http.call(method, path, hdrs, params=params)
-        ms = _ms(t)
+        ms = ms_since(t)
         if status == 200:
             out[kind].append(ms)
             return body
@@ -416,7 +416,7 @@ def main(argv=None):
         ("reviewer", args.token_reviewer))}
     sizes = [float(x) if "." in x else int(x) for x in args.file_sizes.split(",") if x]
     http = Http(args.url)
-    centre = _ok(http.call("GET", f"/api/communities/{args.centre}", actors["depositor"]),
+    centre = ok_body(http.call("GET", f"/api/communities/{args.centre}", actors["depositor"]),
                  200, what="the city data centre")["id"]
     report = run(http, actors, centre, args.deposits, args.rounds, sizes,
                  workdir=os.path.dirname(os.path.abspath(args.out)))

@@ -27,7 +27,7 @@ import platform
 import random
 import time
 
-from .measure import QUERIES, BenchError, Http, Journey, summary
+from .measure import QUERIES, BenchError, Http, Journey, ms_since, ok_body, summary
 from .seed import synthetic_row
 
 __all__ = ("GOALS", "OursSide", "Side", "VanillaSide", "main", "pick_records",
@@ -48,19 +48,6 @@ READS = ("search_zh", "search_en", "search_facets_size20", "record_get", "landin
 
 SEED = 20261123
 """The seed of ``bench.seed``'s synthetic rows (the same datasets on both sides)."""
-
-
-def _ok(answer, *codes, what=""):
-    """The JSON body of ``answer`` when its status is one of ``codes``."""
-    status, body, raw = answer
-    if status not in codes:
-        raise BenchError(f"{what}: HTTP {status}: {(raw or b'')[:500]!r}")
-    return body
-
-
-def _ms(t0):
-    """Milliseconds since ``t0`` (``time.perf_counter``)."""
-    return (time.perf_counter() - t0) * 1000
 
 
 def vanilla_draft(i):
@@ -115,31 +102,31 @@ class VanillaSide(Side):
         """Create the draft of dataset ``i`` with its file; returns the record id."""
         h = {**self.headers, "Content-Type": "application/json", "Accept": "application/json"}
         draft, key, content = vanilla_draft(i)
-        rid = _ok(self.http.call("POST", "/api/records", h, json=draft), 201,
+        rid = ok_body(self.http.call("POST", "/api/records", h, json=draft), 201,
                   what="vanilla create draft")["id"]
-        _ok(self.http.call("POST", f"/api/records/{rid}/draft/files", h, json=[{"key": key}]),
+        ok_body(self.http.call("POST", f"/api/records/{rid}/draft/files", h, json=[{"key": key}]),
             201, what="vanilla init file")
-        _ok(self.http.call("PUT", f"/api/records/{rid}/draft/files/{key}/content",
+        ok_body(self.http.call("PUT", f"/api/records/{rid}/draft/files/{key}/content",
                            {**self.headers, "Content-Type": "application/octet-stream"},
                            data=content), 200, what="vanilla upload file")
-        _ok(self.http.call("POST", f"/api/records/{rid}/draft/files/{key}/commit", h),
+        ok_body(self.http.call("POST", f"/api/records/{rid}/draft/files/{key}/commit", h),
             200, 201, what="vanilla commit file")
         return rid
 
     def publish(self, rid):
         """Publish the draft."""
         h = {**self.headers, "Content-Type": "application/json", "Accept": "application/json"}
-        _ok(self.http.call("POST", f"/api/records/{rid}/draft/actions/publish", h), 202,
+        ok_body(self.http.call("POST", f"/api/records/{rid}/draft/actions/publish", h), 202,
             what="vanilla publish")
 
     def deposit(self, i):
         """Draft + file, publish; returns ``{stage: ms}``."""
         t0 = time.perf_counter()
         rid = self.draft_file(i)
-        times = {"draft_file": _ms(t0)}
+        times = {"draft_file": ms_since(t0)}
         t = time.perf_counter()
         self.publish(rid)
-        times["publish"] = _ms(t)
+        times["publish"] = ms_since(t)
         times["deposit_without_reviews"] = times["draft_file"] + times["publish"]
         return times
 
@@ -159,19 +146,19 @@ class OursSide(Side):
         j, times = self.journey, {}
         t = time.perf_counter()
         rid = j.draft_file(i)
-        times["draft_file"] = _ms(t)
+        times["draft_file"] = ms_since(t)
         t = time.perf_counter()
         request_id = j.submit(rid)
-        times["submit"] = _ms(t)
+        times["submit"] = ms_since(t)
         t = time.perf_counter()
         j.curator_decision(request_id)
-        times["curator_decision"] = _ms(t)
+        times["curator_decision"] = ms_since(t)
         t = time.perf_counter()
         review = j.find_confidentiality_review(rid)
-        times["confidentiality_find"] = _ms(t)
+        times["confidentiality_find"] = ms_since(t)
         t = time.perf_counter()
         j.pass_confidentiality(review)
-        times["publish"] = _ms(t)
+        times["publish"] = ms_since(t)
         times["deposit_without_reviews"] = times["draft_file"] + times["publish"]
         return times
 
@@ -179,7 +166,7 @@ class OursSide(Side):
 def search_total(http, headers=None, q=None):
     """Hits of a search (``q`` or everything), as the server counts them."""
     params = {"size": 1, **({"q": q} if q else {})}
-    body = _ok(http.call("GET", "/api/records", {"Accept": "application/json", **(headers or {})},
+    body = ok_body(http.call("GET", "/api/records", {"Accept": "application/json", **(headers or {})},
                          params=params), 200, what="search total")
     total = body["hits"]["total"]
     return total["value"] if isinstance(total, dict) else total
@@ -199,7 +186,7 @@ def seed_vanilla(side, count, progress=None):
 
 def pick_records(http, k, q="Synthetic benchmark"):
     """``k`` record ids of seeded datasets (their abstract says so)."""
-    body = _ok(http.call("GET", "/api/records", {"Accept": "application/json"},
+    body = ok_body(http.call("GET", "/api/records", {"Accept": "application/json"},
                          params={"q": q, "size": k, "sort": "newest"}), 200, what="pick records")
     return [h["id"] for h in body["hits"]["hits"]]
 
@@ -223,7 +210,7 @@ def side_by_side(ours, vanilla, deposits=5, rounds=5, read_records=3, start=None
     def timed(side, kind, path, headers, params=None):
         t = time.perf_counter()
         status, body, raw = side.http.call("GET", path, headers, params=params)
-        ms = _ms(t)
+        ms = ms_since(t)
         if status == 200:
             times[side.name].setdefault(kind, []).append(ms)
             return body
@@ -336,7 +323,7 @@ def main(argv=None):
         ("depositor", args.token_depositor), ("curator", args.token_curator),
         ("reviewer", args.token_reviewer))}
     ours_http, vanilla_http = Http(args.ours_url), Http(args.vanilla_url)
-    centre = _ok(ours_http.call("GET", f"/api/communities/{args.centre}", actors["depositor"]),
+    centre = ok_body(ours_http.call("GET", f"/api/communities/{args.centre}", actors["depositor"]),
                  200, what="the city data centre")["id"]
     ours = OursSide(Journey(ours_http, actors, centre))
     vanilla = VanillaSide(vanilla_http, {"Authorization": f"Bearer {args.token_vanilla}"})

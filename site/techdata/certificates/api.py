@@ -132,9 +132,10 @@ def _datasets(datasets):
 def issue_certificate(project, datasets, issued_by=None):
     """Issue, sign and store the deposit certificate of ``project``.
 
-    :param project: ``{"number", "title_zh", "title_en", "lead_entity", "pi"}``; the
-        lead entity, when registered on the platform, is named in the body's ``entity``
-        with its credit code (:func:`certified_entity`).
+    :param project: ``{"number", "title_zh", "title_en", "lead_entity", "pi"}`` and
+        ``lead_entity_id`` (the project's entity id, when it has one); the lead entity,
+        when registered on the platform, is named in the body's ``entity`` with its
+        credit code (:func:`certified_entity`; by id, else by the name or code given).
     :param datasets: ``[{"recid", "title", "doi", "cstr", "files": [{"key",
         "checksum"}]}]`` (``doi``/``cstr`` may be ``None``).
     :param issued_by: who asked for it (a user id), kept in the register.
@@ -157,7 +158,7 @@ def issue_certificate(project, datasets, issued_by=None):
         "signature_algorithm": "Ed25519",
         "canonicalization": "JSON, keys sorted, no whitespace, UTF-8 (RFC 8259)",
     }
-    entity = certified_entity(body["project"]["lead_entity"])
+    entity = certified_entity(project.get("lead_entity_id") or body["project"]["lead_entity"])
     if entity is not None:  # the providing entity as registered (issue 18; CD-TD Art. 9)
         body["entity"] = entity
     body["key_id"] = signing.key_id()

@@ -336,7 +336,7 @@ class FastBatch:
 
     def _one(self, item, pks, tx, now):
         """The rows of one dataset."""
-        spec, data, rows = item.spec, item.data, self.rows
+        data, rows = item.data, self.rows
         item.tx = tx
         centre_id = str(self.centre.id)
         parent = {

@@ -42,7 +42,6 @@ from ..kernel.services import DomainService, DomainServiceConfig
 from ..kernel.time import utcnow
 from ..review.centres import ensure_city_centre
 from ..review.fingerprint import content_fingerprint
-from ..review.gate import CONFIDENTIALITY_REVIEW
 from ..review.requests import ConfidentialityReview, DepositReview
 from .permissions import ImportPermissionPolicy
 from .fast import CHECKLIST_IMPORTED, FastBatch, fast_path_refusal
@@ -146,6 +145,24 @@ class ImportServiceConfig(DomainServiceConfig):
     batch_size = 100
 
 
+def new_rows(batch, done, seen, report):
+    """The ``[(line, row)]`` of ``batch`` to import: a key already stored (``done``) is
+    skipped, a key seen before in the manifest (``seen``) is a row error (both in
+    ``report``); the others are added to ``seen``."""
+    fresh = []
+    for line, row in batch:
+        key = row.get("key")
+        if key in done:
+            report.skipped.append(key)
+        elif key in seen:
+            report.errors.append((line, key, {"key": bilingual(_(
+                "This key appears twice in the manifest."))}))
+        else:
+            seen.add(key)
+            fresh.append((line, row))
+    return fresh
+
+
 class ImportService(DomainService):
     """Import manifest rows as published datasets with their recorded decisions."""
 
@@ -175,18 +192,14 @@ class ImportService(DomainService):
             report.seconds = time.perf_counter() - t0
             return report
         for start in range(0, len(rows), batch_size):
+            batch = rows[start:start + batch_size]
+            fresh = new_rows(batch, done, seen, report)
+            if progress:
+                progress(len(batch) - len(fresh))
             with BatchUnitOfWork(db.session) as uow:
-                for line, row in rows[start:start + batch_size]:
-                    key = row.get("key")
-                    if key in done:
-                        report.skipped.append(key)
-                    elif key in seen:
-                        report.errors.append((line, key, {"key": bilingual(_(
-                            "This key appears twice in the manifest."))}))
-                    else:
-                        seen.add(key)
-                        self._one(line, row, owner, files_dir, publisher, centre, reviewers,
-                                  uow, report)
+                for line, row in fresh:
+                    self._one(line, row, owner, files_dir, publisher, centre, reviewers,
+                              uow, report)
                     if progress:
                         progress(1)
                 uow.commit()
@@ -202,19 +215,11 @@ class ImportService(DomainService):
         """One batch of the fast path: rows checked, written in one transaction, indexed."""
         t0 = time.perf_counter()
         specs = []
-        for line, row in batch:
-            key = row.get("key")
-            if key in done:
-                report.skipped.append(key)
-            elif key in seen:
-                report.errors.append((line, key, {"key": bilingual(_(
-                    "This key appears twice in the manifest."))}))
-            else:
-                seen.add(key)
-                try:
-                    specs.append(parse_row(line, row, files_dir, publisher))
-                except RowError as err:
-                    report.errors.append((line, key, err.errors))
+        for line, row in new_rows(batch, done, seen, report):
+            try:
+                specs.append(parse_row(line, row, files_dir, publisher))
+            except RowError as err:
+                report.errors.append((line, row.get("key"), err.errors))
         t1 = time.perf_counter()
         writer = FastBatch(owner, centre, reviewers)
         try:

@@ -30,7 +30,6 @@ from marshmallow import ValidationError
 
 from ..kernel.errors import field_errors
 from ..kernel.i18n import _, bilingual
-from ..kernel.tables import read_rows
 from .entity_ids import map_ids, unknown_messages
 from .services.schema import INITIAL_STATUS
 from .services.service import TRANSITIONS, not_a_move

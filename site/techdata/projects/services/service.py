@@ -285,6 +285,7 @@ class ProjectService(RecordService):
         project = {
             "number": record["number"], "title_zh": record.get("title_zh"),
             "title_en": record.get("title_en"), "lead_entity": entity_name(record.get("lead_entity")),
+            "lead_entity_id": record.get("lead_entity"),
             "pi": (record.get("pi") or {}).get("email"),
         }
         cert = issue_certificate(project, datasets, issued_by=str(identity.id))
