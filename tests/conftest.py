@@ -11,6 +11,7 @@ import io
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -196,6 +197,11 @@ class SearchIndices:
         client.delete_by_query(index=aliases, body={"query": {"match_all": {}}}, refresh=True,
                                conflicts="proceed", ignore_unavailable=True,
                                request_timeout=120)
+        # the tombstones go at a refresh once older than gc_deletes by OpenSearch's clock,
+        # which ticks every 200 ms: the refresh of the delete itself is too soon
+        time.sleep(0.5)
+        client.indices.refresh(index=aliases, ignore_unavailable=True)
+        client.indices.flush(index=aliases, ignore_unavailable=True)
         client.indices.delete_data_stream(name=build_alias_name("auditlog") + "*",
                                           ignore=[404])
 
