@@ -212,12 +212,16 @@ HEADER_ROWS = """() => {
   const overlapping = items.slice(1).filter((e, i) =>
     e.getBoundingClientRect().left + 1 < items[i].getBoundingClientRect().right)
     .map(e => e.className);
-  return {height: nav.getBoundingClientRect().height, overflowing, overlapping,
+  const width = document.documentElement.clientWidth;
+  const clipped = [...menu.querySelectorAll('.item, .button, a, input')].filter(shown)
+    .filter(e => e.getBoundingClientRect().right > width + 1)
+    .map(e => [e.id || e.className || e.tagName, Math.round(e.getBoundingClientRect().right)]);
+  return {height: nav.getBoundingClientRect().height, overflowing, overlapping, clipped,
           tops: items.map(e => [e.className, Math.round(e.getBoundingClientRect().top)]),
           labels};
 }"""
-"""The header bar's height, the top of each of its items and the height of each label's text
-(from its first line box to its last)."""
+"""The header bar's height, the top of each of its items, the height of each label's text
+(from its first line box to its last) and what reaches past the window's right edge."""
 
 
 def _header_rows(page):
@@ -550,6 +554,7 @@ def test_header_stays_on_one_line_at_1280(world, administrator, live_server_url,
         rows = _header_rows(page)
         assert abs(rows["height"] - one_line[where]) <= 1, (where, rows, one_line)
         assert not rows["overflowing"] and not rows["overlapping"], (where, rows)
+        assert not rows["clipped"], (where, rows["clipped"])  # the account menu was cut off
         tops = {top for _cls, top in rows["tops"]}
         assert max(tops) - min(tops) <= 4, (where, rows["tops"])
         for text, height, line in rows["labels"]:
