@@ -101,3 +101,16 @@ def published(key):
         system_identity, q=f'metadata.identifiers.identifier:"{source_identifier(key)}"').hits)
     assert len(hits) == 1, (key, len(hits))
     return hits[0]
+
+
+BAD_ROWS = [
+    good_row("BAD-003", title_zh=""),                                     # required
+    good_row("BAD-004", files="soil.csv", checksums="md5:" + "0" * 32),   # checksum
+    good_row("BAD-005", category="nonsense"),                             # vocabulary
+    good_row("BAD-006", secrecy="secret"),                                # Art. 14
+    good_row("BAD-007", confidentiality_decided_by=""),                   # Art. 24
+    good_row("MJ-001"),                                                   # duplicate
+    good_row("BAD-009", files="missing.csv"),                             # file
+    good_row("BAD-010", publication_date="2020-13-45"),                   # date
+]
+"""Rows each import refuses, one reason each (and a key given twice), as both paths report them."""

@@ -9,7 +9,8 @@ from openpyxl import Workbook
 from techdata.directory.store import deposited_entry_id, get_entry
 from techdata.importer.manifest import ManifestError, read_manifest
 from techdata.importer.service import imported_keys
-from tests.importer.conftest import good_row, md5, published, run_import, write_csv, write_json
+from tests.importer.conftest import (
+    BAD_ROWS, good_row, md5, published, run_import, write_csv, write_json)
 
 
 def test_good_and_bad_rows_then_a_rerun(running_app, import_setup, files_dir, tmp_path,
@@ -23,14 +24,7 @@ def test_good_and_bad_rows_then_a_rerun(running_app, import_setup, files_dir, tm
                  opening_type="none", opening_reason="涉及企业商业秘密",
                  opening_legal_basis="《成都市科技数据管理实施办法》第十八条",
                  confidentiality_decided_by="", confidentiality_decided_at=""),
-        good_row("BAD-003", title_zh=""),                                     # required
-        good_row("BAD-004", files="soil.csv", checksums="md5:" + "0" * 32),   # checksum
-        good_row("BAD-005", category="nonsense"),                             # vocabulary
-        good_row("BAD-006", secrecy="secret"),                                # Art. 14
-        good_row("BAD-007", confidentiality_decided_by=""),                   # Art. 24
-        good_row("MJ-001"),                                                   # duplicate
-        good_row("BAD-009", files="missing.csv"),                             # file
-        good_row("BAD-010", publication_date="2020-13-45"),                   # date
+        *BAD_ROWS,
     ]
     manifest = write_csv(tmp_path / "manifest.csv", rows)
     code, out = run_import(running_app, manifest, folder, import_setup.email)
