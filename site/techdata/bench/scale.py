@@ -83,8 +83,28 @@ def pidfile_groups(run_dir, pg_data=None):
              "redis": "redis.pid", "vanilla_web": "vanilla-web.pid",
              "vanilla_celery": "vanilla-celery.pid"}
     out = {name: _first_line(os.path.join(run_dir, f)) for name, f in files.items()}
-    out["postgresql"] = _first_line(os.path.join(pg_data, "postmaster.pid")) if pg_data else None
+    out["postgresql"] = ((_first_line(os.path.join(pg_data, "postmaster.pid"))
+                          or _postmaster(pg_data)) if pg_data else None)
     return out
+
+
+def _postmaster(pg_data):
+    """The pid of the ``postgres -D pg_data`` process, found by its command line (its
+    ``postmaster.pid`` is readable only by PostgreSQL's user), or None."""
+    want = os.path.abspath(pg_data)
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/cmdline", "rb") as fh:
+                args = fh.read().decode("utf-8", "replace").split("\0")
+        except OSError:
+            continue
+        if args and os.path.basename(args[0]) in ("postgres", "postmaster") and "-D" in args:
+            i = args.index("-D")
+            if i + 1 < len(args) and os.path.abspath(args[i + 1]) == want:
+                return int(name)
+    return None
 
 
 def _status_kb(pid, field):
