@@ -235,7 +235,11 @@ def test_import_rate(running_app, import_setup, tmp_path):
                          "datasets_per_s": round(len(rows) / wall, 2),
                          "cpu_s_per_dataset": round(cpu / len(rows), 4),
                          "sql_per_dataset": round(sql.count / len(rows), 1),
-                         "stages_s": {k: round(v, 2) for k, v in report.times.items()}}
+                         "stages_s": {k: round(v, 2) for k, v in report.times.items()},
+                         "batches_ms_per_row": [
+                             {k: round(1000 * v / max(b["rows"], 1), 1)
+                              for k, v in b.items() if k != "rows"}
+                             for b in report.batches]}
         print(mode, json.dumps(results[mode]), flush=True)
     records.indexer.refresh()
     assert records.search(system_identity, q="metadata.identifiers.identifier:"

@@ -11,7 +11,8 @@ paged in one query per facet.
 Interface used by the releases and the exports:
 
 - :func:`iter_entries` streams entry dicts (keys ``FIELD_KEYS``) by entry id;
-- :func:`upsert_entry` / :func:`withdraw_entry` write entries;
+- :func:`upsert_entry` / :func:`withdraw_entry` write entries (:func:`new_entry_row`,
+  :func:`insert_new_entries`: many new ones at once);
 - :func:`mark_released` and :func:`pending_changes` keep the 15-working-day
   upkeep duty (CD-PD Art. 14).
 """
@@ -189,6 +190,38 @@ def upsert_entry(data, source, entry_id=None, record_pid=None, parent_pid=None,
     row.search_text = search_text(data)
     db.session.flush()
     return row
+
+
+def new_entry_row(data, source, entry_id, record_pid=None, parent_pid=None, in_open=False,
+                  review_passed=False, now=None):
+    """The column values of a new entry ``entry_id``, as :func:`upsert_entry` writes one.
+
+    For writers of many new entries at once (the bulk import, issue 21):
+    :func:`insert_new_entries` stores them with one multi-row ``INSERT``,
+    without an ORM object (and flush) per entry. Never in the open directory
+    without a passed review and an open type (CD-TD Art. 24).
+    """
+    now = now or utcnow()
+    data = _with_labels(normalise(data))
+    data["entry_id"], data["source"] = entry_id, source
+    opening_type = _term_id(data, "opening_type")
+    data["modified"] = data.get("modified") or now.date().isoformat()
+    data["last_checked"] = None  # kept in its column
+    return {"entry_id": entry_id, "source": source, "record_pid": record_pid,
+            "parent_pid": parent_pid, "category": _term_id(data, "category"),
+            "department": _term_id(data, "responsible_department"),
+            "entity": _term_id(data, "providing_entity"), "opening_type": opening_type,
+            "update_cycle": _term_id(data, "update_cycle"),
+            "review_passed": bool(review_passed), "review": None, "withdrawn": False,
+            "in_open": bool(in_open and review_passed and opening_type in OPEN_TYPES),
+            "data": data, "search_text": search_text(data), "created": now,
+            "updated": now, "changed_at": now, "last_checked": now}
+
+
+def insert_new_entries(rows):
+    """Store the :func:`new_entry_row` values ``rows`` with one multi-row ``INSERT``."""
+    if rows:
+        db.session.execute(DirectoryEntry.__table__.insert(), rows)
 
 
 def withdraw_entry(entry_id, now=None):

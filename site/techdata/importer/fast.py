@@ -60,7 +60,7 @@ from ..components import VOCABULARY_FIELDS
 from ..deposit import rules
 from ..directory.records import entry_from_record
 from ..directory.fields import SOURCE_DEPOSITED
-from ..directory.store import deposited_entry_id, upsert_entry
+from ..directory.store import deposited_entry_id, insert_new_entries, new_entry_row
 from ..identifiers.providers import cstr_value
 from ..kernel.audit_chain import AuditChainLink, LOCK_KEY, GENESIS, link_hash
 from ..kernel.i18n import _, bilingual
@@ -320,8 +320,7 @@ class FastBatch:
                      "audit_logs_metadata"):
             _insert(name, self.rows[name])
         self._chain(self.rows["audit_logs_metadata"])
-        for item in items:
-            self._directory(item)
+        insert_new_entries([self._directory(item) for item in items])
         for item in items:
             report.imported.append((item.spec.key, str(item.record_pid)))
         return {records.indexer: [i.record_id for i in items],
@@ -490,14 +489,15 @@ class FastBatch:
         _insert("techdata_audit_chain", links)
 
     def _directory(self, item):
-        """The dataset's directory entry, as ``DirectoryEntryComponent`` writes it."""
+        """The dataset's new directory entry (column values), as ``DirectoryEntryComponent``
+        writes it; stored with the batch's others in one ``INSERT``."""
         data = entry_from_record(item.record)
         opening = (data.get("opening_type") or {}).get("id") or "unconditional"
         passed = bool(item.spec.confidentiality) and opening in OPEN_TYPES
-        upsert_entry(data, SOURCE_DEPOSITED, entry_id=deposited_entry_id(item.parent_pid),
-                     record_pid=item.record_pid, parent_pid=item.parent_pid,
-                     in_open=bool(passed and item.data["access"]["record"] == "public"),
-                     review_passed=passed)
+        return new_entry_row(data, SOURCE_DEPOSITED, deposited_entry_id(item.parent_pid),
+                             record_pid=item.record_pid, parent_pid=item.parent_pid,
+                             in_open=bool(passed and item.data["access"]["record"] == "public"),
+                             review_passed=passed)
 
     def discard_files(self):
         """Remove the bytes written by a batch that was rolled back."""
