@@ -40,6 +40,7 @@ from .evaluation import config as evaluation_config
 from .exports import config as exports_config
 from .identifiers import config as identifiers_config
 from .kernel import roles
+from .kernel.audit_index import IndexAfterCommitComponent
 from .kernel.cache import RequestMemoCache
 from .kernel.labels import REQUEST_TYPE_LABELS
 from .oai import config as oai_config
@@ -317,6 +318,10 @@ AUDIT_LOGS_ENABLED = True
 
 AUDIT_LOGS_PERMISSION_POLICY = AuditTrailPermissionPolicy
 """The bureau, auditors and administrators read the trail; nobody changes it."""
+
+AUDIT_LOGS_SERVICE_COMPONENTS = [IndexAfterCommitComponent]
+"""InvenioRDM's own entries (``draft.create``, ``record.publish``...) are indexed after the
+commit by a task, as ours are: no act waits for the search engine (issue 16)."""
 
 STATS_EVENTS = audit_config.stats_events(app_rdm.STATS_EVENTS)
 """InvenioRDM's statistics events; downloads of protected data also go to the trail."""

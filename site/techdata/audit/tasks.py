@@ -1,9 +1,10 @@
 """Tasks of the audit trail: the daily verification and signed digest (LZ Art. 38); the
-indexing of new entries after their commit (``kernel.audit.index_entries``)."""
+indexing of new entries after their commit (``kernel.audit.index_entries``), the entries
+written after a download (``kernel.audit.write_entry``)."""
 
 from celery import shared_task
 
-from ..kernel.audit import index_entries  # noqa: F401 (the trail's indexing task, in the worker)
+from ..kernel.audit import index_entries, write_entry  # noqa: F401 (tasks of the worker)
 from .digest import run_daily
 
 

@@ -17,10 +17,13 @@ changed fields. Entries are chained and append-only
 (:mod:`techdata.kernel.audit_chain`; LZ Art. 38) and kept at least five years
 (CD-PD Art. 23): there is no delete path.
 
-The entry (its row, and its link in the chain at the commit) is written in
-the act's own transaction; its copy in the search index is made after the
-commit by the Celery task :func:`index_entries` (inline where tasks run
-eagerly), so no act waits for the search engine (the trail's cost, issue 16).
+The entry (its row, one INSERT, and its link in the chain at the commit) is
+written in the act's own transaction; its copy in the search index is made
+after the commit by the Celery task :func:`index_entries` (inline where tasks
+run eagerly), so no act waits for the search engine (the trail's cost, issue
+16; :mod:`techdata.kernel.audit_index`). An act that must not wait even for
+the row (a download) uses :func:`log_after`: the entry is built in the request
+and written by the task :func:`write_entry`.
 
 The action classes (id, label, object type) are registered under the entry
 point group ``invenio_audit_logs.actions`` (``techdata.audit.actions``);
@@ -28,6 +31,9 @@ this module depends on no feature.
 """
 
 import json
+import logging
+import uuid
+from datetime import datetime, timezone
 
 import marshmallow as ma
 from celery import shared_task
@@ -35,14 +41,18 @@ from flask import current_app, g, has_request_context, request
 from invenio_access.permissions import system_identity, system_user_id
 from invenio_accounts.models import User
 from invenio_audit_logs.proxies import (current_audit_logs_actions_registry,
+                                        current_audit_logs_schema_cache,
                                         current_audit_logs_service)
-from invenio_audit_logs.records.api import AuditLog as AuditLogRecord
+from invenio_audit_logs.records.models import AuditLog as AuditLogModel
 from invenio_audit_logs.services import AuditLogAction
-from invenio_audit_logs.services.uow import AuditRecordCommitOp
 from invenio_db import db
-from invenio_records_resources.services.uow import Operation, RecordCommitOp, UnitOfWork
+from invenio_records_resources.services.uow import Operation, UnitOfWork
 
+from .audit_chain import KNOWN
+from .audit_index import index_entries
 from .roles import held_roles
+
+log_ = logging.getLogger(__name__)
 
 SYSTEM_EMAIL = "system@techdata.invalid"
 """E-mail shown for acts of the system (scheduled tasks, command line)."""
@@ -164,65 +174,58 @@ class TechDataAuditAction(AuditLogAction):
         """Unused: :meth:`build` runs the context functions with the identity."""
 
 
-@shared_task(ignore_result=True)
-def index_entries(ids):
-    """Index the trail entries ``ids`` of a committed transaction (the trail's search copy).
+def entry_model(data, entry_id=None, created=None):
+    """The entry ``data`` validated (the action's schema) as a row added to the session.
 
-    The rows and their chain links are already committed with the act; only the
-    copy the audit pages and ``/api/audit-logs`` search is made here.
+    One INSERT at the next flush, with its JSON complete (InvenioRDM's service
+    inserts a row and then updates it, in two savepoints: three statements more per
+    entry, the trail's cost). ``entry_id`` (a UUID or its text) and ``created`` (an
+    ISO moment) default to a new id and now; the JSON is plain (what the database
+    gives back), so the chain links the row without reading it again
+    (:data:`techdata.kernel.audit_chain.KNOWN`). Returns the model.
     """
-    indexer = current_audit_logs_service.indexer
-    for id_ in ids:
-        indexer.create(AuditLogRecord.get_record(id_))
+    created = created or data.get("created") or datetime.now(timezone.utc).isoformat()
+    schema = current_audit_logs_schema_cache.get(data["action"],
+                                                 current_audit_logs_service.config.schema)()
+    loaded = schema.load({**data, "created": created})
+    moment = datetime.fromisoformat(created)
+    entry_id = entry_id or data.get("id")
+    model = AuditLogModel(
+        id=uuid.UUID(str(entry_id)) if entry_id else uuid.uuid4(), action=loaded["action"],
+        resource_type=loaded["resource_type"], user_id=loaded["user_id"],
+        created=moment, updated=moment,
+        json=plain({key: loaded[key] for key in ("action", "metadata", "user", "resource")
+                    if key in loaded}))
+    setattr(model, KNOWN, True)
+    db.session.add(model)
+    return model
 
 
-class IndexEntriesOp(Operation):
-    """After the commit: hand the entries' ids to :func:`index_entries`."""
-
-    def __init__(self, ids):
-        """The ids of the entries to index."""
-        self.ids = [str(i) for i in ids]
-
-    def on_post_commit(self, uow):
-        """Send the task (run inline where Celery tasks run eagerly)."""
-        index_entries.delay(self.ids)
-
-
-class EntryUnitOfWork:
-    """The caller's unit of work as the audit-log service sees it.
-
-    The entry's row is committed with the caller's changes (InvenioRDM's
-    ``AuditRecordCommitOp`` without its index write); the index write is
-    moved after the commit (:class:`IndexEntriesOp`). Anything else passes.
-    """
-
-    def __init__(self, uow):
-        """Wrap ``uow``."""
-        self.uow = uow
-
-    def register(self, op):
-        """Register ``op`` on the caller's unit of work (an entry's: without indexing)."""
-        if isinstance(op, AuditRecordCommitOp):
-            record = op._record  # noqa: SLF001 (the op keeps the entry it commits)
-            self.uow.register(RecordCommitOp(record))
-            self.uow.register(IndexEntriesOp([record.id]))
-            return
-        self.uow.register(op)
+def enabled(action_id):
+    """Whether entries of ``action_id`` are written (``AUDIT_LOGS_ENABLED``, and the
+    action not in ``AUDIT_LOGS_DISABLED_ACTIONS``)."""
+    config = current_audit_logs_service.config
+    return bool(config.enabled) and action_id not in (config.disabled_actions or ())
 
 
 class EntryOp(Operation):
-    """Write one entry in the caller's unit of work (InvenioRDM's ``AuditLogOp``,
-    indexed after the commit)."""
+    """Write one entry in the caller's unit of work: its row (one INSERT), chained at the
+    commit, indexed after it (:func:`index_entries`)."""
 
     def __init__(self, data):
         """``data``: the entry built by :meth:`TechDataAuditAction.build`."""
         self.data = data
-        self.result = None
+        self.model = None
 
     def on_register(self, uow):
-        """Create the entry through the audit-log service (validation, row)."""
-        self.result = current_audit_logs_service.create(
-            system_identity, self.data, uow=EntryUnitOfWork(uow))
+        """Validate the entry and add its row to the session."""
+        if enabled(self.data["action"]):
+            self.model = entry_model(self.data)
+
+    def on_post_commit(self, uow):
+        """Index the committed entry (a task; inline where tasks run eagerly)."""
+        if self.model is not None:
+            index_entries.delay([str(self.model.id)])
 
 
 def action(action_id):
@@ -250,10 +253,18 @@ def log(action_id, resource_id, *, identity=None, uow=None, before=None, after=N
     if uow is not None:
         uow.register(EntryOp(data))
         return data
+    write_now(data)
+    return data
+
+
+def write_now(data):
+    """Commit the entry ``data`` at once in a unit of work of its own (commits the session).
+
+    The commit leaves the caller's loaded objects as they are: a download goes on
+    serving its record and file without loading them again (the trail's cost).
+    """
     session = db.session()
     keep = session.expire_on_commit
-    # The entry's own commit leaves the caller's loaded objects as they are: a download
-    # goes on serving its record and file without loading them again (the trail's cost).
     session.expire_on_commit = False
     try:
         with UnitOfWork() as own:
@@ -261,6 +272,48 @@ def log(action_id, resource_id, *, identity=None, uow=None, before=None, after=N
             own.commit()
     finally:
         session.expire_on_commit = keep
+
+
+@shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True,
+             autoretry_for=(Exception,), retry_backoff=True, max_retries=20)
+def write_entry(data):
+    """Write the entry ``data`` built in a request (:func:`log_after`): row, link, index.
+
+    Idempotent by the entry's id (a message delivered twice writes one entry);
+    acknowledged only once written, retried on failure, so a worker that dies
+    mid-way leaves the message to another.
+    """
+    if db.session.get(AuditLogModel, uuid.UUID(data["id"])) is not None:
+        return
+    write_now(data)
+
+
+def log_after(action_id, resource_id, *, identity=None, before=None, after=None,
+              details=None):
+    """Record ``action_id`` like :func:`log`, the writing left to the task :func:`write_entry`.
+
+    For acts whose entry must not slow them (a download, LZ Art. 21): who, from
+    where, what and when are taken now, in the request (no query beyond what is
+    loaded); the row, its chain link and its search copy are written by a worker
+    (inline where tasks run eagerly). The entry keeps the act's moment and an id
+    fixed now. Trade-off: between the act and the worker the entry is a message in
+    the broker (Redis, persisted) and not yet in the trail; if the broker refuses
+    the message the entry is written at once, in the request (never dropped).
+    Returns the entry's data, ``None`` when the audit log is disabled.
+    """
+    if not enabled(action_id):
+        return None
+    data = action(action_id).build(identity or system_identity, resource_id,
+                                   before=before, after=after, details=details)
+    if data is None:
+        return None
+    data["id"] = str(uuid.uuid4())
+    data["created"] = datetime.now(timezone.utc).isoformat()
+    try:
+        write_entry.delay(data)
+    except Exception:  # noqa: BLE001 (broker unreachable: the entry is written now)
+        log_.exception("audit entry %s not queued; written in the request", data["id"])
+        write_now(data)
     return data
 
 
@@ -269,5 +322,6 @@ def current_identity():
     return getattr(g, "identity", None) or system_identity
 
 
-__all__ = ("EntryOp", "TechDataAuditAction", "action", "current_identity", "index_entries",
-           "log", "plain", "request_origin", "user_data", "user_entity")
+__all__ = ("EntryOp", "TechDataAuditAction", "action", "current_identity", "enabled",
+           "entry_model", "index_entries", "log", "log_after", "plain", "request_origin",
+           "user_data", "user_entity", "write_entry", "write_now")

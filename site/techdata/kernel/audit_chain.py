@@ -35,6 +35,10 @@ LOCK_KEY = 0x74646175
 PENDING = "techdata_audit_pending"
 """Session ``info`` key of the entries written in the current transaction."""
 
+KNOWN = "_techdata_known"
+"""Attribute set on an entry's model whose values are as stored (plain JSON, its moment
+set): the chain links it without reading the row back (``kernel.audit.entry_model``)."""
+
 BEFORE_LINK = []
 """Functions ``f(session)`` run before the links are made, in the committing transaction
 (a feature that writes entries at commit time, e.g. role changes, registers here)."""
@@ -106,7 +110,13 @@ def _chain(session):
     last = session.execute(select(AuditChainLink.position, AuditChainLink.entry_hash)
                            .order_by(AuditChainLink.position.desc()).limit(1)).first()
     position, prev = (last.position, last.entry_hash) if last else (0, GENESIS)
-    rows = {row.id: row for row in session.execute(select(ENTRIES).where(ENTRIES.c.id.in_(ids)))}
+    # entries whose values are known as stored are not read back (the trail's cost)
+    rows = {obj.id: obj for obj in pending
+            if getattr(obj, KNOWN, False) and obj in session and obj.id is not None}
+    unread = [id_ for id_ in ids if id_ not in rows]
+    if unread:
+        rows.update((row.id, row) for row in
+                    session.execute(select(ENTRIES).where(ENTRIES.c.id.in_(unread))))
     for id_ in ids:
         row = rows.get(id_)
         if row is None:  # rolled back with a savepoint
@@ -287,6 +297,6 @@ append_only(ENTRIES, update="unchained")
 append_only(AuditChainLink.__table__)
 
 
-__all__ = ("AuditChainLink", "BEFORE_LINK", "Break", "GENESIS", "GUARDED", "append_only",
+__all__ = ("AuditChainLink", "BEFORE_LINK", "KNOWN", "Break", "GENESIS", "GUARDED", "append_only",
            "canonical", "ensure_guards", "entry_body", "guard_ddl", "guards_in_place",
            "link_hash", "verify")
