@@ -13,6 +13,7 @@ from flask import current_app
 from flask_login import current_user
 from flask_principal import identity_loaded
 from invenio_db import db
+from sqlalchemy import String, literal, select, union_all
 from sqlalchemy.exc import ProgrammingError
 
 from ..kernel.scopes import DEPARTMENT, ENTITY, PROGRAM, scope_need
@@ -21,19 +22,26 @@ from .models import VERIFIED, DepartmentAdmin, Membership, ProgramManager
 
 def scope_needs_of(user_id):
     """The scope needs account ``user_id`` holds (verified memberships, departments,
-    programmes)."""
+    programmes), read in one statement (it runs on every request of a logged-in user;
+    three before issue 21)."""
     needs = set()
     if user_id is None:
         return needs
-    rows = db.session.query(Membership.entity_id, Membership.role).filter(
-        Membership.user_id == user_id, Membership.status == VERIFIED)
-    needs.update(scope_need(ENTITY, entity_id, role) for entity_id, role in rows)
-    departments = db.session.query(DepartmentAdmin.department_id).filter(
-        DepartmentAdmin.user_id == user_id)
-    needs.update(scope_need(DEPARTMENT, department_id) for (department_id,) in departments)
-    programs = db.session.query(ProgramManager.program).filter(
-        ProgramManager.user_id == user_id)
-    needs.update(scope_need(PROGRAM, program) for (program,) in programs)
+    rows = union_all(
+        select(literal(ENTITY), Membership.entity_id, Membership.role).where(
+            Membership.user_id == user_id, Membership.status == VERIFIED),
+        select(literal(DEPARTMENT), DepartmentAdmin.department_id,
+               literal(None, String)).where(DepartmentAdmin.user_id == user_id),
+        select(literal(PROGRAM), ProgramManager.program, literal(None, String)).where(
+            ProgramManager.user_id == user_id),
+    )
+    for kind, value, role in db.session.execute(rows):
+        if kind == ENTITY:
+            needs.add(scope_need(ENTITY, value, role))
+        elif kind == DEPARTMENT:
+            needs.add(scope_need(DEPARTMENT, value))
+        else:
+            needs.add(scope_need(PROGRAM, value))
     return needs
 
 

@@ -21,7 +21,6 @@ from invenio_db import db
 from invenio_drafts_resources.services.records.uow import ParentRecordCommitOp
 from invenio_rdm_records.proxies import current_rdm_records_service as records_service
 from invenio_rdm_records.requests import community_submission as cs
-from invenio_records_resources.services.uow import RecordCommitOp
 from invenio_requests.customizations import RequestType, actions
 from invenio_requests.customizations.states import RequestState
 from invenio_requests.proxies import current_requests_service
@@ -29,6 +28,7 @@ from marshmallow import ValidationError, fields
 
 from ..kernel import audit
 from ..kernel.i18n import _, bilingual
+from ..kernel.uow import commit_and_index_once
 from .deadlines import stamp_due_date
 from .fingerprint import content_fingerprint
 from .gate import needs_confidentiality_review, reviewed_draft
@@ -81,7 +81,8 @@ class DepositAcceptAction(cs.AcceptAction):
         records_service._validate_draft(identity, draft)
         if draft.review is not None:
             draft.review = None
-            uow.register(RecordCommitOp(draft, indexer=records_service.draft_indexer))
+            # indexed once with the grading the decision wrote into it (issue 21)
+            commit_and_index_once(uow, draft, records_service.draft_indexer)
         draft.parent.review = None
         if draft.versions.index == 1:
             draft.parent.communities.add(community, request=self.request, default=True)

@@ -34,6 +34,7 @@ from ..kernel.errors import DomainError, conflict, forbidden, invalid, not_found
 from ..kernel.i18n import _, bilingual
 from ..kernel.services import DomainService, DomainServiceConfig, unit_of_work
 from ..kernel.time import today, utcnow
+from ..kernel.uow import IndexOnceUnitOfWork
 from .fingerprint import content_fingerprint
 from .gate import CONFIDENTIALITY_REVIEW, reviewed_draft
 from .permissions import ReviewPermissionPolicy
@@ -206,11 +207,14 @@ class ReviewService(DomainService):
 
         InvenioRDM refreshes the requests index after an action but not the
         events index, so a reader could miss the comment that explains a decision.
+        The request, its draft and the new review are each indexed once, at the
+        commit, in their last state (they were indexed two or three times; issue 21).
         """
+        once = IndexOnceUnitOfWork(uow)
         result = current_requests_service.execute_action(
-            identity, request_id, action, data=_comment(text), uow=uow
+            identity, request_id, action, data=_comment(text), uow=once
         )
-        uow.register(IndexRefreshOp(indexer=current_events_service.indexer))
+        once.register(IndexRefreshOp(indexer=current_events_service.indexer))
         return result
 
     def decide_deposit(self, identity, request_id, data):
@@ -230,7 +234,7 @@ class ReviewService(DomainService):
                                                             "decision."))]})
         if decision == "accept":
             grading = data["grading"]
-            self._apply_grading(request, grading)
+            self._apply_grading(request, grading, uow)
             payload = dict(request.get("payload") or {})
             payload.update(grading={**grading, "confirmed_at": _now()},
                            decided_by=str(identity.id), decided_at=_now())
@@ -248,10 +252,14 @@ class ReviewService(DomainService):
         return self._execute(identity, request.id, decision, comment, uow)
 
     @staticmethod
-    def _apply_grading(request, grading):
-        """Write the confirmed levels into the draft, through the deposit rules."""
-        draft = request.topic.resolve()
-        item = records_service.read_draft(system_identity, draft.pid.pid_value)
+    def _apply_grading(request, grading, uow):
+        """Write the confirmed levels into the draft, through the deposit rules.
+
+        In the decision's unit of work (a refused acceptance leaves the draft as it
+        was), and indexed once with the acceptance that follows (issue 21).
+        """
+        recid = (request.get("topic") or {}).get("record")
+        item = records_service.read_draft(system_identity, recid)
         doc = item.to_dict()
         cf = doc.setdefault("custom_fields", {})
         for key in ("category", "sharing_type", "opening_type", "grade"):
@@ -261,7 +269,8 @@ class ReviewService(DomainService):
                     "opening_legal_basis"):
             if grading.get(key):
                 cf[f"{rules.CF}{key}"] = grading[key]
-        result = records_service.update_draft(system_identity, draft.pid.pid_value, doc)
+        result = records_service.update_draft(system_identity, recid, doc,
+                                              uow=IndexOnceUnitOfWork(uow))
         errors = [e for e in (result.errors or [])
                   if str(e.get("field", "")).startswith("custom_fields")]
         if errors:
