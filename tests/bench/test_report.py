@@ -2,7 +2,7 @@
 
 import json
 
-from techdata.bench import full
+from techdata.bench import full, scale
 from techdata.bench.measure import STAGES, summary
 from techdata.bench.report import (GOALS, KIND, figures, goals, growth, previous_run,
                                    print_growth, print_report, table_rows)
@@ -133,3 +133,30 @@ def test_compare_on_the_command_line(tmp_path, capsys):
     assert "growth n=1000 -> n=10000" in out
     assert any(line.startswith("database.ours.mb") and line.endswith("x2.0")
                for line in out.splitlines())
+
+
+def test_a_part_that_fails_is_reported_and_the_run_goes_on():
+    """A collector that raises (here OpenSearch on a closed port) gives an ERROR row, not
+    a traceback; its figures are left out of the growth; the other parts are kept."""
+    rep = make_report(1000)
+    broken = full.guarded(scale.index_sizes, "http://127.0.0.1:9", "th5-")
+    assert set(broken) == {"error"} and "URLError" in broken["error"]
+    rep["scale"]["indices"]["ours"] = broken
+    rep["scale"]["memory"] = full.guarded(lambda: 1 / 0)
+    rep["scale"]["database_mb"]["ours"] = {"error": "OperationalError: no server"}
+    rep["vanilla"] = {"error": "BenchError: vanilla: no seeded record found to read"}
+    rep["goals"] = goals(rep)
+    rows = table_rows(rep)
+    errors = {(r[0], r[1]): r[3] for r in rows if "ERROR" in r[1]}
+    assert errors[("vs vanilla", "ERROR")].startswith("BenchError: vanilla")
+    assert errors[("memory", "ERROR")].startswith("ZeroDivisionError")
+    assert errors[("index", "ours ERROR")].startswith("URLError")
+    assert ("database", "ours", "", "OperationalError: no server", "", "", "", "") in rows
+    assert any(r[0] == "directory" for r in rows) and any(r[0] == "evaluation" for r in rows)
+    names = figures(rep)
+    assert not [k for k in names if k.split(".")[0] in ("memory", "index", "database",
+                                                        "ratio", "vanilla")]
+    assert "directory.directory_page.p95_ms" in names
+    lines = []
+    print_report(rep, out=lines.append)
+    assert lines[-1] == "goals: not judged (no ratio: see the vs vanilla rows)"

@@ -35,7 +35,7 @@ from .measure import Http, Journey, ok_body, run as measure_run
 from .vanilla import OursSide, VanillaSide, report as vanilla_report, search_total, \
     seed_vanilla, side_by_side
 
-__all__ = ("evaluation_at", "main", "scale_figures")
+__all__ = ("evaluation_at", "guarded", "main", "scale_figures")
 
 
 def _load():
@@ -43,16 +43,35 @@ def _load():
     return round(os.getloadavg()[0], 2)
 
 
+def guarded(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)``, or ``{"error": "..."}`` when it raises: one figure that
+    cannot be taken is reported as such, and the run goes on to the others."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 (reported in the table and the JSON)
+        return {"error": f"{type(exc).__name__}: {exc}"[:500]}
+
+
 def scale_figures(http, run_dir, pg_data, search_url, prefixes, dsn, databases, rounds=3):
     """Memory of each process, index sizes and database sizes of each side
     (``prefixes`` and ``databases``: ``{side: name}``), and the directory reads
-    over ``http`` (ours)."""
+    over ``http`` (ours); a collector that fails gives ``{"error": ...}``."""
     return {
-        "memory": scale.process_memory(scale.pidfile_groups(run_dir, pg_data)),
-        "indices": {side: scale.index_sizes(search_url, p) for side, p in prefixes.items()},
-        "database_mb": {side: scale.database_size(dsn, db) for side, db in databases.items()},
-        "directory": scale.directory_times(http, rounds),
+        "memory": guarded(lambda: scale.process_memory(scale.pidfile_groups(run_dir, pg_data))),
+        "indices": {side: guarded(scale.index_sizes, search_url, p)
+                    for side, p in prefixes.items()},
+        "database_mb": {side: guarded(scale.database_size, dsn, db)
+                        for side, db in databases.items()},
+        "directory": guarded(scale.directory_times, http, rounds),
     }
+
+
+def _side_by_side(http, actors, centre, vanilla, args):
+    """The side-by-side run's report (``vanilla.report``)."""
+    times, errors, aggs, ids = side_by_side(OursSide(Journey(http, actors, centre)), vanilla,
+                                            args.deposits, args.rounds, args.read_records)
+    return vanilla_report(times, errors, aggs, {"ours": search_total(http),
+                                                "vanilla": search_total(vanilla.http)}, ids)
 
 
 def evaluation_at(n, requests, rounds, database, timeout=3600):
@@ -146,10 +165,7 @@ def main(argv=None):
     side = None
     if vanilla:
         print("ours and vanilla side by side", flush=True)
-        times, errors, aggs, ids = side_by_side(OursSide(Journey(http, actors, centre)), vanilla,
-                                                args.deposits, args.rounds, args.read_records)
-        side = vanilla_report(times, errors, aggs, {"ours": search_total(http),
-                                                    "vanilla": search_total(vanilla.http)}, ids)
+        side = guarded(_side_by_side, http, actors, centre, vanilla, args)
     print("scale: memory, indices, database, directory", flush=True)
     prefixes, dbs = {"ours": args.index_prefix}, {"ours": args.db}
     if vanilla:
@@ -166,8 +182,8 @@ def main(argv=None):
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "load_average": {"before": load_before, "after": _load()}},
-        "records": {"ours": search_total(http),
-                    "vanilla": search_total(vanilla.http) if vanilla else None},
+        "records": {"ours": guarded(search_total, http),
+                    "vanilla": guarded(search_total, vanilla.http) if vanilla else None},
         "ours": ours, "vanilla": side, "scale": scale_fig, "evaluation": evaluation,
     }
     rep["goals"] = rpt.goals(rep)

@@ -49,6 +49,12 @@ def goals(report):
     return out
 
 
+def _figures_of(section):
+    """A section's ``{name: figures}``; nothing when it is missing or an error."""
+    section = section or {}
+    return {} if "error" in section else section
+
+
 def _pp(row):
     """``p50 / p95`` of a summary (ms), or ``-``."""
     return f"{row['p50_ms']:.0f} / {row['p95_ms']:.0f}" if row else "-"
@@ -79,6 +85,8 @@ def table_rows(report):
                      f"{f['ratio']}", "", ""))
     met = goals(report)
     vanilla = report.get("vanilla") or {}
+    if vanilla.get("error"):
+        rows.append(("vs vanilla", "ERROR", "", vanilla["error"][:80], "", "", "", ""))
     for name, row in (vanilla.get("measures") or {}).items():
         n = max((row["ours"] or {}).get("n", 0), (row["vanilla"] or {}).get("n", 0))
         g = met.get(name) or {}
@@ -90,12 +98,18 @@ def table_rows(report):
             rows.append(("vs vanilla", f"{side} {name} ERRORS", str(err["count"]),
                          err["first"][:40], "", "", "", ""))
     scale = report.get("scale") or {}
-    for group, mem in (scale.get("memory") or {}).items():
+    for what in ("memory", "directory"):
+        if (scale.get(what) or {}).get("error"):
+            rows.append((what, "ERROR", "", scale[what]["error"][:80], "", "", "", ""))
+    for group, mem in _figures_of(scale.get("memory")).items():
         rows.append(("memory MiB", f"{group} ({mem['processes']} proc.)", "",
                      f"rss {mem['rss_mb']:.0f}",
                      f"pss {mem['pss_mb']:.0f}" if mem.get("pss_mb") is not None else "",
                      f"peak {mem['hwm_mb']:.0f}", "", ""))
     for side, idx in (scale.get("indices") or {}).items():
+        if "error" in idx:
+            rows.append(("index", f"{side} ERROR", "", idx["error"][:80], "", "", "", ""))
+            continue
         rows.append(("index", f"{side}: {len(idx['indices'])} indices (docs)", str(idx["docs"]),
                      f"{idx['mb']} MiB", "", "", "", ""))
         largest = sorted(idx["indices"].items(), key=lambda kv: -kv[1]["mb"])[:LARGEST]
@@ -103,8 +117,9 @@ def table_rows(report):
             rows.append(("index", f"  {name}", str(one["docs"]), f"{one['mb']} MiB",
                          "", "", "", ""))
     for side, mb in (scale.get("database_mb") or {}).items():
-        rows.append(("database", side, "", f"{mb} MiB", "", "", "", ""))
-    for name, row in (scale.get("directory") or {}).items():
+        rows.append(("database", side, "", mb["error"][:80] if isinstance(mb, dict)
+                     else f"{mb} MiB", "", "", "", ""))
+    for name, row in _figures_of(scale.get("directory")).items():
         if "error" in row:
             rows.append(("directory", name, "", row["error"][:40], "", "", "", ""))
         else:
@@ -143,6 +158,8 @@ def print_report(report, out=print):
         out(f"goals met: {sum(g['met'] for g in met)} of {len(met)}")
     elif report.get("vanilla") is None:
         out("goals: not judged (run without vanilla)")
+    else:
+        out("goals: not judged (no ratio: see the vs vanilla rows)")
 
 
 def _put(out, key, value):
@@ -167,15 +184,15 @@ def figures(report):
         _put(out, f"vanilla.{name}.p95_ms", (row["vanilla"] or {}).get("p95_ms"))
         _put(out, f"ratio.{name}.p95", row["ratio_p95"])
     scale = report.get("scale") or {}
-    for group, mem in (scale.get("memory") or {}).items():
+    for group, mem in _figures_of(scale.get("memory")).items():
         for k in ("rss_mb", "pss_mb", "hwm_mb"):
             _put(out, f"memory.{group}.{k}", mem.get(k))
     for side, idx in (scale.get("indices") or {}).items():
-        _put(out, f"index.{side}.mb", idx["mb"])
-        _put(out, f"index.{side}.docs", idx["docs"])
+        _put(out, f"index.{side}.mb", idx.get("mb"))
+        _put(out, f"index.{side}.docs", idx.get("docs"))
     for side, mb in (scale.get("database_mb") or {}).items():
         _put(out, f"database.{side}.mb", mb)
-    for name, row in (scale.get("directory") or {}).items():
+    for name, row in _figures_of(scale.get("directory")).items():
         for k in ("p50_ms", "p95_ms", "bytes"):
             _put(out, f"directory.{name}.{k}", row.get(k))
     ev = report.get("evaluation") or {}
