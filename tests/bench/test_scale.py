@@ -65,6 +65,9 @@ def test_memory_of_the_services():
         assert 0 < pg["pss_mb"] < pg["rss_mb"]
     assert scale._postmaster(str(SERVICES / "postgres" / "data")) == groups["postgresql"]
     assert mem["opensearch"]["rss_mb"] > 100  # a JVM with its heap
+    each = pg["each"]
+    assert pg["pid"] in {e["pid"] for e in each} and {e["name"] for e in each} >= {"postgres"}
+    assert abs(sum(e["rss_mb"] for e in each) - pg["rss_mb"]) < 0.1 * pg["rss_mb"] + 1
     for name, pid in groups.items():
         assert (name in mem) == bool(pid and os.path.exists(f"/proc/{pid}")), name
 

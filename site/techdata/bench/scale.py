@@ -154,15 +154,27 @@ def memory_of(pids):
             "hwm_mb": round(hwm / 1024, 1)}
 
 
+def _comm(pid):
+    """The process's name (``/proc/<pid>/comm``), or ``?``."""
+    try:
+        with open(f"/proc/{pid}/comm", encoding="utf-8", errors="replace") as fh:
+            return fh.read().strip()
+    except OSError:
+        return "?"
+
+
 def process_memory(groups):
     """``{group: memory_of(its process tree)}`` of the groups whose root is alive
-    (``groups`` as :func:`pidfile_groups` answers)."""
+    (``groups`` as :func:`pidfile_groups` answers), each with ``each``: the pid,
+    name and RSS of every process of the group."""
     children = _children()
     out = {}
     for name, pid in groups.items():
         tree = process_tree(pid, children)
         if tree:
-            out[name] = {"pid": pid, **memory_of(tree)}
+            each = [{"pid": p, "name": _comm(p), "rss_mb": round(kb / 1024, 1)}
+                    for p in tree if (kb := _status_kb(p, "VmRSS")) is not None]
+            out[name] = {"pid": pid, **memory_of(tree), "each": each}
     return out
 
 
