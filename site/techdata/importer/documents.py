@@ -11,6 +11,8 @@ has viewed or downloaded it, so its figures are those of the first one
 document is the record's own dump with the record class's dumper otherwise
 unchanged (same extensions, same order), so it is the document the indexer
 would have made (``tests/importer/test_fast_import.py`` compares the two).
+The batch's requests and audit entries are read with one query a chunk too
+(``indexer_actions``) and dumped by their indexer as usual.
 """
 
 import copy
@@ -20,7 +22,7 @@ from invenio_rdm_records.records.stats import Statistics
 from invenio_records.dictutils import dict_lookup, parse_lookup_key
 from invenio_records.dumpers import SearchDumper, SearchDumperExt
 
-__all__ = ("KnownStatisticsDumperExt", "batch_dumper", "record_actions")
+__all__ = ("KnownStatisticsDumperExt", "batch_dumper", "indexer_actions", "record_actions")
 
 
 class KnownStatisticsDumperExt(SearchDumperExt):
@@ -70,10 +72,28 @@ def record_actions(indexer, ids):
     dumper = batch_dumper(record_cls, stats)
     actions = []
     for record in found:
-        action = {"_op_type": "index",
-                  "_index": indexer._prepare_index(indexer.record_to_index(record)),  # noqa: SLF001
-                  "_id": str(record.id), "_version": record.revision_id,
-                  "_version_type": indexer._version_type,  # noqa: SLF001
-                  "_source": record.dumps(dumper=dumper)}
-        actions.append(action)
+        actions.append(_action(indexer, record, record.dumps(dumper=dumper)))
     return actions
+
+
+def _action(indexer, record, body):
+    """The bulk ``index`` action of ``record`` (as ``RecordIndexer._index_action``)."""
+    return {"_op_type": "index",
+            "_index": indexer._prepare_index(indexer.record_to_index(record)),  # noqa: SLF001
+            "_id": str(record.id), "_version": record.revision_id,
+            "_version_type": indexer._version_type,  # noqa: SLF001
+            "_source": body}
+
+
+def indexer_actions(indexer, ids, chunk=500):
+    """Bulk ``index`` actions of the records ``ids`` of ``indexer``, read ``chunk`` at a
+    time with one query (the indexer reads each with its own) and dumped by the indexer."""
+    ids = list(ids)
+    for start in range(0, len(ids), chunk):
+        for record in indexer.record_cls.get_records(ids[start:start + chunk]):
+            index = indexer.record_to_index(record)
+            arguments = {}
+            body = indexer._prepare_record(record, index, arguments)  # noqa: SLF001
+            action = _action(indexer, record, body)
+            action.update(arguments)
+            yield action

@@ -44,7 +44,7 @@ from ..review.centres import ensure_city_centre
 from ..review.fingerprint import content_fingerprint
 from ..review.requests import ConfidentialityReview, DepositReview
 from .permissions import ImportPermissionPolicy
-from .documents import record_actions
+from .documents import indexer_actions, record_actions
 from .fast import CHECKLIST_IMPORTED, FastBatch, fast_path_refusal
 from .rows import KEY_PREFIX, KEY_SCHEME, RowError, parse_row, service_errors
 
@@ -349,6 +349,8 @@ class ImportService(DomainService):
                 model.id.in_(list(ids)))]
             if new_records and indexer.record_cls is records.record_cls:
                 actions = record_actions(indexer, live)  # importer.documents
+            elif new_records:
+                actions = indexer_actions(indexer, live)
             else:
                 actions = (indexer._index_action({"id": str(i)}) for i in live)
             if indexer.record_cls is current_audit_logs_service.record_cls:
