@@ -104,8 +104,9 @@ def test_invenio_entries_are_indexed_after_the_commit(audit_app, datasets):
     (``AUDIT_LOGS_SERVICE_COMPONENTS``); the task makes them searchable."""
     with tasks_queued(), published(audit.index_entries) as sent:
         draft = datasets["flow"].create(deposit())
+    resource = AuditLog.json["resource"]["id"].as_string()
     created = AuditLog.query.filter(AuditLog.action == "draft.create",
-                                    AuditLog.json["resource"]["id"].as_string() == draft["id"]).one()
+                                    resource == draft["id"]).one()
     assert [str(created.id)] in [args[0] for args in sent]
     alias = build_alias_name("auditlog")
     current_search_client.indices.refresh(index=alias)

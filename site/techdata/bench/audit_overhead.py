@@ -23,7 +23,9 @@ times with the trail on and off, alternating, in the same process and app
 (the switch :func:`trail_switch` sets ``AUDIT_LOGS_ENABLED`` of the app and of
 the REST app mounted under ``/api``, for the bench only; the production
 default is on). The trail's rows (entries and chain links) written in each
-mode are counted, so a switch that does not switch shows. They run over
+mode are counted, so a switch that does not switch shows. A download's
+entry is written after the response by a worker (``kernel.audit.write_entry``):
+the bench writes it itself after the timing and reports that time apart. They run over
 Flask's test client (``tests/bench/test_audit_overhead.py``; ``scripts/bench
 audit`` runs it with ``TD_BENCH_AUDIT_ROUNDS``), which is the harsher
 measure: no HTTP server, proxy or network time in the denominator.

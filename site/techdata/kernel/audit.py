@@ -178,8 +178,8 @@ def entry_model(data, entry_id=None, created=None):
     """The entry ``data`` validated (the action's schema) as a row added to the session.
 
     One INSERT at the next flush, with its JSON complete (InvenioRDM's service
-    inserts a row and then updates it, in two savepoints: three statements more per
-    entry, the trail's cost). ``entry_id`` (a UUID or its text) and ``created`` (an
+    inserts a row and then updates it, each in a savepoint: five statements more
+    per entry, the trail's cost). ``entry_id`` (a UUID or its text) and ``created`` (an
     ISO moment) default to a new id and now; the JSON is plain (what the database
     gives back), so the chain links the row without reading it again
     (:data:`techdata.kernel.audit_chain.KNOWN`). Returns the model.
@@ -216,16 +216,18 @@ class EntryOp(Operation):
         """``data``: the entry built by :meth:`TechDataAuditAction.build`."""
         self.data = data
         self.model = None
+        self.entry_id = None
 
     def on_register(self, uow):
         """Validate the entry and add its row to the session."""
         if enabled(self.data["action"]):
             self.model = entry_model(self.data)
+            self.entry_id = str(self.model.id)  # read now: after the commit it is expired
 
     def on_post_commit(self, uow):
         """Index the committed entry (a task; inline where tasks run eagerly)."""
-        if self.model is not None:
-            index_entries.delay([str(self.model.id)])
+        if self.entry_id is not None:
+            index_entries.delay([self.entry_id])
 
 
 def action(action_id):
@@ -297,7 +299,7 @@ def log_after(action_id, resource_id, *, identity=None, before=None, after=None,
     loaded); the row, its chain link and its search copy are written by a worker
     (inline where tasks run eagerly). The entry keeps the act's moment and an id
     fixed now. Trade-off: between the act and the worker the entry is a message in
-    the broker (Redis, persisted) and not yet in the trail; if the broker refuses
+    the broker (Redis) and not yet in the trail; if the broker refuses
     the message the entry is written at once, in the request (never dropped).
     Returns the entry's data, ``None`` when the audit log is disabled.
     """

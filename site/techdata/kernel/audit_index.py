@@ -45,6 +45,7 @@ class IndexLaterOp(Operation):
     def __init__(self, record):
         """``record``: the entry (an ``AuditLog`` record) the service is creating."""
         self.record = record
+        self.entry_id = str(record.id)  # read now: after the commit it is expired
 
     def on_commit(self, uow):
         """Before the service's op of this entry runs: no index write there."""
@@ -54,7 +55,7 @@ class IndexLaterOp(Operation):
 
     def on_post_commit(self, uow):
         """Send the task (run inline where Celery tasks run eagerly)."""
-        index_entries.delay([str(self.record.id)])
+        index_entries.delay([self.entry_id])
 
 
 class IndexAfterCommitComponent(ServiceComponent):
