@@ -34,6 +34,7 @@ from .components import DepositRulesComponent
 from .deposit import config as deposit_config
 from .deposit import fields as deposit_fields
 from .deposit import form as deposit_form
+from .deposit import schema as deposit_schema
 from .directory import config as directory_config
 from .directory.components import DirectoryEntryComponent
 from .evaluation import config as evaluation_config
@@ -178,6 +179,10 @@ RDM_FACETS = {**rdm.RDM_FACETS, **deposit_config.FACETS}
 
 RDM_SEARCH = deposit_config.SEARCH
 """Record search: our facets, and a query analysed with OpenSearch's ``cjk`` analyzer."""
+
+RDM_RECORD_SCHEMA = deposit_schema.RecordSchema
+"""InvenioRDM's record schema, the ``cdtd:`` custom fields' schema built once per process
+instead of once per dumped record (``techdata.deposit.schema``, issue 21)."""
 
 # Records service and permissions
 # ===============================

@@ -109,3 +109,54 @@ def test_landing_page_reads_each_access_action_once(running_app, datasets, clien
     assert res.status_code == 200
     assert reads and len(reads) == len(set(reads)) <= 10, reads
 
+
+def test_search_hits_reuse_the_custom_fields_schema(running_app, datasets, client, monkeypatch):
+    """A search page builds no custom-fields schema per hit (``RDM_RECORD_SCHEMA``), and
+    dumps the ``cdtd:`` fields exactly as InvenioRDM's own record schema does."""
+    from invenio_rdm_records.services.schemas import RDMRecordSchema
+    from marshmallow import Schema
+
+    records.indexer.refresh()
+    url = "/api/records?size=20&sort=newest"
+    ours = client.get(url).json
+    built = []
+    from_dict = Schema.from_dict.__func__
+
+    def counting(cls, fields, *args, **kwargs):
+        if "cdtd:title_zh" in fields:  # the record's (a centre has cdtd: fields too)
+            built.append(1)
+        return from_dict(cls, fields, *args, **kwargs)
+
+    monkeypatch.setattr(Schema, "from_dict", classmethod(counting))
+    assert client.get(url).json["hits"]["hits"] == ours["hits"]["hits"]
+    assert len(ours["hits"]["hits"]) >= 2 and built == []
+    mounted = running_app.wsgi_app.mounts["/api"]  # the REST app has a config of its own
+    api = getattr(mounted, "__self__", mounted)
+    assert api.config["RDM_RECORD_SCHEMA"] is not RDMRecordSchema
+    monkeypatch.setitem(api.config, "RDM_RECORD_SCHEMA", RDMRecordSchema)
+    theirs = client.get(url).json
+    assert len(built) >= len(theirs["hits"]["hits"])  # InvenioRDM's: one per hit (or more)
+    assert [h["custom_fields"] for h in theirs["hits"]["hits"]] == \
+        [h["custom_fields"] for h in ours["hits"]["hits"]]
+    assert any(h["custom_fields"].get("cdtd:category") for h in ours["hits"]["hits"])
+
+
+def test_landing_page_lists_no_vocabulary(running_app, datasets, client, monkeypatch):
+    """A record page does not list and serialise the ten ``cdtd:`` vocabularies for the
+    options of their fields each time (issue 21: half of a landing page's function calls)."""
+    from invenio_vocabularies.services.service import VocabulariesService
+
+    url = f"/records/{datasets['conditional']}"
+    first = client.get(url)
+    listed = []
+    read_all = VocabulariesService.read_all
+
+    def counting(self, *args, **kwargs):
+        listed.append(str(kwargs.get("type", args[2:3])))
+        return read_all(self, *args, **kwargs)
+
+    monkeypatch.setattr(VocabulariesService, "read_all", counting)
+    res = client.get(url)
+    assert res.status_code == 200
+    assert not [t for t in listed if "td-" in t], listed
+    assert res.data == first.data

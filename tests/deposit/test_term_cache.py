@@ -61,3 +61,46 @@ def test_a_rolled_back_term_is_not_cached(running_app, db):
     assert term_exists("td-categories", "e21-rolled-back")
     savepoint.rollback()
     assert not term_exists("td-categories", "e21-rolled-back")
+
+
+def _category_field():
+    """The ``cdtd:category`` custom field of the app's config."""
+    from flask import current_app
+    return next(cf for cf in current_app.config["RDM_CUSTOM_FIELDS"]
+                if cf.name == "cdtd:category")
+
+
+def test_options_are_read_once_per_locale_and_again_after_a_write(running_app, db, monkeypatch):
+    """A vocabulary field's options (record page, deposit form) are read once, not on
+    every page; per locale; asked again once a term of any vocabulary is written."""
+    from flask_babel import force_locale
+    from invenio_vocabularies.services.service import VocabulariesService
+
+    reads = []
+    read_all = VocabulariesService.read_all
+
+    def counting(self, *args, **kwargs):
+        reads.append(kwargs.get("type"))
+        return read_all(self, *args, **kwargs)
+
+    monkeypatch.setattr(VocabulariesService, "read_all", counting)
+    field = _category_field()
+    forget_terms()
+    with running_app.test_request_context("/"), force_locale("zh"):
+        first = field.options(system_identity)
+        assert field.options(system_identity) == first
+    assert reads == ["td-categories"]
+    assert {o["id"] for o in first} >= {"observation"} and first[0]["title_l10n"]
+
+    with running_app.test_request_context("/"), force_locale("en"):
+        english = field.options(system_identity)
+    assert {o["id"] for o in english} == {o["id"] for o in first}
+    assert len(reads) == 2 and english != first  # the labels of another language
+
+    vocabulary_service.create(system_identity, {**NEW, "id": "e21-option"})
+    with running_app.test_request_context("/"), force_locale("zh"):
+        field.options(system_identity)
+    # asked again after the write (what InvenioRDM's read_all then answers is its own
+    # cache's business, as on a plain InvenioRDM)
+    assert len(reads) == 3
+    vocabulary_service.delete(system_identity, ("td-categories", "e21-option"))
