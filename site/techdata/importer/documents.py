@@ -8,6 +8,9 @@ parents set on the records (the ``parent`` system field's setter), and the
 statistics are asked once for the batch: every record of it is new, nobody
 has viewed or downloaded it, so its figures are those of the first one
 (zero; a search at the next reindex computes them again as usual). The
+parents' communities (all the city centre) are loaded and dumped for the
+first record only and copied into the others' documents when their
+communities are the same (InvenioRDM loads and dumps them once a record). The
 document is the record's own dump with the record class's dumper otherwise
 unchanged (same extensions, same order), so it is the document the indexer
 would have made (``tests/importer/test_fast_import.py`` compares the two).
@@ -71,8 +74,21 @@ def record_actions(indexer, ids):
                                         parent_recid=first.parent.pid.pid_value)
     dumper = batch_dumper(record_cls, stats)
     actions = []
+    shared = None  # (communities of the first parent, their dumped entries)
     for record in found:
-        actions.append(_action(indexer, record, record.dumps(dumper=dumper)))
+        communities = record.parent.communities
+        ids = communities.to_dict()
+        if shared is None or ids != shared[0]:
+            body = record.dumps(dumper=dumper)
+            shared = (ids, (body.get("parent") or {}).get("communities"))
+        else:  # the same communities as the first: dumped once a batch, not once a record
+            communities.from_dict({})
+            try:
+                body = record.dumps(dumper=dumper)
+            finally:
+                communities.from_dict(ids)
+            body["parent"]["communities"] = copy.deepcopy(shared[1])
+        actions.append(_action(indexer, record, body))
     return actions
 
 
