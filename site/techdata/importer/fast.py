@@ -22,8 +22,11 @@ community inclusion, the two accepted imported requests (numbers from
 their sequence), the audit entries (``draft.create`` and
 ``record.publish``, linked into the hash chain under its lock) and the
 directory entries (``directory.records.entry_from_record``, the function
-the service's component uses). One transaction per batch; the batch is then
-bulk-indexed from the database (records, requests, audit entries).
+the service's component uses; ``directory.store.new_entry_row``, one
+``INSERT`` for the batch). The records service's schema and the audit
+actions' schemas are instantiated once a batch. One transaction per batch;
+the batch is then bulk-indexed (records, requests, audit entries), read a
+chunk at a time with one query (``importer.documents``).
 
 What the service path has that this one has not: the soft-deleted draft
 row of each record (InvenioRDM re-creates it on the first edit, as for a
