@@ -77,9 +77,11 @@ def act(client, headers, request_id, action, **body):
 
 
 def content(client, recid, headers=None):
-    """Status of downloading the dataset's file."""
-    return client.get(f"/api/records/{recid}/files/{FILE_KEY}/content",
-                      headers=headers or {}).status_code
+    """Status of downloading the dataset's file (the response closed, as a server does
+    after the last byte: what is done on close, a download's audit entry, is done)."""
+    with client.get(f"/api/records/{recid}/files/{FILE_KEY}/content",
+                    headers=headers or {}) as res:
+        return res.status_code
 
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from techdata.bench.audit_overhead import tasks_queued
 from techdata.kernel import audit
 from techdata.kernel.audit_chain import AuditChainLink, verify
-from tests.access.conditional import FILE_KEY
+from tests.access.conditional import FILE_BODY, FILE_KEY
 from tests.audit.conftest import trail
 from tests.helpers import deposit
 
@@ -72,15 +72,18 @@ def test_an_entry_is_one_insert_and_its_link_does_not_read_it_back(audit_app, db
 
 
 def test_download_entry_is_written_after_the_response(audit_app, datasets, db):
-    """With tasks queued as served, the download's request writes nothing to the trail and
-    sends one message; the worker's run writes the entry with the download's moment, once,
-    chained (LZ Art. 21, 38)."""
+    """With tasks queued as served, the download's request writes nothing to the trail; its
+    one message is sent once the response has gone (the WSGI server's close, after the last
+    byte); the worker's run writes the entry with the download's moment, once, chained
+    (LZ Art. 21, 38)."""
     recid, client = datasets["conditional"], audit_app.test_client()
     rows = AuditLog.query.count()
     with tasks_queued(), statements() as stmts, published(audit.write_entry) as sent:
         res = client.get(f"/api/records/{recid}/files/{FILE_KEY}/content",
                          headers=datasets["owner_headers"])
-        assert res.status_code == 200
+        assert res.status_code == 200 and res.data == FILE_BODY
+        assert sent == []  # the whole body is out, the message not yet sent
+        res.close()
     assert [s for s in stmts if "audit_logs_metadata" in s or "techdata_audit_chain" in s] == []
     assert len(sent) == 1 and sent[0][0]["action"] == "techdata.file.download"
     data = sent[0][0]

@@ -45,9 +45,9 @@ def test_review_decisions_are_recorded(audit_app, datasets):
 def test_download_of_conditional_data_is_recorded_per_user(audit_app, datasets):
     """Who took which data: the user, not anonymised (LZ Art. 21, 40)."""
     recid, client = datasets["conditional"], audit_app.test_client()
-    res = client.get(f"/api/records/{recid}/files/{FILE_KEY}/content",
-                     headers=datasets["owner_headers"])
-    assert res.status_code == 200
+    with client.get(f"/api/records/{recid}/files/{FILE_KEY}/content",
+                    headers=datasets["owner_headers"]) as res:  # closed as a server does
+        assert res.status_code == 200
     entry = _one(trail(recid, "techdata.file.download"), "techdata.file.download")
     assert entry["user"]["email"] == "provider-owner@test.example.org"
     assert entry["metadata"]["details"]["file"] == FILE_KEY

@@ -1,5 +1,7 @@
 """Fixtures of the bench tests: the bench's HTTP layer over Flask's test client."""
 
+import time
+
 import pytest
 from invenio_communities.proxies import current_communities
 from invenio_rdm_records.proxies import current_rdm_records_service as records
@@ -15,6 +17,7 @@ class FlaskHttp:
     def __init__(self, client):
         """Wrap ``client``."""
         self.client = client
+        self.last_byte_at = None
 
     def call(self, method, path, headers=None, json=None, data=None, params=None):
         """One request; returns ``(status, parsed JSON or None, body bytes)``."""
@@ -25,9 +28,13 @@ class FlaskHttp:
         return res.status_code, res.get_json(silent=True), res.data
 
     def stream(self, path, headers=None, chunk=1 << 20):
-        """GET ``path``; returns (status, bytes received)."""
-        res = self.client.get(path, headers=headers or {})
-        return res.status_code, len(res.data)
+        """GET ``path``; returns (status, bytes received). The response is closed after its
+        body, as a WSGI server does once the last byte is sent (``last_byte_at``): what the
+        server does on close (a download's audit message) comes after that moment."""
+        with self.client.get(path, headers=headers or {}) as res:
+            n = len(res.data)
+            self.last_byte_at = time.perf_counter()
+            return res.status_code, n
 
 
 def refresh_indices():

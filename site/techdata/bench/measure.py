@@ -88,6 +88,7 @@ class Http:
 
         self.url = url.rstrip("/")
         self.session = requests.Session()
+        self.last_byte_at = None
 
     def call(self, method, path, headers=None, json=None, data=None, params=None):
         """One request; returns ``(status, parsed JSON or None, body bytes)``."""
@@ -100,9 +101,11 @@ class Http:
         return res.status_code, body, res.content
 
     def stream(self, path, headers=None, chunk=1 << 20):
-        """GET ``path`` streamed; returns (status, bytes received)."""
+        """GET ``path`` streamed; returns (status, bytes received). ``last_byte_at``:
+        the moment (``time.perf_counter``) the last byte came, what the person waits for."""
         with self.session.get(self.url + path, headers=headers, stream=True) as res:
             n = sum(len(c) for c in res.iter_content(chunk))
+            self.last_byte_at = time.perf_counter()
             return res.status_code, n
 
 

@@ -22,8 +22,9 @@ written in the act's own transaction; its copy in the search index is made
 after the commit by the Celery task :func:`index_entries` (inline where tasks
 run eagerly), so no act waits for the search engine (the trail's cost, issue
 16; :mod:`techdata.kernel.audit_index`). An act that must not wait even for
-the row (a download) uses :func:`log_after`: the entry is built in the request
-and written by the task :func:`write_entry`.
+the row (a download) uses :func:`log_after`: the entry is built in the request,
+sent to the worker once the response has gone, and written by the task
+:func:`write_entry`.
 
 The action classes (id, label, object type) are registered under the entry
 point group ``invenio_audit_logs.actions`` (``techdata.audit.actions``);
@@ -37,7 +38,7 @@ from datetime import datetime, timezone
 
 import marshmallow as ma
 from celery import shared_task
-from flask import current_app, g, has_request_context, request
+from flask import after_this_request, current_app, g, has_request_context, request
 from invenio_access.permissions import system_identity, system_user_id
 from invenio_accounts.models import User
 from invenio_audit_logs.proxies import (current_audit_logs_actions_registry,
@@ -47,6 +48,7 @@ from invenio_audit_logs.records.models import AuditLog as AuditLogModel
 from invenio_audit_logs.services import AuditLogAction
 from invenio_db import db
 from invenio_records_resources.services.uow import Operation, UnitOfWork
+from werkzeug.wsgi import ClosingIterator
 
 from .audit_chain import KNOWN
 from .audit_index import index_entries
@@ -296,11 +298,12 @@ def log_after(action_id, resource_id, *, identity=None, before=None, after=None,
 
     For acts whose entry must not slow them (a download, LZ Art. 21): who, from
     where, what and when are taken now, in the request (no query beyond what is
-    loaded); the row, its chain link and its search copy are written by a worker
-    (inline where tasks run eagerly). The entry keeps the act's moment and an id
-    fixed now. Trade-off: between the act and the worker the entry is a message in
-    the broker (Redis) and not yet in the trail; if the broker refuses
-    the message the entry is written at once, in the request (never dropped).
+    loaded); the message to the worker is sent once the response has gone
+    (:func:`after_response`), and the row, its chain link and its search copy are
+    written by the worker (inline where tasks run eagerly). The entry keeps the
+    act's moment and an id fixed now. Trade-off: between the act and the worker
+    the entry is a message in the broker (Redis) and not yet in the trail; if
+    the broker refuses the message the entry is written at once (never dropped).
     Returns the entry's data, ``None`` when the audit log is disabled.
     """
     if not enabled(action_id):
@@ -311,12 +314,44 @@ def log_after(action_id, resource_id, *, identity=None, before=None, after=None,
         return None
     data["id"] = str(uuid.uuid4())
     data["created"] = datetime.now(timezone.utc).isoformat()
-    try:
-        write_entry.delay(data)
-    except Exception:  # noqa: BLE001 (broker unreachable: the entry is written now)
-        log_.exception("audit entry %s not queued; written in the request", data["id"])
-        write_now(data)
+    app = current_app._get_current_object()
+    after_response(lambda: queue_entry(app, data))
     return data
+
+
+def queue_entry(app, data):
+    """Send the entry ``data`` to the worker (:func:`write_entry`) in ``app``'s context;
+    written at once if the broker refuses it."""
+    with app.app_context():
+        try:
+            write_entry.delay(data)
+        except Exception:  # noqa: BLE001 (broker unreachable: the entry is written now)
+            log_.exception("audit entry %s not queued; written now", data["id"])
+            write_now(data)
+
+
+def after_response(fn):
+    """Call ``fn()`` once the current response has been sent, else (no request) at once.
+
+    The WSGI server closes a response after its last byte (PEP 3333), so ``fn``
+    costs the person waiting nothing. A file's response passes its stream through
+    (``direct_passthrough``: Werkzeug then skips the response's own close
+    callbacks), so ``fn`` is chained to the stream's close; any other response
+    calls it from its close. Flask's test client closes a response only when asked
+    (``with client.get(...)`` or ``response.close()``).
+    """
+    if not has_request_context():
+        fn()
+        return
+
+    def hook(response):
+        if response.direct_passthrough:
+            response.response = ClosingIterator(response.response, fn)
+        else:
+            response.call_on_close(fn)
+        return response
+
+    after_this_request(hook)
 
 
 def current_identity():
@@ -324,6 +359,7 @@ def current_identity():
     return getattr(g, "identity", None) or system_identity
 
 
-__all__ = ("EntryOp", "TechDataAuditAction", "action", "current_identity", "enabled",
-           "entry_model", "index_entries", "log", "log_after", "plain", "request_origin",
-           "user_data", "user_entity", "write_entry", "write_now")
+__all__ = ("EntryOp", "TechDataAuditAction", "action", "after_response", "current_identity",
+           "enabled", "entry_model", "index_entries", "log", "log_after", "plain",
+           "queue_entry", "request_origin", "user_data", "user_entity", "write_entry",
+           "write_now")
