@@ -9,8 +9,10 @@ that named a record their applicant may not read, issue 20).
 """
 
 import json
+import logging
 from datetime import timedelta
 
+import opensearchpy.helpers as search_helpers
 from invenio_db import db
 from invenio_rdm_records.proxies import current_rdm_records_service
 from invenio_requests.proxies import current_requests_service
@@ -29,6 +31,8 @@ from .oai.sets import register_percolators
 from .projects.entity_ids import map_stored_projects
 from .projects.proxies import current_projects_service
 from .review.centres import ensure_city_centre
+
+log_ = logging.getLogger(__name__)
 
 
 def missing_indices():
@@ -74,7 +78,12 @@ def catch_up_search_index(hours=24):
     """Reindex what the database changed in the last ``hours``: records, drafts, requests
     and projects. A process killed between its commit and its index write (issue 17's crash
     drills) leaves a committed request that no list shows; run at every start, this puts
-    the index back in line with the database. Returns how many were queued and indexed."""
+    the index back in line with the database. Returns how many were indexed.
+
+    The database is the truth: a document the index holds at a later revision than the
+    database's (a write indexed and then rolled back) is refused by the search engine's
+    version check; its content is indexed again from the database at the revision the
+    index holds, and counted in a warning (:func:`reindex_from_database`)."""
     cutoff = utcnow() - timedelta(hours=hours)
     rdm = current_rdm_records_service
     pairs = [(rdm.record_cls.model_cls, rdm.indexer),
@@ -86,9 +95,42 @@ def catch_up_search_index(hours=24):
         ids = [row.id for row in db.session.query(model.id).filter(
             model.updated >= cutoff, model.json.isnot(None))]
         if ids:
-            indexer.bulk_index(ids)
-            indexer.process_bulk_queue()
-            total += len(ids)
+            total += reindex_from_database(indexer, ids)
+    return total
+
+
+def reindex_from_database(indexer, ids, chunk=500):
+    """Index the records ``ids`` of ``indexer`` from the database, in bulk; a document
+    refused because the index holds a later revision gets the database's content at that
+    revision (a search engine keeps a deleted document's version, so it cannot go back).
+    Returns how many were indexed; raises on any other refusal."""
+    total = 0
+    for start in range(0, len(ids), chunk):
+        part = [str(i) for i in ids[start:start + chunk]]
+
+        def actions(keys):
+            return (indexer._index_action({"id": key}) for key in keys)  # noqa: SLF001
+
+        ok, errors = search_helpers.bulk(indexer.client, actions(part), raise_on_error=False,
+                                         request_timeout=120)
+        ahead = [e["index"]["_id"] for e in errors if e.get("index", {}).get("status") == 409]
+        other = [e for e in errors if e.get("index", {}).get("status") != 409]
+        if other:
+            raise search_helpers.BulkIndexError(f"{len(other)} document(s) failed to index.",
+                                                other)
+        if ahead:
+            log_.warning("%s: %d document(s) held a later revision than the database; "
+                         "their content indexed again from it at the index's revision "
+                         "(scripts/restore --reindex renumbers them)",
+                         indexer.record_cls.__name__, len(ahead))
+            healed = []
+            for action in actions(ahead):
+                held = indexer.client.get(index=action["_index"], id=action["_id"],
+                                          _source=False)["_version"]
+                healed.append({**action, "_version": max(held, action["_version"])})
+            ok2, _ = search_helpers.bulk(indexer.client, healed, request_timeout=120)
+            ok += ok2
+        total += ok
     return total
 
 

@@ -30,6 +30,7 @@ from techdata.importer.proxies import current_import_service
 from techdata.importer.service import imported_keys
 from techdata.kernel.audit_chain import verify
 from techdata.review.fingerprint import content_fingerprint
+from techdata.upgrade import catch_up_search_index
 from tests.importer.conftest import BAD_ROWS, good_row, md5, published, run_import, write_csv
 
 
@@ -252,3 +253,40 @@ def test_import_rate(running_app, import_setup, tmp_path):
     out.mkdir(exist_ok=True)
     (out / f"import-{int(time.time())}.json").write_text(json.dumps(results, indent=1))
     print(json.dumps(results, indent=1))
+
+
+def test_indexing_writes_nothing_and_documents_carry_the_revision(running_app, import_setup,
+                                                                   files_dir, tmp_path):
+    """The bulk index after a batch's commit only reads: every imported record keeps its
+    first revision in the database (no UPDATE, no new version row), and its search document
+    carries that revision, so a later reindex from the database (``techdata.upgrade.
+    catch_up_search_index`` at every start) is not refused by the version check."""
+    folder, contents = files_dir
+    common = dict(files="minjiang.csv", checksums=md5(contents["minjiang.csv"]))
+    keys = [f"REV-{i}" for i in range(4)]  # two batches of the test's three rows
+    code, out = run_import(running_app, write_csv(tmp_path / "r.csv", [
+        good_row(k, **common) for k in keys]), folder, import_setup.email, "--fast")
+    assert code == 0 and "imported 4" in out, out
+    index = prefix_index("rdmrecords-records")
+    for key in keys:
+        record = RDMRecord.pid.resolve(published(key)["id"])
+        version = db.session.execute(text(
+            "SELECT version_id, (SELECT count(*) FROM rdm_records_metadata_version v "
+            "WHERE v.id = r.id) FROM rdm_records_metadata r WHERE r.id = :id"),
+            {"id": record.id}).one()
+        assert tuple(version) == (1, 1), (key, tuple(version))
+        hit = current_search_client.search(index=index, version=True, body={
+            "query": {"term": {"id": record["id"]}}})["hits"]["hits"][0]
+        assert hit["_version"] == record.revision_id == 0, (key, hit["_version"])
+    # a document ahead of the database (indexed, then its write rolled back): the reindex
+    # at start replaces it from the database instead of failing (scripts/run's upgrade step)
+    ahead = RDMRecord.pid.resolve(published(keys[0])["id"])
+    current_search_client.index(index=hit["_index"], id=str(ahead.id), version=1,
+                                version_type="external_gte",
+                                body={"id": ahead["id"], "metadata": {"title": "stale"}})
+    assert catch_up_search_index() >= len(keys)
+    current_search_client.indices.refresh(index=index)
+    hit = current_search_client.search(index=index, version=True, body={
+        "query": {"term": {"id": ahead["id"]}}})["hits"]["hits"][0]
+    assert hit["_version"] == 1  # the index's revision, which the next write goes past
+    assert hit["_source"]["metadata"]["title"] == ahead["metadata"]["title"]

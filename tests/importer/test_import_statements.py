@@ -12,8 +12,10 @@ from techdata.bench.seed import bench_rows
 from techdata.importer.cli import owner_identity
 from techdata.importer.proxies import current_import_service
 
-PER_ROW = 380
-"""Statements per imported dataset, at most."""
+PER_ROW = 384
+"""Statements per imported dataset, at most: 375-377 measured on 1 Dec 2026, 381 on a fresh
+machine on 2 Dec (the same code: the bound was 380); a per-row query more adds 4 to the
+batch's count and still fails."""
 
 
 def test_statements_per_imported_dataset(running_app, import_setup, tmp_path):

@@ -67,8 +67,13 @@ def record_actions(indexer, ids):
         return []
     parents = {p.id: p for p in record_cls.parent_record_cls.get_records(
         list({r.model.parent_id for r in found}))}
+    parent_field = record_cls.parent.field
     for record in found:
-        record.parent = parents[record.model.parent_id]
+        # the parent put in the field's cache, not assigned: assigning sets the model's
+        # parent_id (the same value), which marks the row modified; an autoflush while
+        # dumping then UPDATEs it (version_id 2 in the database, the document indexed
+        # at revision 1, and a later reindex from the database refused)
+        parent_field._set_cache(record, parents[record.model.parent_id])  # noqa: SLF001
     first = found[0]
     stats = Statistics.get_record_stats(recid=first.pid.pid_value,
                                         parent_recid=first.parent.pid.pid_value)
