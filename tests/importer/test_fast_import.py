@@ -284,8 +284,12 @@ def test_indexing_writes_nothing_and_documents_carry_the_revision(running_app, i
     current_search_client.index(index=hit["_index"], id=str(ahead.id), version=1,
                                 version_type="external_gte",
                                 body={"id": ahead["id"], "metadata": {"title": "stale"}})
-    assert catch_up_search_index() >= len(keys)
+    assert catch_up_search_index() >= 1  # the stale one, not every changed row again
     current_search_client.indices.refresh(index=index)
+    # the others are in line and not indexed again; the healed one stays a revision ahead
+    # (a search engine cannot take a document back to an earlier version), so the catch-up
+    # sees it again while its row is within the last day
+    assert catch_up_search_index() == 1
     hit = current_search_client.search(index=index, version=True, body={
         "query": {"term": {"id": ahead["id"]}}})["hits"]["hits"][0]
     assert hit["_version"] == 1  # the index's revision, which the next write goes past
