@@ -4,7 +4,8 @@ InvenioRDM's indexer reads each record with its own query, then its parent
 with another, and asks OpenSearch twice per record for its view and download
 statistics (``StatisticsDumperExt``). For a batch the import has just
 written, the records and their parents are read with one query each and the
-parents set on the records (the ``parent`` system field's setter), and the
+parents put in the records' ``parent`` field cache (not assigned: that would mark
+the rows modified, see ``record_actions``), and the
 statistics are asked once for the batch: every record of it is new, nobody
 has viewed or downloaded it, so its figures are those of the first one
 (zero; a search at the next reindex computes them again as usual). The
