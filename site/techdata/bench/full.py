@@ -114,7 +114,9 @@ def _args(argv):
     ap.add_argument("--token-vanilla", help="none: no side-by-side run (--no-vanilla)")
     ap.add_argument("--centre", default="chengdu-city-data-centre")
     ap.add_argument("--deposits", type=int, default=10)
-    ap.add_argument("--rounds", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=30,
+                    help="rounds of the reads (the facets page is one request a round: "
+                         "with 10 its p95 is the slowest round)")
     ap.add_argument("--read-records", type=int, default=3)
     ap.add_argument("--file-sizes", default="1,100", help="MB, comma-separated ('' for none)")
     ap.add_argument("--search-url", default="http://127.0.0.1:9201")
