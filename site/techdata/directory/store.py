@@ -356,31 +356,18 @@ def search(audience, q="", filters=None, page=1, size=20, scope=None):
     other facets' filters, not its own (so the other values of a chosen
     facet stay visible, with the number each would give).
 
-    Without ``q``, counts are SQL ``GROUP BY``s over the indexed facet
-    columns. With ``q``, the substring match needs a scan of the text, so
-    it runs once: the matching rows' facet columns are read in one query
-    and counted here, and only the page's rows are loaded in full. ``scope``
-    (a :class:`Scope`) limits the resource directory to a reader's part.
+    The matching rows (a scan of the text when there is a ``q``) are read
+    once, in one statement that also gives the total and every facet's
+    counts, and only the page's rows are loaded in full
+    (:func:`_scan_search`). Without ``q`` this was a ``COUNT`` and one
+    ``GROUP BY`` a facet, each a pass over the directory: 378 ms for the page
+    at 100,000 entries (issue 21). ``scope`` (a :class:`Scope`) limits the
+    resource directory to a reader's part.
     """
     filters = {k: list(v) for k, v in (filters or {}).items() if v}
-    if (q or "").split():
-        total, ids, aggregations = _scan_search(audience, q, filters, page, size, scope)
-        rows = DirectoryEntry.query.filter(DirectoryEntry.id.in_(ids)).all() if ids else []
-        rows.sort(key=lambda r: r.entry_id)
-    else:
-        query = _filtered(audience, q, filters, scope=scope)
-        total = query.count()
-        rows = (query.order_by(DirectoryEntry.entry_id)
-                .offset((page - 1) * size).limit(size).all())
-        aggregations = {}
-        for name, (column_name, _key, _vocabulary) in FACETS.items():
-            column = getattr(DirectoryEntry, column_name)
-            counts = (_filtered(audience, q, filters, skip=name, scope=scope)
-                      .with_entities(column, func.count(DirectoryEntry.id))
-                      .filter(column.isnot(None))
-                      .group_by(column)
-                      .all())
-            aggregations[name] = dict(counts)
+    total, ids, aggregations = _scan_search(audience, q, filters, page, size, scope)
+    rows = DirectoryEntry.query.filter(DirectoryEntry.id.in_(ids)).all() if ids else []
+    rows.sort(key=lambda r: r.entry_id)
     return {"hits": {"hits": [entry_dict(r) for r in rows], "total": total},
             "aggregations": {name: {"buckets": _buckets(name, counts, filters)}
                              for name, counts in aggregations.items()}}
