@@ -31,7 +31,7 @@ from .oai.sets import register_percolators
 from .projects.entity_ids import map_stored_projects
 from .projects.proxies import current_projects_service
 from .review.centres import ensure_city_centre
-from .review.indexes import ensure_open_reviews_index
+from .review.indexes import ensure_indexes as ensure_review_indexes
 
 log_ = logging.getLogger(__name__)
 
@@ -178,6 +178,6 @@ def upgrade(catch_up=True):
         strip_unreadable_titles())
     yield "evaluation indexes no longer declared dropped", \
         ", ".join(drop_redundant_indexes()) or 0
-    yield "index of the open confidentiality reviews created", ensure_open_reviews_index() or 0
+    yield "database indexes of the review path created", ", ".join(ensure_review_indexes()) or 0
     if catch_up:
         yield "search index caught up with the last day's changes", catch_up_search_index()

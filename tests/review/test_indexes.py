@@ -1,34 +1,45 @@
-"""The index behind the reviewers' preview check (issue 21): the query of the open
-confidentiality reviews reads the partial index, not the whole request table."""
+"""The indexes of the review path (issue 21): the queries of the open confidentiality
+reviews and of a record's passed ones read their partial indexes, not the request table."""
 
 from sqlalchemy import event
 
 from techdata.review.generators import forget_open_reviews, under_review
-from techdata.review.indexes import OPEN_REVIEWS_INDEX, ensure_open_reviews_index
+from techdata.review.indexes import INDEXES, OPEN_REVIEWS_INDEX, ensure_indexes
+from techdata.review.gate import reviews_of
 
 
-def test_open_reviews_query_uses_the_partial_index(running_app, db):
-    """Created once (a second call creates nothing); the plan of the very query
-    ``under_review`` sends, with sequential scans off, is an index scan of it (the
-    index's predicate matches the query as SQLAlchemy writes it)."""
-    ensure_open_reviews_index()  # the test database may have it from an earlier module
-    assert ensure_open_reviews_index() is None
+def _plan_of_sent(db, fn, marker="confidentiality-review"):
+    """The plan (sequential scans off) of the one statement ``fn`` sends with ``marker``."""
     sent = []
 
     def note(conn, cursor, statement, parameters, context, executemany):
-        if "confidentiality-review" in str(parameters) or "confidentiality-review" in statement:
+        if marker in str(parameters) or marker in statement:
             sent.append((statement, parameters))
 
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
+    event.listen(db.engine, "before_cursor_execute", note)
     try:
-        forget_open_reviews()
-        under_review("no-such-parent")
+        fn()
     finally:
-        event.remove(engine, "before_cursor_execute", note)
+        event.remove(db.engine, "before_cursor_execute", note)
     assert len(sent) == 1, sent
     statement, parameters = sent[0]
     conn = db.session.connection()
     conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
-    assert OPEN_REVIEWS_INDEX in plan, plan
+    return "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
+
+
+def test_review_queries_use_their_indexes(running_app, db):
+    """Created once (a second call creates nothing); the very queries ``under_review`` and
+    ``reviews_of`` send are index scans (the predicates match the queries as SQLAlchemy
+    writes them)."""
+    ensure_indexes()  # the test database may have them from an earlier module
+    assert ensure_indexes() == []
+
+    def open_reviews():
+        forget_open_reviews()
+        under_review("no-such-parent")
+
+    assert OPEN_REVIEWS_INDEX in _plan_of_sent(db, open_reviews)
+    plan = _plan_of_sent(db, lambda: list(reviews_of("no-such-parent", "accepted")))
+    assert "ix_td_request_confidentiality_parent" in plan, plan
+    assert set(INDEXES) >= {OPEN_REVIEWS_INDEX, "ix_td_request_confidentiality_parent"}
