@@ -98,60 +98,59 @@ def catch_up_search_index(hours=24):
     for model, indexer in pairs:
         rows = [(row.id, row.version_id) for row in db.session.query(
             model.id, model.version_id).filter(model.updated >= cutoff, model.json.isnot(None))]
-        ids = out_of_line(indexer, rows)
-        if ids:
-            total += reindex_from_database(indexer, ids)
+        held = out_of_line(indexer, rows)
+        if held:
+            total += reindex_from_database(indexer, held)
     return total
 
 
 def out_of_line(indexer, rows, chunk=1000):
-    """The ids of ``rows`` (``(id, version_id)``) whose document is missing from the index
-    of ``indexer`` or holds another revision (a record's revision is its version_id - 1)."""
+    """``{id: version the index holds, None if missing}`` of the ``rows`` (``(id,
+    version_id)``) whose document is missing from the index of ``indexer`` or holds
+    another revision (a record's revision is its version_id - 1)."""
     # the index the indexer writes to (its write alias); the search alias spans the
     # older mapping versions' indices too, which a real-time look-up refuses
     alias = build_alias_name(indexer.record_cls.index._name)  # noqa: SLF001
-    out = []
+    out = {}
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
         docs = indexer.client.mget(index=alias, body={"ids": [str(i) for i, _ in part]},
                                    _source=False)["docs"]  # real time, unlike a search
         held = {d["_id"]: d["_version"] for d in docs if d.get("found")}
-        out += [i for i, version in part if held.get(str(i)) != version - 1]
+        out.update({i: held.get(str(i)) for i, version in part
+                    if held.get(str(i)) != version - 1})
     return out
 
 
-def reindex_from_database(indexer, ids, chunk=500):
-    """Index the records ``ids`` of ``indexer`` from the database, in bulk; a document
-    refused because the index holds a later revision gets the database's content at that
-    revision (a search engine keeps a deleted document's version, so it cannot go back).
-    Returns how many were indexed; raises on any other refusal."""
-    total = 0
+def reindex_from_database(indexer, held, chunk=500):
+    """Index the records of ``held`` (``{id: version the index holds or None}``, from
+    :func:`out_of_line`) from the database, in bulk. A document the index holds at a later
+    revision gets the database's content at that revision (a search engine keeps a deleted
+    document's version, so it cannot go back), with a warning. A document a concurrent
+    write made newer meanwhile is left as it is. Returns how many were indexed; raises on
+    any other refusal."""
+    total = ahead = 0
+    ids = list(held)
     for start in range(0, len(ids), chunk):
-        part = [str(i) for i in ids[start:start + chunk]]
-
-        def actions(keys):
-            return (indexer._index_action({"id": key}) for key in keys)  # noqa: SLF001
-
-        ok, errors = search_helpers.bulk(indexer.client, actions(part), raise_on_error=False,
+        actions = []
+        for key in ids[start:start + chunk]:
+            action = indexer._index_action({"id": str(key)})  # noqa: SLF001
+            if held[key] is not None and held[key] > action["_version"]:
+                ahead += 1
+                action["_version"] = held[key]
+            actions.append(action)
+        ok, errors = search_helpers.bulk(indexer.client, actions, raise_on_error=False,
                                          request_timeout=120)
-        ahead = [e["index"]["_id"] for e in errors if e.get("index", {}).get("status") == 409]
         other = [e for e in errors if e.get("index", {}).get("status") != 409]
         if other:
             raise search_helpers.BulkIndexError(f"{len(other)} document(s) failed to index.",
                                                 other)
-        if ahead:
-            log_.warning("%s: %d document(s) held a later revision than the database; "
-                         "their content indexed again from it at the index's revision "
-                         "(scripts/restore --reindex renumbers them)",
-                         indexer.record_cls.__name__, len(ahead))
-            healed = []
-            for action in actions(ahead):
-                held = indexer.client.get(index=action["_index"], id=action["_id"],
-                                          _source=False)["_version"]
-                healed.append({**action, "_version": max(held, action["_version"])})
-            ok2, _ = search_helpers.bulk(indexer.client, healed, request_timeout=120)
-            ok += ok2
         total += ok
+    if ahead:
+        log_.warning("%s: %d document(s) held a later revision than the database; their "
+                     "content indexed again from it at the index's revision "
+                     "(scripts/restore --reindex renumbers them)",
+                     indexer.record_cls.__name__, ahead)
     return total
 
 

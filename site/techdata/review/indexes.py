@@ -19,11 +19,14 @@ filters JSON, written as SQLAlchemy writes the queries, so the planner matches t
 from invenio_db import db
 from sqlalchemy import text
 
+OPEN_REVIEWS_INDEX = "ix_td_request_open_confidentiality"
+"""Name of the partial index of the open confidentiality reviews."""
+
 _PARENT = "(CAST((json #>> '{payload,parent}') AS VARCHAR))"
 _CONFIDENTIALITY = "CAST((json ->> 'type') AS VARCHAR) = 'confidentiality-review'"
 
 INDEXES = {
-    "ix_td_request_open_confidentiality":
+    OPEN_REVIEWS_INDEX:
         f"ON request_metadata ((json #>> '{{payload,parent}}')) WHERE {_CONFIDENTIALITY} "
         "AND CAST((json ->> 'status') AS VARCHAR) = 'submitted'",
     "ix_td_request_confidentiality_parent":
@@ -32,9 +35,6 @@ INDEXES = {
     "ix_td_rdm_drafts_parent": "ON rdm_drafts_metadata (parent_id)",
 }
 """Index name -> the rest of its ``CREATE INDEX`` statement."""
-
-OPEN_REVIEWS_INDEX = "ix_td_request_open_confidentiality"
-"""Name of the partial index of the open confidentiality reviews."""
 
 LOCK_TIMEOUT = "10s"
 """How long a creation waits for its table (a long writer holds it); then it is left for
