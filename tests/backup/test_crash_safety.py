@@ -97,9 +97,16 @@ class Server:
         raise RuntimeError((self.inst / "gunicorn.log").read_text()[-4000:])
 
     def kill9(self):
-        """SIGKILL the master and its workers at once."""
-        os.killpg(self.proc.pid, signal.SIGKILL)
+        """SIGKILL the master and its workers at once (nothing to do when it is down)."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(30)
+
+    def ensure(self):
+        """Start it again when a test before left it down (each test starts from a server
+        that answers, whatever the one before did)."""
+        if self.proc is None or self.proc.poll() is not None:
+            self.start()
 
     def stop(self):
         """Stop it for good."""
@@ -110,12 +117,19 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(running_app, app_config, sites, datasets):
-    """The running server (after the module's fixtures committed their data)."""
+def gunicorn(running_app, app_config, sites, datasets):
+    """The module's server (started after the module's fixtures committed their data)."""
     srv = Server(app_config, sites["live"])
     srv.start()
     yield srv
     srv.stop()
+
+
+@pytest.fixture()
+def server(gunicorn):
+    """The module's server, up at the start of each test."""
+    gunicorn.ensure()
+    return gunicorn
 
 
 def kill9_postgres(site):
@@ -153,6 +167,61 @@ def post_all_then(url, calls, headers, kill, after):
     kill()
     for t in threads:
         t.join(90)
+    return results
+
+
+def waiting_on_locks():
+    """How many of the database's sessions wait for a lock."""
+    return sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+               "AND datname = current_database()")[0][0]
+
+
+def decide_while_held(url, calls, headers, held, kill):
+    """POST each of ``calls`` ([(path, body, request id)]) at once while another session
+    holds the rows of the requests in ``held`` (FOR UPDATE): the decisions on the others
+    finish, those on the held ones wait inside their transaction (on their request's row,
+    which each writes before the audit chain's lock). Once they all wait, ``kill()``.
+
+    Deterministic where a kill after a fixed delay was not: a decision is in flight at the
+    kill however fast the machine decides. Returns each call's status code, or None when
+    it got no answer.
+    """
+    results = [None] * len(calls)
+    done = [threading.Event() for _ in calls]
+
+    def call(i, path, body):
+        try:
+            results[i] = requests.post(url + path, json=body, headers=headers,
+                                       timeout=120).status_code
+        except requests.RequestException:
+            results[i] = None
+        done[i].set()
+
+    blocker = invenio_db.engine.connect()
+    hold = blocker.begin()
+    blocker.execute(text("SELECT id FROM request_metadata "
+                         "WHERE id = ANY(CAST(:ids AS uuid[])) FOR UPDATE"), {"ids": list(held)})
+    threads = [threading.Thread(target=call, args=(i, path, body))
+               for i, (path, body, _) in enumerate(calls)]
+    try:
+        for t in threads:
+            t.start()
+        free = [i for i, (_, _, rid) in enumerate(calls) if rid not in held]
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (
+                all(done[i].is_set() for i in free) and waiting_on_locks() >= len(held)):
+            time.sleep(0.2)
+        assert all(done[i].is_set() for i in free), f"the free decisions never ended: {results}"
+        assert waiting_on_locks() >= len(held), "the held decisions never reached their row"
+        kill()
+    finally:
+        try:
+            hold.rollback()
+            blocker.close()
+        except Exception:  # noqa: BLE001  (PostgreSQL itself was the one killed)
+            blocker.invalidate()
+    for t in threads:
+        t.join(150)
     return results
 
 
@@ -211,13 +280,15 @@ def submitted(running_app, datasets):
 
 
 def test_web_server_killed_during_deposit_decisions(server, submitted, datasets):
-    """kill -9 of gunicorn while three deposit decisions run: each is all or nothing, and
-    the ones not done can be decided after the restart."""
+    """kill -9 of gunicorn while three deposit decisions run (two of them held inside their
+    transaction): each is all or nothing, and the ones not done can be decided after the
+    restart."""
     flow = datasets["flow"]
-    calls = [(f"/api/techdata/reviews/{rid}/decision", {"decision": "accept", "grading": GRADING})
-             for rid in submitted.values()]
-    results = post_all_then(server.url, calls, flow.curator, server.kill9, after=0.9)
-    assert None in results, f"nothing was in flight when the server was killed: {results}"
+    calls = [(f"/api/techdata/reviews/{rid}/decision", {"decision": "accept", "grading": GRADING},
+              rid) for rid in submitted.values()]
+    held = {rid for _, _, rid in calls[1:]}
+    results = decide_while_held(server.url, calls, flow.curator, held, server.kill9)
+    assert results == [200, None, None], results
     for recid in submitted:
         assert consistent(deposit_state(recid)), (recid, deposit_state(recid))
 
@@ -237,16 +308,17 @@ def test_web_server_killed_during_deposit_decisions(server, submitted, datasets)
 
 def test_postgres_killed_during_confidentiality_decisions(server, submitted, datasets, sites):
     """kill -9 of PostgreSQL while three confidentiality decisions (publish + directory entry)
-    run: after crash recovery each deposit is published with its directory entry, or still
-    waiting and can be passed."""
+    run (two of them held inside their transaction): after crash recovery each deposit is
+    published with its directory entry, or still waiting and can be passed."""
     flow = datasets["flow"]
     current_requests_service.indexer.refresh()
     reviews = {recid: flow.confidentiality_request(recid)["id"] for recid in submitted}
     body = {"decision": "pass", "checklist": CHECKLIST, "reasons": "无涉密内容 / nothing classified"}
-    calls = [(f"/api/techdata/reviews/{rid}/decision", body) for rid in reviews.values()]
-    results = post_all_then(server.url, calls, flow.reviewer,
-                            lambda: kill9_postgres(sites["live"]), after=0.9)
-    assert any(r != 200 for r in results), f"every decision finished before the kill: {results}"
+    calls = [(f"/api/techdata/reviews/{rid}/decision", body, rid) for rid in reviews.values()]
+    held = {rid for _, _, rid in calls[1:]}
+    results = decide_while_held(server.url, calls, flow.reviewer, held,
+                                lambda: kill9_postgres(sites["live"]))
+    assert results[0] == 200 and 200 not in results[1:], results
 
     sites["live"].shell("postgres_start")  # crash recovery, as scripts/run starts it
     server.kill9()
