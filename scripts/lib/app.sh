@@ -30,12 +30,13 @@ celery_status() {
   fi
 }
 
-# web_start: serve invenio_app.wsgi with gunicorn on 127.0.0.1:$TD_WEB_PORT.
+# web_start: serve techdata.wsgi (InvenioRDM's app, its start-up heap frozen)
+# with gunicorn on 127.0.0.1:$TD_WEB_PORT.
 web_start() {
   td_pid_alive "$TD_RUN/web.pid" && return 0
   instance_env
   rm -f "$TD_RUN/web.pid"
-  "$TD_VENV/bin/gunicorn" invenio_app.wsgi:application \
+  "$TD_VENV/bin/gunicorn" techdata.wsgi:application \
     --bind "127.0.0.1:$TD_WEB_PORT" --workers "${TD_WEB_WORKERS:-3}" --threads 2 \
     --timeout 120 --pid "$TD_RUN/web.pid" --daemon --no-control-socket \
     --access-logfile "$TD_LOGS/web-access.log" --error-logfile "$TD_LOGS/web.log" \

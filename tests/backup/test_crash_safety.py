@@ -82,7 +82,7 @@ class Server:
         """Start gunicorn (its own process group) and wait until it answers."""
         log = open(self.inst / "gunicorn.log", "a")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "invenio_app.wsgi:application",
+            [sys.executable, "-m", "gunicorn", "techdata.wsgi:application",
              "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4",
              "--timeout", "120", "--no-control-socket", "--chdir", str(self.inst)],
             env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -1,7 +1,7 @@
 """A real gunicorn server on the test database, and a Chromium to drive it.
 
 The server runs the instance exactly as ``scripts/run`` serves it
-(``invenio_app.wsgi`` with ``invenio.cfg``), with the built JS/CSS, but on
+(``techdata.wsgi`` with ``invenio.cfg``), with the built JS/CSS, but on
 the test database, index prefix and Redis databases, on its own port.
 """
 
@@ -84,7 +84,7 @@ def live_server_url(app, database, search, app_config):
     }
     log = inst / "gunicorn.log"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "invenio_app.wsgi:application",
+        [sys.executable, "-m", "gunicorn", "techdata.wsgi:application",
          "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
          "--timeout", "120", "--no-control-socket", "--chdir", str(inst)],
         env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
