@@ -2,12 +2,13 @@
 # server (UI and REST API in one app, the API under /api). Sourced after
 # common.sh and instance.sh.
 
-# celery_start: start one Celery worker with an embedded beat, on the Redis broker.
+# celery_start: start one Celery worker (techdata.worker: InvenioRDM's Celery app, its
+# start-up heap frozen) with an embedded beat, on the Redis broker.
 celery_start() {
   td_pid_alive "$TD_RUN/celery.pid" && return 0
   instance_env
   rm -f "$TD_RUN/celery.pid"
-  (cd "$TD_INSTANCE" && nohup "$TD_VENV/bin/celery" -A invenio_app.celery worker --beat \
+  (cd "$TD_INSTANCE" && nohup "$TD_VENV/bin/celery" -A techdata.worker worker --beat \
      -Q celery,low -c 2 -l INFO --pidfile "$TD_RUN/celery.pid" \
      -s "$TD_SERVICES/celerybeat-schedule" >"$TD_LOGS/celery.log" 2>&1 &)
   local i

@@ -484,7 +484,7 @@ def test_celery_worker_killed_while_indexing(server, submitted, datasets, app_co
                INVENIO_CELERY_RESULT_BACKEND=app_config["CELERY_BROKER_URL"])
     log = open(server.inst / "celery.log", "a")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "invenio_app.celery", "worker", "--pool", "solo",
+        [sys.executable, "-m", "celery", "-A", "techdata.worker", "worker", "--pool", "solo",
          "-Q", "techdata-crash", "-l", "INFO", "--without-mingle", "--without-gossip"],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         cwd=str(server.inst))
