@@ -8,13 +8,11 @@ import sys
 import pytest
 
 PROBE = """
-import gc, importlib, sys, time
+import gc, importlib, sys
 served = importlib.import_module(sys.argv[1])
 frozen = gc.get_freeze_count()
-t = time.perf_counter()
 gc.collect()
-print(frozen, len(gc.get_objects()), round((time.perf_counter() - t) * 1000),
-      type(getattr(served, sys.argv[2])).__name__)
+print(frozen, len(gc.get_objects()), type(getattr(served, sys.argv[2])).__name__)
 """
 
 
@@ -29,7 +27,7 @@ def test_start_up_objects_are_left_out_of_full_collections(module, attribute, ki
     out = subprocess.run([sys.executable, "-c", PROBE, module, attribute], env=os.environ,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
-    frozen, tracked, _ms, served = out.stdout.strip().splitlines()[-1].split()
+    frozen, tracked, served = out.stdout.strip().splitlines()[-1].split()
     assert int(frozen) > 100_000, out.stdout
     assert int(tracked) < int(frozen) // 10, out.stdout  # what a collection still walks
     assert served == kind, out.stdout

@@ -5,8 +5,8 @@ index: whether an entry is in the open directory is a fact that must change
 in the same transaction as the record it describes (a publication, a
 deletion), so the directories, their exports and the releases never show a
 state the database does not have. Search and facets are SQL over indexed
-columns (see :func:`search`); a directory of 100,000 entries is counted and
-paged in one query per facet.
+columns (see :func:`search`); the total and every facet of a page are one
+statement, the page's rows a second.
 
 Interface used by the releases and the exports:
 
@@ -318,13 +318,13 @@ def _like(word):
     return f"%{escaped.lower()}%"
 
 
-def _filtered(audience, q, filters, skip=None, scope=None):
-    """The query of a search: audience, every word of ``q``, facet filters but ``skip``."""
+def _filtered(audience, q, filters, scope=None):
+    """The query of a search: audience, every word of ``q``, the facet filters."""
     query = _audience_query(audience, scope)
     for word in (q or "").split():
         query = query.filter(DirectoryEntry.search_text.like(_like(word), escape="\\"))
     for name, values in filters.items():
-        if name == skip or not values:
+        if not values:
             continue
         column = getattr(DirectoryEntry, FACETS[name][0])
         query = query.filter(column.in_(values))
@@ -374,9 +374,9 @@ def search(audience, q="", filters=None, page=1, size=20, scope=None):
 
 
 def _scan_search(audience, q, filters, page, size, scope=None):
-    """``(total, page ids, {facet: {key: count}})`` of a text query.
+    """``(total, page ids, {facet: {key: count}})`` of a search.
 
-    The text match (a scan) runs once, in a materialised common table
+    The match (a scan of the text when there is a ``q``) runs once, in a materialised common table
     expression; the total and every facet's counts are computed from it in
     the same statement. The page is a second query, walking the entry-id
     index until it has ``size`` matches.
